@@ -1,0 +1,19 @@
+namespace RagLab.Core.Jobs;
+
+/// <summary>A job handed out by <see cref="IJobQueue.DequeueAsync"/>; acknowledge it only once the work is done.</summary>
+public sealed record JobLease(string JobId, string Kind, string DeliveryTag);
+
+/// <summary>
+/// Delivers job ids to workers at least once: a lease not acknowledged (the worker crashed) is delivered again.
+/// Embedded: <see cref="ChannelJobQueue"/>. Under Aspire: Redis Streams with a consumer group.
+/// </summary>
+public interface IJobQueue
+{
+    Task EnqueueAsync(string jobId, string kind, CancellationToken cancellationToken);
+
+    /// <summary>Waits for the next job.</summary>
+    Task<JobLease> DequeueAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes a finished job (succeeded or failed for good) from the queue.</summary>
+    Task AcknowledgeAsync(JobLease lease, CancellationToken cancellationToken);
+}

@@ -1,0 +1,23 @@
+namespace RagLab.Core.Jobs;
+
+/// <summary>Durable job records. The embedded implementation is <see cref="Storage.SqliteJobStore"/>.</summary>
+public interface IJobStore
+{
+    Task<JobRecord> CreateAsync(string kind, string payload, CancellationToken cancellationToken);
+
+    Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Jobs not yet finished (queued or running), oldest first: what a restart must resume.</summary>
+    Task<IReadOnlyList<JobRecord>> ListUnfinishedAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<JobRecord>> ListAsync(string? kind, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Marks the job running and counts the attempt.</summary>
+    Task MarkRunningAsync(string jobId, CancellationToken cancellationToken);
+
+    Task ReportProgressAsync(string jobId, double progress, string? message, CancellationToken cancellationToken);
+
+    Task CompleteAsync(string jobId, CancellationToken cancellationToken);
+
+    Task FailAsync(string jobId, string error, CancellationToken cancellationToken);
+}
