@@ -9,6 +9,12 @@ public sealed record JobLease(string JobId, string Kind, string DeliveryTag);
 /// </summary>
 public interface IJobQueue
 {
+    /// <summary>
+    /// True when the queue itself keeps unacknowledged jobs across restarts (Redis Streams). When false, the
+    /// <see cref="JobProcessor"/> refills it from <see cref="IJobStore"/> at start.
+    /// </summary>
+    bool IsDurable { get; }
+
     Task EnqueueAsync(string jobId, string kind, CancellationToken cancellationToken);
 
     /// <summary>Waits for the next job.</summary>

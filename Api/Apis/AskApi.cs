@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using RagLab.Api.Infrastructure;
+using RagLab.Core.Generation;
+
+namespace RagLab.Api.Apis;
+
+public static class AskApi
+{
+    public static IEndpointRouteBuilder MapAskApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/ask").WithTags("Ask");
+        api.MapPost("/", AskAsync).WithSummary("Answer a question in one mode (base or rag), with citations, timings and token usage.");
+        api.MapPost("/stream", StreamAsync).WithSummary("As /api/ask, as Server-Sent Events: 'token' events, then one 'done' event with the full response.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        app.MapGet("/api/modes", (IEnumerable<IAnswerMode> modes) =>
+            modes.Select(m => new { m.Name, m.Description, m.UsesRetrieval })).WithTags("Ask").WithSummary("The registered answering modes.");
+        return app;
+    }
+
+    private static Task<AnswerResult> AskAsync(AskRequest request, IQuestionAnswerer answerer, CancellationToken cancellationToken) =>
+        answerer.AskAsync(request, cancellationToken);
+
+    private static async Task StreamAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var serializer = json.Value.SerializerOptions;
+        await using var updates = answerer.AskStreamingAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // Validation errors surface on the first step; they become ordinary problem responses, before any event is sent.
+        var hasFirst = await updates.MoveNextAsync();
+
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        try
+        {
+            for (var more = hasFirst; more; more = await updates.MoveNextAsync())
+            {
+                switch (updates.Current)
+                {
+                    case AnswerEvent.Token token:
+                        await WriteEventAsync(context.Response, "token", JsonSerializer.Serialize(new { text = token.Text }, serializer), cancellationToken);
+                        break;
+                    case AnswerEvent.Completed done:
+                        await WriteEventAsync(context.Response, "done", JsonSerializer.Serialize(done.Result, serializer), cancellationToken);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Headers are gone; report the failure in-band so the client can show it.
+            var (status, title) = ProblemExceptionHandler.Classify(ex);
+            await WriteEventAsync(context.Response, "error",
+                JsonSerializer.Serialize(new { status, title, detail = status == 500 ? "An unexpected error occurred; see the server log." : ex.Message }, serializer),
+                CancellationToken.None);
+        }
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, string name, string data, CancellationToken cancellationToken)
+    {
+        await response.WriteAsync($"event: {name}\ndata: {data}\n\n", cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+}

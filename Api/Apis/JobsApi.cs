@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RagLab.Core;
+using RagLab.Core.Jobs;
+
+namespace RagLab.Api.Apis;
+
+public static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/jobs").WithTags("Jobs");
+        api.MapGet("/", ListAsync).WithSummary("Recent jobs, newest first.");
+        api.MapGet("/{id}", GetAsync).WithSummary("A job's status and progress (0 to 1).");
+        return app;
+    }
+
+    /// <summary>A job as clients see it (the payload is internal).</summary>
+    public sealed record JobResponse(string Id, string Kind, JobStatus Status, double Progress, string? Message, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    {
+        public static JobResponse From(JobRecord job) => new(job.Id, job.Kind, job.Status, job.Progress, job.Message, job.Error, job.CreatedAt, job.UpdatedAt);
+    }
+
+    private static async Task<Ok<JobResponse>> GetAsync(string id, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetAsync(id, cancellationToken) ?? throw new NotFoundException($"No job with id '{id}'.");
+        return TypedResults.Ok(JobResponse.From(job));
+    }
+
+    private static async Task<Ok<List<JobResponse>>> ListAsync(string? kind, int? limit, IJobStore jobs, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await jobs.ListAsync(kind, Math.Clamp(limit ?? 50, 1, 500), cancellationToken)).Select(JobResponse.From).ToList());
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using RagLab.Core;
+using RagLab.Core.Retrieval;
+using RagLab.Core.Storage;
+
+namespace RagLab.Api.Apis;
+
+public static class SearchApi
+{
+    public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/search", SearchAsync).WithTags("Search")
+            .WithSummary("Retrieve chunks with bm25, dense or hybrid retrieval (default: hybrid when embeddings are connected, else bm25).");
+        return app;
+    }
+
+    public sealed record SearchRequest(string? Query, int? TopK, string? Retriever, string? Collection);
+
+    public sealed record SearchHit(int Rank, double Score, string ChunkId, string DocumentId, string DocumentName, string Text, string HeadingPath, int Start, int End);
+
+    public sealed record SearchTimings(double RetrievalMs);
+
+    public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, string Retriever, SearchTimings Timings);
+
+    private static async Task<Ok<SearchResponse>> SearchAsync(SearchRequest request, IRetrieverCatalog retrievers, IOptions<RagLabOptions> options, CancellationToken cancellationToken)
+    {
+        var query = request.Query?.Trim();
+        if (string.IsNullOrEmpty(query)) throw new ValidationException("The query is empty. Send {\"query\": \"…\"}.");
+        var topK = request.TopK ?? options.Value.DefaultTopK;
+        if (topK < 1 || topK > options.Value.MaxTopK) throw new ValidationException($"topK must be between 1 and {options.Value.MaxTopK}; it was {topK}.");
+        var collection = CollectionName.Normalize(request.Collection);
+        var retriever = await retrievers.ResolveAsync(request.Retriever, cancellationToken);
+
+        var stopwatch = Stopwatch.StartNew();
+        var hits = await retriever.RetrieveAsync(new RetrievalQuery(query, collection, topK), cancellationToken);
+        var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+        return TypedResults.Ok(new SearchResponse(
+            [.. hits.Select(h => new SearchHit(h.Rank, h.Score, h.Chunk.Id, h.Chunk.DocumentId, h.Chunk.DocumentName, h.Chunk.Text, h.Chunk.HeadingPath, h.Chunk.Start, h.Chunk.End))],
+            retriever.Name, new SearchTimings(elapsed)));
+    }
+}

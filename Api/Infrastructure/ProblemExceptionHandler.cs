@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using RagLab.Core;
+using RagLab.Core.Ingestion;
+
+namespace RagLab.Api.Infrastructure;
+
+/// <summary>Turns RagLab's exceptions into RFC 7807 problem details whose detail a user can act on.</summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = Classify(exception);
+        if (status == StatusCodes.Status500InternalServerError) logger.LogError(exception, "Unhandled error for {Path}", context.Request.Path);
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = status,
+                Title = title,
+                Detail = status == StatusCodes.Status500InternalServerError ? "An unexpected error occurred; see the server log." : exception.Message,
+            },
+        });
+    }
+
+    public static (int Status, string Title) Classify(Exception exception) => exception switch
+    {
+        UnsupportedFileTypeException => (StatusCodes.Status415UnsupportedMediaType, "Unsupported file type"),
+        PayloadTooLargeException => (StatusCodes.Status413PayloadTooLarge, "File too large"),
+        ValidationException => (StatusCodes.Status400BadRequest, "Invalid request"),
+        DocumentParseException => (StatusCodes.Status422UnprocessableEntity, "Unreadable document"),
+        NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
+        DependencyUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Dependency unavailable"),
+        BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
+        System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
+        _ => (StatusCodes.Status500InternalServerError, "Server error"),
+    };
+}

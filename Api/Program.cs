@@ -1,0 +1,23 @@
+using RagLab.Api;
+using RagLab.Api.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapHomeApi();
+app.MapDocumentsApi();
+app.MapJobsApi();
+app.MapSearchApi();
+app.MapAskApi();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,26 @@
+namespace RagLab.Core;
+
+/// <summary>Bound from the <c>RagLab</c> configuration section.</summary>
+public sealed class RagLabOptions
+{
+    public const string Section = "RagLab";
+
+    /// <summary>Where the embedded database and uploads live. Relative paths are resolved against the working directory.</summary>
+    public string DataDirectory { get; set; } = ".raglab";
+
+    /// <summary>Default number of chunks to retrieve.</summary>
+    public int DefaultTopK { get; set; } = 5;
+
+    /// <summary>The most chunks a request may ask for.</summary>
+    public int MaxTopK { get; set; } = 100;
+}
+
+/// <summary>Bound from <c>RagLab:Ingestion</c>.</summary>
+public sealed class IngestionOptions
+{
+    /// <summary>Largest accepted upload, in bytes (default 50 MB).</summary>
+    public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Chunks embedded per request to the embedding model.</summary>
+    public int EmbeddingBatchSize { get; set; } = 64;
+}

@@ -1,0 +1,8 @@
+// The Worker runs background jobs (ingestion now; evaluation and fine-tuning later) for an Api that only enqueues them.
+// Under Aspire the queue is Redis Streams and the indexes are Qdrant; on the embedded default the Api runs the same jobs itself.
+var builder = Host.CreateApplicationBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddRagLab();
+
+builder.Build().Run();
