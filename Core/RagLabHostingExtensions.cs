@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Adapters.Ollama;
 using RagLab.Core.Caching;
@@ -56,7 +57,7 @@ public static class RagLabHostingExtensions
 
         // Retrieval: in-process indexes, rebuilt from the store at start.
         services.AddSingleton<IAnalyzer, EnglishAnalyzer>();
-        services.AddSingleton<ILexicalIndex>(sp => new Bm25Index(sp.GetRequiredService<IAnalyzer>()));
+        services.AddSingleton<ILexicalIndex>(sp => new Bm25Index(sp.GetRequiredService<IAnalyzer>(), section.GetSection("Bm25").Get<Bm25Options>() ?? new Bm25Options()));
         services.AddSingleton<IVectorIndex, ExactVectorIndex>();
         services.AddSingleton<EmbeddedIndexLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedIndexLoader>());
@@ -71,6 +72,7 @@ public static class RagLabHostingExtensions
 
         // Generation
         services.AddSingleton<RagPromptBuilder>();
+        services.AddSingleton<BasePromptBuilder>();
         services.AddSingleton<CitationParser>();
         services.AddSingleton<ExtractiveAnswerer>();
         services.AddSingleton<IAnswerMode, BaseAnswerMode>();
@@ -98,9 +100,14 @@ public static class RagLabHostingExtensions
 
     private static DependencyChoice AddModels(IServiceCollection services, IConfiguration configuration)
     {
-        var ollama = configuration.GetSection("RagLab:Ollama").Get<OllamaOptions>() ?? new OllamaOptions();
+        // Aspire injects ConnectionStrings:chat and :embeddings (Endpoint=…;Model=…); they win over RagLab:Ollama.
+        var ollama = configuration.GetSection(OllamaOptions.SectionName).Get<OllamaOptions>() ?? new OllamaOptions();
+        var chat = ollama.ResolveChat(configuration.GetConnectionString("chat"));
+        var embeddings = ollama.ResolveEmbeddings(configuration.GetConnectionString("embeddings"));
         services.AddSingleton(ollama);
-        services.AddSingleton<IModelProvider>(sp => new OllamaModelProvider(ollama, sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
-        return new("models", "ollama", ollama.Endpoint, $"chat {ollama.ChatModel}, embeddings {ollama.EmbeddingModel}; extractive answers when it does not answer");
+        services.AddSingleton<IModelProvider>(sp => new OllamaModelProvider(ollama, chat, embeddings,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OllamaModelProvider>>()));
+        var where = chat.Endpoint == embeddings.Endpoint ? chat.Endpoint.ToString() : $"{chat.Endpoint} (chat), {embeddings.Endpoint} (embeddings)";
+        return new("models", "ollama", where, $"chat {chat.Model}, embeddings {embeddings.Model}; extractive answers while it does not answer");
     }
 }

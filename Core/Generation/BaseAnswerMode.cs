@@ -4,7 +4,7 @@ using RagLab.Core.Retrieval;
 namespace RagLab.Core.Generation;
 
 /// <summary><c>base</c>: the model alone, no documents. The baseline every other mode is measured against.</summary>
-public sealed class BaseAnswerMode : IAnswerMode
+public sealed class BaseAnswerMode(BasePromptBuilder prompts) : IAnswerMode
 {
     public string Name => AnswerModeNames.Base;
     public string Description => "The model alone, without your documents.";
@@ -12,5 +12,5 @@ public sealed class BaseAnswerMode : IAnswerMode
     public bool SupportsExtractiveFallback => false;
     public string? ModelOverride => null;
 
-    public IReadOnlyList<ChatMessage> BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits) => BasePromptBuilder.Build(question);
+    public IReadOnlyList<ChatMessage> BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits) => prompts.Build(question);
 }

@@ -26,6 +26,9 @@ public sealed class QuestionAnswerer(
     IOptions<RagLabOptions> options,
     ILogger<QuestionAnswerer> logger) : IQuestionAnswerer
 {
+    /// <summary>The model name reported for extractive answers, so nothing pretends to be an LLM.</summary>
+    public const string ExtractiveModelName = "extractive";
+
     /// <summary>Longest accepted question, in characters.</summary>
     public const int MaxQuestionLength = 4000;
 
@@ -57,7 +60,7 @@ public sealed class QuestionAnswerer(
         var useExtractive = chat is null;
         if (useExtractive && !mode.SupportsExtractiveFallback)
             throw new DependencyUnavailableException(NoModelMessage(mode.Name, status));
-        var model = useExtractive ? ExtractiveAnswerer.ModelName : mode.ModelOverride ?? status.ChatModel ?? "unknown";
+        var model = useExtractive ? ExtractiveModelName : mode.ModelOverride ?? status.ChatModel ?? "unknown";
 
         var key = new AnswerCacheKey(NormalizeQuestion(question), mode.Name, model, retriever?.Name ?? "none", topK, collection,
             await documents.GetGenerationAsync(collection, cancellationToken));
