@@ -13,7 +13,7 @@ public static class DocumentsApi
         var api = app.MapGroup("/api/documents").WithTags("Documents");
         api.MapPost("/", UploadAsync).DisableAntiforgery()
             .WithSummary("Upload documents: multipart 'files' (+ optional 'collection'), or JSON {name, text, collection?}.")
-            .Accepts<TextDocumentRequest>("application/json")
+            .Accepts<TextDocumentRequest>("application/json", "multipart/form-data")
             .Produces<UploadResponse>(StatusCodes.Status202Accepted);
         api.MapGet("/", ListAsync).WithSummary("List documents, optionally of one collection.");
         api.MapGet("/{id}", GetAsync).WithSummary("One document.");
