@@ -112,7 +112,7 @@ public sealed class ApiErrorTests : IDisposable
         var documents = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documents");
         var byName = documents.EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!);
         Assert.Equal("failed", byName["bad.exe"].GetProperty("status").GetString());
-        Assert.Contains("not supported", byName["bad.exe"].GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("unsupported file type", byName["bad.exe"].GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal("failed", byName["huge.txt"].GetProperty("status").GetString());
         foreach (var good in new[] { "good.md", "also-good.txt" })
         {
