@@ -30,7 +30,7 @@ public class ExtractiveAnswererTests
     [Fact]
     public void Answers_from_the_right_chunk_even_when_it_is_not_ranked_first()
     {
-        var answer = _answerer.Answer("What happens if I lose my passphrase?", BackupManual());
+        var answer = _answerer.Answer("What happens if I lose my passphrase?", BackupManual(), maxSentences: 1);
 
         var parts = Parts(answer.Text);
         Assert.Equal(("If you lose the passphrase, the snapshots cannot be restored.", 2), parts[0]);
@@ -81,6 +81,21 @@ public class ExtractiveAnswererTests
         var inChunk = fromFirstChunk.Select(s => BackupManual()[0].Chunk.Text.IndexOf(s, StringComparison.Ordinal)).ToList();
         Assert.True(fromFirstChunk.Count >= 2, answer.Text);
         Assert.Equal(inChunk.Order(), inChunk);
+    }
+
+    [Fact]
+    public void The_chunk_holding_the_best_sentence_comes_first()
+    {
+        var hits = Ranked(
+            "Repairs under warranty are free of charge. Shipping is paid by the customer.",
+            "The warranty lasts two years from the purchase date. Keep the receipt.");
+
+        var answer = _answerer.Answer("How many years is the warranty from the purchase date, and are repairs free?", hits);
+
+        Assert.Equal(
+            "The warranty lasts two years from the purchase date. [2] Repairs under warranty are free of charge. [1]",
+            answer.Text);
+        Assert.Equal(["doc2.md#2", "doc1.md#1"], answer.Citations.Select(c => c.ChunkId));
     }
 
     [Fact]

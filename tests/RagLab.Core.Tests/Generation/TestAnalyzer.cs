@@ -9,6 +9,7 @@ internal sealed class TestAnalyzer : IAnalyzer
     [
         "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "is", "are", "was", "be", "it", "its", "by",
         "with", "as", "at", "this", "that", "what", "which", "how", "do", "does", "i", "you", "your", "can", "from",
+        "they", "them", "their", "when", "who", "where", "why", "if", "my", "me", "we", "about", "there", "have", "has",
     ];
 
     public IReadOnlyList<string> Analyze(string text)
