@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace RagLab.Testing;
 
@@ -72,9 +72,10 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     /// <summary>Starts a server on the given port of 127.0.0.1 (0 picks a free one), e.g. to bring up a server a client already points at.</summary>
     public static async Task<FakeOllamaServer> StartAsync(int port, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
+        // The empty builder reads no appsettings and watches no files: tests start many of these servers.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls($"http://127.0.0.1:{port}");
+        builder.Services.AddRoutingCore();
         var app = builder.Build();
         var server = new FakeOllamaServer(app);
         server.Map(app);

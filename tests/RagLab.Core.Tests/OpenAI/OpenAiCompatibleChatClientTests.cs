@@ -50,6 +50,7 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         Assert.Equal(6, response.Usage?.OutputTokenCount);
         var body = _server.RequestsTo("/v1/chat/completions").Single().Json;
         Assert.True(body.GetProperty("stream").GetBoolean());
+        Assert.True(body.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
     }
 
     [Fact]
