@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace RagLab.Testing;
+
+/// <summary>A chat message as <see cref="FakeOllamaServer"/> received it (from <c>/api/chat</c> or <c>/v1/chat/completions</c>).</summary>
+public sealed record FakeChatMessage(string Role, string Content);
+
+/// <summary>One request <see cref="FakeOllamaServer"/> received: method, path and the raw JSON body (empty for GET).</summary>
+public sealed record FakeRecordedRequest(string Method, string Path, string Body)
+{
+    /// <summary>The body parsed as JSON, for asserting field names and values.</summary>
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
+}
