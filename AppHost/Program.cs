@@ -1,10 +1,10 @@
 // RagLab's local stack: one Ollama serving two models, Qdrant for vectors, Redis for the answer cache,
-// and the three RagLab services wired to them. Every call here is listed in ../shared/reference/aspire.md.
+// and the three RagLab services wired to them (Aspire 13.1, CommunityToolkit.Aspire.Hosting.Ollama 13.x).
 //
-//   ollama ─┬─ chat ────────┐
-//           └─ embeddings ──┤
-//   vectordb (Qdrant) ──────┼──► api ◄── web (browser)
-//   cache (Redis) ──────────┴──► worker
+//   ollama ─┬─ chat ─────────┐
+//           └─ embeddings ───┤
+//   vectordb (Qdrant) ───────┼──► api ◄── web (browser)
+//   cache (Redis) ───────────┘    worker (same four references)
 //
 // Change models or GPU in appsettings.json, with `dotnet user-secrets set RagLab:ChatModel llama3.2:1b`,
 // or with environment variables such as RagLab__ChatModel.
