@@ -83,6 +83,12 @@ public sealed class FakeQdrantServer : IAsyncDisposable
         lock (_lock) return _collections.TryGetValue(collection, out var c) ? c.Points.OrderBy(p => p.Id, StringComparer.Ordinal).ToList() : [];
     }
 
+    /// <summary>Removes a collection as if someone deleted it from Qdrant's dashboard. False when it did not exist.</summary>
+    public bool DropCollection(string name)
+    {
+        lock (_lock) return _collections.Remove(name);
+    }
+
     /// <summary>The next request whose method matches and whose path ends with <paramref name="pathSuffix"/> gets this error instead.</summary>
     public void FailNext(string method, string pathSuffix, int statusCode, string error)
     {
@@ -244,7 +250,9 @@ public sealed class FakeQdrantServer : IAsyncDisposable
         var points = new JsonArray();
         foreach (var (point, score) in collection.Query(request, isPrefetch: false))
         {
-            var scored = new JsonObject { ["id"] = point.Id, ["version"] = point.Version, ["score"] = score };
+            // Integer ids come back as numbers, UUIDs as strings, as Qdrant answers.
+            JsonNode id = ulong.TryParse(point.Id, out var number) ? JsonValue.Create(number) : JsonValue.Create(point.Id);
+            var scored = new JsonObject { ["id"] = id, ["version"] = point.Version, ["score"] = score };
             if (withPayload) scored["payload"] = point.Payload.DeepClone();
             points.Add(scored);
         }

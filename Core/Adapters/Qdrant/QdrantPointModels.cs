@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RagLab.Core.Adapters.Qdrant;
 
 // Request bodies of the point endpoints, named after the schemas in Qdrant's openapi.json.
@@ -5,6 +7,7 @@ namespace RagLab.Core.Adapters.Qdrant;
 /// <summary><c>SparseVector</c>: unique <paramref name="Indices"/> with one value each.</summary>
 public sealed record QdrantSparseVector(uint[] Indices, float[] Values)
 {
+    [JsonIgnore]
     public bool IsEmpty => Indices.Length == 0;
 }
 
