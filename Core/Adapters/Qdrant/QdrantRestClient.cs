@@ -21,8 +21,10 @@ public sealed class QdrantRestClient
         _options = options;
         if (_http.BaseAddress is null)
         {
-            _http.BaseAddress = options.Endpoint
+            var endpoint = options.Endpoint
                 ?? throw new ArgumentException("QdrantOptions.Endpoint is not set: configure ConnectionStrings:vectordb_http as 'Endpoint=http://localhost:6333;Key=<api key>'.", nameof(options));
+            // Relative request paths resolve under the endpoint only if it ends with '/' (Qdrant behind a path prefix).
+            _http.BaseAddress = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
         }
     }
 
