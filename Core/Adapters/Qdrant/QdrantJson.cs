@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace RagLab.Core.Adapters.Qdrant;
+
+/// <summary>JSON settings matching Qdrant's REST API: snake_case fields, nulls left out (Qdrant rejects unknown fields, not missing ones).</summary>
+internal static class QdrantJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
