@@ -14,15 +14,19 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
     }
 
     /// <summary>Adds chunks to the lexical index, and those with an embedding to the vector index.</summary>
+    /// <remarks>
+    /// Vectors go first: when one store serves both indexes (Qdrant), the point is created with its dense and sparse
+    /// vectors together, and the lexical add then leaves it as it is.
+    /// </remarks>
     public async Task AddAsync(IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
     {
         if (chunks.Count == 0) return;
-        await lexical.AddAsync(chunks, cancellationToken);
         if (embeddings is { Count: > 0 })
         {
             var embedded = chunks.Where(c => embeddings.ContainsKey(c.Id)).Select(c => new EmbeddedChunk(c, embeddings[c.Id])).ToList();
             await vectors.UpsertAsync(embedded, cancellationToken);
         }
+        await lexical.AddAsync(chunks, cancellationToken);
     }
 
     public async Task RemoveDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)

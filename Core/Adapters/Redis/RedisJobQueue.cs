@@ -47,6 +47,9 @@ public sealed class RedisJobQueue : IJobQueue
         warning = new RateLimitedWarning(this.logger, time ?? TimeProvider.System, TimeSpan.FromMinutes(1));
     }
 
+    /// <summary>Unacknowledged entries stay in the stream's pending list and are claimed again, so nothing is refilled from the job store.</summary>
+    public bool IsDurable => true;
+
     /// <exception cref="DependencyUnavailableException">Redis is unreachable, so the job was not queued.</exception>
     public async Task EnqueueAsync(string jobId, string kind, CancellationToken cancellationToken)
     {
