@@ -16,7 +16,7 @@ public static class PorterStemmer
         Span<char> buffer = word.Length <= 256 ? stackalloc char[word.Length] : new char[word.Length];
         word.CopyTo(buffer);
         var length = Stem(buffer);
-        return length == word.Length ? word : new string(buffer[..length]);
+        return buffer[..length].SequenceEqual(word) ? word : new string(buffer[..length]);
     }
 
     /// <summary>Stems a lower-case word in place and returns the stem's length (stems are never longer than the word).</summary>
