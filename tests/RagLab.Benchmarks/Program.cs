@@ -14,7 +14,7 @@ static int Usage()
         Usage:
           dotnet run -c Release --project tests/RagLab.Benchmarks -- scifact <beir-dir>
               BM25 over a BEIR SciFact folder: nDCG@10, Recall@100, query latency, memory.
-          dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300]
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300] [--only bm25|dense]
               BM25 and exact dense search latency over deterministic synthetic chunks.
         """);
     return 2;

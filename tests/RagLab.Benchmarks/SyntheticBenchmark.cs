@@ -18,6 +18,9 @@ internal static class SyntheticBenchmark
         var chunkCount = IntOption(args, "--chunks", 100_000);
         var dimensions = IntOption(args, "--dims", 384);
         var queryCount = IntOption(args, "--queries", 300);
+        var only = StringOption(args, "--only");
+        if (only is not (null or "bm25" or "dense"))
+            throw new ArgumentException("--only takes bm25 or dense.");
         Console.WriteLine($"synthetic: {chunkCount:N0} chunks, {dimensions} dimensions, {queryCount} queries, top {TopK}");
 
         var corpus = new SyntheticCorpus(vocabularySize: 50_000, seed: 42);
@@ -30,6 +33,13 @@ internal static class SyntheticBenchmark
         }
         var queries = Enumerable.Range(0, queryCount).Select(_ => corpus.NextText(corpus.NextInt(3, 9))).ToArray();
 
+        if (only != "dense") await RunBm25Async(chunks, queries, cancellationToken);
+        if (only != "bm25") await RunDenseAsync(chunks, corpus, dimensions, queryCount, cancellationToken);
+        return 0;
+    }
+
+    private static async Task RunBm25Async(Chunk[] chunks, string[] queries, CancellationToken cancellationToken)
+    {
         var bm25 = new Bm25Index();
         var started = Stopwatch.GetTimestamp();
         foreach (var batch in chunks.Chunk(4096))
@@ -42,9 +52,13 @@ internal static class SyntheticBenchmark
             await lexical.TimeAsync(() => bm25.SearchAsync(Collection, query, TopK, cancellationToken));
         Console.WriteLine($"bm25 search:    {lexical.Summary()}");
         Console.WriteLine($"memory:         {MemoryReport.Describe()} (bm25 index)");
+        GC.KeepAlive(bm25);
+    }
 
+    private static async Task RunDenseAsync(Chunk[] chunks, SyntheticCorpus corpus, int dimensions, int queryCount, CancellationToken cancellationToken)
+    {
         var vectors = new ExactVectorIndex();
-        started = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         foreach (var batch in chunks.Chunk(4096))
             await vectors.UpsertAsync(batch.Select(c => new EmbeddedChunk(c, corpus.NextVector(dimensions))).ToArray(), cancellationToken);
         Console.WriteLine($"dense indexing: {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
@@ -55,10 +69,14 @@ internal static class SyntheticBenchmark
         foreach (var vector in queryVectors)
             await dense.TimeAsync(() => vectors.SearchAsync(Collection, vector, TopK, cancellationToken));
         Console.WriteLine($"dense search:   {dense.Summary()}");
-        Console.WriteLine($"memory:         {MemoryReport.Describe()} (bm25 + dense indexes)");
-        GC.KeepAlive(bm25);
+        Console.WriteLine($"memory:         {MemoryReport.Describe()} (dense index)");
         GC.KeepAlive(vectors);
-        return 0;
+    }
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
     private static int IntOption(string[] args, string name, int fallback)
