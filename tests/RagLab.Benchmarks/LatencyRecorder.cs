@@ -6,14 +6,17 @@ namespace RagLab.Benchmarks;
 internal sealed class LatencyRecorder
 {
     private readonly List<double> _milliseconds = [];
+    private TimeSpan _cpu;
 
     public int Count => _milliseconds.Count;
 
     public async Task<T> TimeAsync<T>(Func<Task<T>> operation)
     {
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         var result = await operation();
         _milliseconds.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         return result;
     }
 
@@ -25,5 +28,5 @@ internal sealed class LatencyRecorder
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
-    public string Summary() => $"p50 {Percentile(50):F3} ms, p95 {Percentile(95):F3} ms, max {Percentile(100):F3} ms over {Count} queries";
+    public string Summary() => $"p50 {Percentile(50):F3} ms, p95 {Percentile(95):F3} ms, max {Percentile(100):F3} ms over {Count} queries (process CPU {_cpu.TotalMilliseconds / Math.Max(1, Count):F2} ms/query, all threads: wall times grow when other work shares the cores)";
 }
