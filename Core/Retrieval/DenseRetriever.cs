@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using RagLab.Core.Generation;
 using RagLab.Core.Telemetry;
 
@@ -35,7 +36,17 @@ public sealed class DenseRetriever(IVectorIndex index, IModelProvider models) : 
         using (var activity = RagLabTelemetry.ActivitySource.StartActivity("embed"))
         {
             activity?.SetTag("raglab.inputs", 1);
-            var embeddings = await generator.GenerateAsync([query.Text], cancellationToken: cancellationToken).ConfigureAwait(false);
+            GeneratedEmbeddings<Embedding<float>> embeddings;
+            try
+            {
+                embeddings = await generator.GenerateAsync([query.Text], cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new DependencyUnavailableException(
+                    $"The embedding model could not embed the query ({ex.Message}). Check that Ollama is running and the embedding model " +
+                    "is pulled (for example `ollama pull all-minilm`), or use the bm25 retriever.");
+            }
             if (embeddings.Count == 0 || embeddings[0].Vector.Length == 0)
                 throw new DependencyUnavailableException("The embedding model returned no vector for the query. Check that the configured embedding model is an embedding model (for example all-minilm), not a chat model.");
             vector = embeddings[0].Vector;

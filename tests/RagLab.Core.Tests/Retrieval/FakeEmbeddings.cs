@@ -18,6 +18,9 @@ internal sealed class ConceptEmbeddingGenerator : IEmbeddingGenerator<string, Em
 
     public List<string> Inputs { get; } = [];
 
+    /// <summary>When set, every call fails with this, as an unreachable server would.</summary>
+    public Exception? Failure { get; set; }
+
     public static float[] Embed(string text)
     {
         var vector = new float[Dimensions];
@@ -28,6 +31,7 @@ internal sealed class ConceptEmbeddingGenerator : IEmbeddingGenerator<string, Em
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
+        if (Failure is not null) return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(Failure);
         var list = values.ToList();
         Inputs.AddRange(list);
         return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(list.Select(v => new Embedding<float>(Embed(v)))));

@@ -87,6 +87,30 @@ public class RetrieverTests
         Assert.Equal(denseError.Message, hybridError.Message);
     }
 
+    [Fact]
+    public async Task An_unreachable_embedding_server_is_reported_as_unavailable()
+    {
+        var (_, dense, embedder) = await BuildAsync("c");
+        embedder.Failure = new HttpRequestException("Connection refused (localhost:11434)");
+
+        var error = await Assert.ThrowsAsync<DependencyUnavailableException>(() => dense.RetrieveAsync(new RetrievalQuery("kitten", "c", 3), CancellationToken.None));
+
+        Assert.Contains("Connection refused", error.Message);
+        Assert.Contains("ollama pull all-minilm", error.Message);
+    }
+
+    [Fact]
+    public async Task A_query_vector_of_another_dimension_says_the_embedding_model_changed()
+    {
+        var vectors = new ExactVectorIndex();
+        await vectors.UpsertAsync([new EmbeddedChunk(TestChunks.Make("a", "cat"), new float[] { 1, 0, 0, 0 })], CancellationToken.None);
+        var dense = new DenseRetriever(vectors, new FakeModelProvider(new ConceptEmbeddingGenerator()));
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => dense.RetrieveAsync(new RetrievalQuery("cat", "c", 3), CancellationToken.None));
+
+        Assert.Contains("embedding model was probably changed", error.Message);
+    }
+
     [Theory]
     [InlineData("", "c", 5, "empty")]
     [InlineData("kitten", "c", 0, "TopK")]
