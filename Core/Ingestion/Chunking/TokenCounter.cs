@@ -2,14 +2,14 @@ namespace RagLab.Core.Ingestion.Chunking;
 
 /// <summary>
 /// A cheap, deterministic approximation of how many tokens an LLM tokenizer (BPE) makes of a text, used for chunk budgets.
-/// Rules: whitespace is free; a run of letters/digits is one token up to 6 characters, else ceil(length / 4);
+/// Rules: whitespace is free; a run of letters/digits is one token up to 8 characters, else ceil(length / 4);
 /// a run of punctuation/symbols is ceil(length / 2) tokens; each CJK ideograph, kana or Hangul syllable is one token.
 /// Counts add up across whitespace: Count(a + " " + b) == Count(a) + Count(b). English prose comes out at roughly
-/// 1.2–1.4 tokens per word, close to common BPE vocabularies.
+/// 1.2–1.4 tokens per word (common words are single tokens; long ones get split), close to common BPE vocabularies.
 /// </summary>
 public static class TokenCounter
 {
-    private const int ShortWordLength = 6;
+    private const int ShortWordLength = 8;
 
     public static int Count(ReadOnlySpan<char> text)
     {

@@ -36,9 +36,13 @@ public sealed class MarkdownParser : IDocumentParser
         {
             if (block is YamlFrontMatterBlock or LinkReferenceDefinitionGroup || block.Span.IsEmpty)
                 continue;
-            // Markdig spans are inclusive; trim so a block never starts or ends with whitespace.
+            // Top-level blocks own whole lines, but Markdig's spans can stop short of them (pipe tables drop the outer
+            // '|'); widen to full lines (Span.End is inclusive), then trim so a block never starts or ends with whitespace.
             var start = Math.Clamp(block.Span.Start, 0, text.Length);
             var end = Math.Clamp(block.Span.End + 1, start, text.Length);
+            start = start == 0 ? 0 : text.LastIndexOf('\n', start - 1) + 1;
+            var lineEnd = text.IndexOf('\n', end == 0 ? 0 : end - 1);
+            end = lineEnd < 0 ? text.Length : Math.Max(end, lineEnd);
             while (start < end && char.IsWhiteSpace(text[start])) start++;
             while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
             if (start == end)
