@@ -74,22 +74,27 @@ public sealed class StructuredChunker
     {
         private int? _chunkStart;
         private int _chunkEnd;
+        private int _chunkTokens;
         private bool _chunkIsLoneHeading;
 
         public void Pack(List<(int Start, int End, bool IsHeading)> blocks)
         {
             foreach (var (start, end, isHeading) in blocks)
             {
-                if (_chunkStart is { } open && Tokens(open, end) <= maxTokens)
+                if (_chunkStart is { } open)
                 {
-                    _chunkEnd = end;
-                    _chunkIsLoneHeading = false;
-                    continue;
+                    var extended = Extend(open, _chunkEnd, _chunkTokens, end);
+                    if (extended <= maxTokens)
+                    {
+                        (_chunkEnd, _chunkTokens, _chunkIsLoneHeading) = (end, extended, false);
+                        continue;
+                    }
                 }
-                if (Tokens(start, end) <= maxTokens)
+                var blockTokens = Tokens(start, end);
+                if (blockTokens <= maxTokens)
                 {
                     Flush();
-                    (_chunkStart, _chunkEnd, _chunkIsLoneHeading) = (start, end, isHeading);
+                    (_chunkStart, _chunkEnd, _chunkTokens, _chunkIsLoneHeading) = (start, end, blockTokens, isHeading);
                     continue;
                 }
                 // Too big for one chunk: a lone heading leads the first piece; anything else is closed first.
@@ -126,12 +131,18 @@ public sealed class StructuredChunker
             while (true)
             {
                 var pieceEnd = units[next].End; // fits: units are within budget and overlap is chosen to leave room
+                var pieceTokens = Tokens(pieceStart, pieceEnd);
                 next++;
-                while (next < units.Count && Tokens(pieceStart, units[next].End) <= maxTokens)
-                    pieceEnd = units[next++].End;
+                while (next < units.Count)
+                {
+                    var extended = Extend(pieceStart, pieceEnd, pieceTokens, units[next].End);
+                    if (extended > maxTokens)
+                        break;
+                    (pieceEnd, pieceTokens) = (units[next++].End, extended);
+                }
                 if (next == units.Count)
                 {
-                    (_chunkStart, _chunkEnd, _chunkIsLoneHeading) = (pieceStart, pieceEnd, false);
+                    (_chunkStart, _chunkEnd, _chunkTokens, _chunkIsLoneHeading) = (pieceStart, pieceEnd, pieceTokens, false);
                     return;
                 }
                 output.Add((pieceStart, pieceEnd, path));
@@ -248,5 +259,12 @@ public sealed class StructuredChunker
         }
 
         private int Tokens(int start, int end) => TokenCounter.Count(text.AsSpan(start, end - start));
+
+        /// <summary>
+        /// Tokens of [start, newEnd) given the count for [start, end). Counts add up at a whitespace split, which keeps
+        /// packing linear; otherwise (a word cut into slices) the span is recounted.
+        /// </summary>
+        private int Extend(int start, int end, int tokens, int newEnd) =>
+            end < text.Length && char.IsWhiteSpace(text[end]) ? tokens + Tokens(end, newEnd) : Tokens(start, newEnd);
     }
 }

@@ -113,6 +113,46 @@ public sealed class PdfParserTests
     }
 
     [Fact]
+    public async Task Objects_inside_compressed_object_streams_are_found()
+    {
+        var pdf = new MinimalPdf();
+        var catalog = pdf.Reserve();
+        var pages = pdf.Reserve();
+        var contents = pdf.AddFlateStream("BT /F1 12 Tf 72 700 Td (From an object stream.) Tj ET");
+        const int page = 10, font = 11;
+        var pageBody = $"<< /Type /Page /Parent {pages} 0 R /Contents {contents} 0 R /Resources << /Font << /F1 {font} 0 R >> >> >>";
+        var header = $"{page} 0 {font} {pageBody.Length + 1} ";
+        pdf.AddFlateStream(header + pageBody + " " + MinimalPdf.Helvetica, $"/Type /ObjStm /N 2 /First {header.Length}");
+        pdf.Set(catalog, $"<< /Type /Catalog /Pages {pages} 0 R >>");
+        pdf.Set(pages, $"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>");
+
+        var parsed = await IngestionAssert.ParseAsync(new PdfParser(), pdf.Build(catalog));
+
+        Assert.Equal("From an object stream.", parsed.Text);
+    }
+
+    [Fact]
+    public async Task Differences_arrays_and_form_xobjects_are_honoured()
+    {
+        var pdf = new MinimalPdf();
+        var catalog = pdf.Reserve();
+        var pages = pdf.Reserve();
+        var font = pdf.Add("<< /Type /Font /Subtype /Type1 /BaseFont /Custom " +
+                           "/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [1 /T /h /e 4 /quoteright /fi] >> >>");
+        var form = pdf.AddStream(MinimalPdf.Latin1("BT /F1 10 Tf 0 0 Td (in a form) Tj ET"),
+            $"/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources << /Font << /F1 {font} 0 R >> >>");
+        var contents = pdf.AddStream(MinimalPdf.Latin1(@"BT /F1 10 Tf 72 700 Td (yre ne) Tj ET q 1 0 0 1 72 600 cm /Fm1 Do Q"));
+        var page = pdf.Add($"<< /Type /Page /Parent {pages} 0 R /Contents {contents} 0 R " +
+                           $"/Resources << /Font << /F1 {font} 0 R >> /XObject << /Fm1 {form} 0 R >> >> >>");
+        pdf.Set(catalog, $"<< /Type /Catalog /Pages {pages} 0 R >>");
+        pdf.Set(pages, $"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>");
+
+        var parsed = await IngestionAssert.ParseAsync(new PdfParser(), pdf.Build(catalog));
+
+        Assert.Equal("They\u2019re fine\n\nin a form", parsed.Text);
+    }
+
+    [Fact]
     public async Task An_image_only_pdf_gives_empty_text_and_an_ocr_warning()
     {
         var pdf = new MinimalPdf();

@@ -164,6 +164,43 @@ public sealed class StructuredChunkerTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Generated_markdown_keeps_every_invariant(int seed)
+    {
+        var random = new Random(seed);
+        string[] vocabulary = ["retrieval", "is", "a", "lab", "of", "measured", "answers", "fine-tuning", "(maybe)", "x", "—", "2024",
+                               "supercalifragilisticexpialidocious", "naïve", "日本", "end.", "why?", "yes!", "\"quoted.\""];
+        var markdown = new StringBuilder();
+        for (var i = 0; i < 60; i++)
+        {
+            if (random.Next(5) == 0)
+                markdown.Append(new string('#', random.Next(1, 4))).Append(" Heading ").Append(i).Append("\n\n");
+            var words = random.Next(1, 120);
+            for (var w = 0; w < words; w++)
+                markdown.Append(vocabulary[random.Next(vocabulary.Length)]).Append(random.Next(12) == 0 ? "\n" : " ");
+            markdown.Append("\n\n");
+        }
+        var parsed = await IngestionAssert.ParseAsync(new MarkdownParser(), markdown.ToString());
+
+        foreach (var (maxTokens, overlap) in new[] { (16, 7), (40, 10), (100, 0) })
+        {
+            var chunks = Chunker(maxTokens, overlap).Chunk(parsed, DocumentId, "random.md", "default");
+
+            IngestionAssert.ChunksAreExactSpans(parsed, chunks, maxTokens);
+            // Every non-space character of every block appears in some chunk.
+            var covered = new bool[parsed.Text.Length];
+            foreach (var chunk in chunks)
+                Array.Fill(covered, true, chunk.Start, chunk.End - chunk.Start);
+            foreach (var block in parsed.Blocks)
+                for (var i = block.Start; i < block.End; i++)
+                    Assert.True(covered[i] || char.IsWhiteSpace(parsed.Text[i]), $"character {i} is in no chunk");
+            Assert.All(chunks.Zip(chunks.Skip(1)), pair => Assert.True(pair.Second.Start > pair.First.Start));
+        }
+    }
+
     private static StructuredChunker Chunker(int maxTokens, int overlapTokens) =>
         new(new ChunkingOptions { MaxTokens = maxTokens, OverlapTokens = overlapTokens });
 
