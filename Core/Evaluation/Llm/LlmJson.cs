@@ -4,7 +4,8 @@ namespace RagLab.Core.Evaluation.Llm;
 
 /// <summary>
 /// Pulls a JSON value out of a model's reply, which may wrap it in prose or a ```json fence, use trailing commas or comments.
-/// Tries every balanced {...} or [...] block from the left and returns the first that parses.
+/// Prefers a ```json fence, then the first balanced {...} object that parses, then the first [...] array that parses
+/// (objects first, because prose often holds bracketed text such as "[1]").
 /// </summary>
 public static class LlmJson
 {
@@ -14,9 +15,21 @@ public static class LlmJson
     public static JsonElement? Extract(string? reply)
     {
         if (string.IsNullOrWhiteSpace(reply)) return null;
+        var fence = reply.IndexOf("```json", StringComparison.OrdinalIgnoreCase);
+        if (fence >= 0)
+        {
+            var close = reply.IndexOf("```", fence + 7, StringComparison.Ordinal);
+            var fenced = close < 0 ? reply[(fence + 7)..] : reply[(fence + 7)..close];
+            if ((FirstBlock(fenced, '{') ?? FirstBlock(fenced, '[')) is { } inFence) return inFence;
+        }
+        return FirstBlock(reply, '{') ?? FirstBlock(reply, '[');
+    }
+
+    private static JsonElement? FirstBlock(string reply, char opener)
+    {
         for (var start = 0; start < reply.Length; start++)
         {
-            if (reply[start] is not ('{' or '[')) continue;
+            if (reply[start] != opener) continue;
             var end = MatchingClose(reply, start);
             if (end < 0) continue;
             try
