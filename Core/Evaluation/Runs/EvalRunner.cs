@@ -222,16 +222,18 @@ public sealed class EvalRunner(
 
         var abstained = _isAbstention(result.Answer);
         IReadOnlyList<string> references = item.Unanswerable || item.Answer is null ? [] : [item.Answer];
-        var f1 = TokenF1.Score(result.Answer, references);
+        // Citation markers ("[2]") are not part of the answer: they would count as tokens.
+        var answerText = AnswerText.StripCitationMarkers(result.Answer);
+        var f1 = TokenF1.Score(answerText, references);
         var evidence = await EvidenceAsync(result, retrievedChunks, context, cancellationToken);
         var judged = context.Judge is not null && !abstained && evidence.Count > 0
             ? await context.Judge.ScoreAsync(item.Question, result.Answer, evidence, cancellationToken)
             : null;
 
         var metrics = new AnswerMetrics(
-            ExactMatch.Score(result.Answer, references),
+            ExactMatch.Score(answerText, references),
             f1,
-            RougeL.Score(result.Answer, references),
+            RougeL.Score(answerText, references),
             abstained || evidence.Count == 0 ? null : LexicalGroundedness.Score(result.Answer, evidence),
             judged?.Score,
             CitationPrecision.Score(result.Citations, labels),
