@@ -10,7 +10,8 @@ namespace RagLab.Core.Evaluation.Reports;
 /// retrained that often); required citations rule out prompting only and fine-tuning alone (only retrieval can point at a source);
 /// no training budget or fewer than <see cref="DecisionThresholds.MinLabelledExamples"/> labelled examples rule out fine-tuning and hybrid.</item>
 /// <item>A mode "helps" when its accuracy beats base by ≥ <see cref="DecisionThresholds.HelpsPoints"/> points.</item>
-/// <item>Both RAG and fine-tuning help, and hybrid is allowed and (if measured) within <see cref="DecisionThresholds.HybridTolerancePoints"/> of the best → Hybrid.</item>
+/// <item>Both RAG and fine-tuning help, hybrid is allowed, and either hybrid was measured within <see cref="DecisionThresholds.HybridTolerancePoints"/>
+/// of the best single approach, or it was not measured and fine-tuning alone does not clearly beat RAG (next rule) → Hybrid.</item>
 /// <item>Fine-tuning helps and beats RAG by ≥ <see cref="DecisionThresholds.FineTuningOverRagPoints"/> (doubled with no ML experience) → FineTuning.</item>
 /// <item>RAG helps → Rag; else fine-tuning helps → FineTuning.</item>
 /// <item>Nothing helps → PromptingOnly if allowed, else Rag (the constraints demand retrieval).</item>
@@ -66,7 +67,10 @@ public static class DecisionEngine
         Recommendation pick;
         double margin;
         var bestSingle = Math.Max(Score(rag) ?? double.MinValue, Score(tuned) ?? double.MinValue);
-        if (allowed.Contains(Recommendation.Hybrid) && ragHelps && tunedHelps && (hybrid is null || Score(hybrid) >= bestSingle - t.HybridTolerancePoints))
+        var tunedClearlyBeatsRag = allowed.Contains(Recommendation.FineTuning) && tunedHelps && rag is not null && Score(tuned) - Score(rag) >= tunedOverRagNeeded;
+        // An unmeasured hybrid is only inferred from its parts when fine-tuning alone is not already the clear winner.
+        if (allowed.Contains(Recommendation.Hybrid) && ragHelps && tunedHelps
+            && (hybrid is null ? !tunedClearlyBeatsRag : Score(hybrid) >= bestSingle - t.HybridTolerancePoints))
         {
             pick = Recommendation.Hybrid;
             margin = Math.Min(ragGain!.Value, tunedGain!.Value);

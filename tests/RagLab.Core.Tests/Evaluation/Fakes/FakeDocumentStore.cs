@@ -28,9 +28,31 @@ public sealed class FakeDocumentStore : IDocumentStore
         lock (_gate) _documents[documentId] = _documents[documentId] with { Status = status };
     }
 
+    private readonly Dictionary<string, int> _checksUntilReady = [];
+
+    /// <summary>Simulates indexing finishing: the document turns Ready on the given status check.</summary>
+    public void BecomeReadyAfterChecks(string documentId, int checks)
+    {
+        lock (_gate) _checksUntilReady[documentId] = checks;
+    }
+
+    /// <summary>The status as last seen by <see cref="GetAsync"/> (does not count as a check).</summary>
+    public DocumentStatus? StatusOf(string documentId)
+    {
+        lock (_gate) return _documents.GetValueOrDefault(documentId)?.Status;
+    }
+
     public Task<DocumentRecord?> GetAsync(string documentId, CancellationToken cancellationToken)
     {
-        lock (_gate) return Task.FromResult(_documents.GetValueOrDefault(documentId));
+        lock (_gate)
+        {
+            if (_checksUntilReady.TryGetValue(documentId, out var left) && --_checksUntilReady[documentId] <= 0)
+            {
+                _documents[documentId] = _documents[documentId] with { Status = DocumentStatus.Ready };
+                _checksUntilReady.Remove(documentId);
+            }
+            return Task.FromResult(_documents.GetValueOrDefault(documentId));
+        }
     }
 
     public Task<IReadOnlyList<DocumentRecord>> ListAsync(string? collection, CancellationToken cancellationToken)
