@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using RagLab.Core.Evaluation.Runs;
+
+namespace RagLab.Core.Evaluation.Reports;
+
+/// <summary>Writes a <see cref="DecisionReport"/> as Markdown (for people) or JSON (for tools).</summary>
+public static class DecisionReportExport
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static string ToJson(DecisionReport report) => JsonSerializer.Serialize(report, JsonOptions);
+
+    public static DecisionReport? FromJson(string json) => JsonSerializer.Deserialize<DecisionReport>(json, JsonOptions);
+
+    public static string ToMarkdown(DecisionReport report)
+    {
+        var md = new StringBuilder();
+        var s = report.Summary;
+        md.AppendLine("# RagLab decision report").AppendLine();
+        md.AppendLine($"**Recommendation: {Name(report.Recommendation)}** (confidence: {report.Confidence.ToString().ToLowerInvariant()})").AppendLine();
+        md.AppendLine($"Run `{s.RunId}` on set `{s.SetId}`: {s.Questions} questions ({s.UnanswerableQuestions} unanswerable, {s.LabelledQuestions} with relevant documents).").AppendLine();
+        if (report.RuledOut.Count > 0) md.AppendLine($"Ruled out by your answers: {string.Join(", ", report.RuledOut.Select(Name))}.").AppendLine();
+
+        md.AppendLine("## Reasons").AppendLine();
+        foreach (var reason in report.Reasons) md.AppendLine($"- {reason.Text} — *{Escape(reason.Evidence)}*");
+        md.AppendLine();
+
+        if (report.Warnings.Count > 0)
+        {
+            md.AppendLine("## Evidence warnings").AppendLine();
+            foreach (var warning in report.Warnings) md.AppendLine($"- {warning.Problem} **Next:** {warning.NextStep}");
+            md.AppendLine();
+        }
+
+        md.AppendLine("## Answer quality").AppendLine();
+        md.AppendLine("| mode | retriever | questions | correct | EM | F1 | ROUGE-L | grounded (lexical) | grounded (judge) | citation precision | abstention accuracy | retrieval miss | generation miss | errors |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in s.Modes)
+            md.AppendLine($"| {m.Mode} | {m.Retriever ?? "—"} | {m.Questions} | {P(m.Accuracy)} | {P(m.ExactMatch)} | {P(m.F1)} | {P(m.RougeL)} | {P(m.LexicalGroundedness)} | {P(m.JudgeGroundedness)} | {P(m.CitationPrecision)} | {P(m.AbstentionAccuracy)} | {m.Failures.RetrievalMiss} | {m.Failures.GenerationMiss} | {m.Errors} |");
+        md.AppendLine();
+
+        md.AppendLine("## Latency and cost").AppendLine();
+        md.AppendLine("| mode | retriever | retrieval p50/p95 ms | TTFT p50/p95 ms | generation p50/p95 ms | total p50/p95 ms | tokens in/out per query | $/query | $/month 10k | $/month 100k | $/month 1M | training (one-off) |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in s.Modes)
+        {
+            var cost = m.Cost;
+            string Month(long volume) => cost?.Monthly.FirstOrDefault(c => c.QueriesPerMonth == volume) is { } c ? Usd(c.Dollars) : "—";
+            md.AppendLine($"| {m.Mode} | {m.Retriever ?? "—"} | {L(m.Latency.Retrieval)} | {L(m.Latency.TimeToFirstToken)} | {L(m.Latency.Generation)} | {L(m.Latency.Total)} | {m.InputTokensPerQuery:0}/{m.OutputTokensPerQuery:0} | {(cost is null ? "—" : cost.DollarsPerQuery.ToString("0.#####", CultureInfo.InvariantCulture))} | {Month(10_000)} | {Month(100_000)} | {Month(1_000_000)} | {(cost?.OneOffTrainingDollars is { } t ? Usd(t) : "—")} |");
+        }
+        md.AppendLine();
+
+        if (s.Retrievers.Count > 0)
+        {
+            md.AppendLine("## Retrieval (document level)").AppendLine();
+            md.AppendLine("| retriever | k | nDCG | recall | precision | MRR | hit rate |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in s.Retrievers)
+            foreach (var k in r.Scores)
+                md.AppendLine($"| {r.Retriever} | {k.K} | {k.Ndcg:0.000} | {k.Recall:0.000} | {k.Precision:0.000} | {k.ReciprocalRank:0.000} | {k.HitRate:0.000} |");
+            md.AppendLine();
+        }
+
+        md.AppendLine("## Published figures beside ours").AppendLine();
+        md.AppendLine("| claim | published | measured here | source |");
+        md.AppendLine("|---|---|---|---|");
+        var rag = DecisionEngine.Best(s, ModeRole.Rag);
+        foreach (var figure in s.PublishedFigures)
+        {
+            var ours = figure.Key switch
+            {
+                "rag-retrieval-overhead" => rag?.Latency.Retrieval is { } l ? $"retrieval p50 {l.P50:0} ms, p95 {l.P95:0} ms" : "not measured",
+                "rag-cost-1m" => rag?.Cost?.Monthly.FirstOrDefault(c => c.QueriesPerMonth == 1_000_000) is { } c ? $"{Usd(c.Dollars)}/month ({rag.Cost!.Basis})" : "no prices given",
+                _ => "—",
+            };
+            md.AppendLine($"| {figure.Wording} | {figure.Figure} | {ours} | {figure.Source} |");
+        }
+        return md.ToString();
+    }
+
+    private static string Name(Recommendation recommendation) => recommendation switch
+    {
+        Recommendation.PromptingOnly => "prompting only",
+        Recommendation.Rag => "RAG",
+        Recommendation.FineTuning => "fine-tuning",
+        Recommendation.Hybrid => "hybrid (fine-tuning + RAG)",
+        _ => recommendation.ToString(),
+    };
+
+    private static string P(double? value) => value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
+
+    private static string L(LatencyStats? stats) => stats is { Samples: > 0 } s ? $"{s.P50:0}/{s.P95:0}" : "—";
+
+    private static string Usd(double dollars) => "$" + dollars.ToString(dollars < 10 ? "N2" : "N0", CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => text.Replace("|", "\\|").Replace("*", "\\*");
+}

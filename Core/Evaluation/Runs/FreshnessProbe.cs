@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text;
+using RagLab.Core.Evaluation.Metrics;
+using RagLab.Core.Generation;
+using RagLab.Core.Ingestion;
+using RagLab.Core.Storage;
+
+namespace RagLab.Core.Evaluation.Runs;
+
+/// <summary>
+/// A fact that changes: the document that changes it, a question about it and the answer it should now get.
+/// </summary>
+/// <param name="DocumentName">File name with extension (e.g. "pricing.md"); an existing document of that name is replaced.</param>
+/// <param name="Modes">Modes to probe; null means every registered mode.</param>
+public sealed record FreshnessProbeRequest(
+    string? Collection,
+    string Question,
+    string ExpectedAnswer,
+    string DocumentName,
+    string DocumentText,
+    IReadOnlyList<string>? Modes = null,
+    TimeSpan? Timeout = null,
+    TimeSpan? PollInterval = null);
+
+/// <summary>Whether a mode gave the new answer, and how long after the document was submitted.</summary>
+public sealed record FreshnessResult(string Mode, bool PickedUp, double? Seconds, string LastAnswer, string? Error = null);
+
+public sealed record FreshnessReport(string DocumentId, double IndexedAfterSeconds, IReadOnlyList<FreshnessResult> Modes);
+
+/// <summary>
+/// Measures how fast each mode reflects changed knowledge: submits the changed document, waits until it is indexed,
+/// then re-asks every mode (cache bypassed) until the expected answer shows up or the timeout passes.
+/// RAG should pick it up at once; a fine-tuned model without retrieval never will until retrained.
+/// </summary>
+public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswerer answerer, IDocumentStore documents)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <exception cref="ValidationException">Missing fields, or the ingestion rejected the document.</exception>
+    /// <exception cref="InvalidOperationException">The document failed to index or was not indexed within the timeout.</exception>
+    public async Task<FreshnessReport> RunAsync(FreshnessProbeRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Question)) throw new ValidationException("Give the probe question.");
+        if (string.IsNullOrWhiteSpace(request.ExpectedAnswer)) throw new ValidationException("Give the answer expected once the document is updated.");
+        if (string.IsNullOrWhiteSpace(request.DocumentName) || string.IsNullOrEmpty(request.DocumentText))
+            throw new ValidationException("Give the changed document's name (with extension) and text.");
+        var timeout = request.Timeout ?? DefaultTimeout;
+        var poll = request.PollInterval ?? DefaultPollInterval;
+        var collection = CollectionName.Normalize(request.Collection);
+        var modes = request.Modes is { Count: > 0 } given ? given : answerer.Modes;
+
+        var clock = Stopwatch.StartNew();
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(request.DocumentText));
+        var receipt = await ingestion.SubmitAsync(collection, request.DocumentName, content, cancellationToken);
+        await WaitUntilReadyAsync(receipt, timeout, poll, cancellationToken);
+        var indexedAfter = clock.Elapsed.TotalSeconds;
+
+        var results = new List<FreshnessResult>();
+        foreach (var mode in modes)
+            results.Add(await ProbeModeAsync(mode, collection, request, clock, timeout, poll, cancellationToken));
+        return new FreshnessReport(receipt.DocumentId, indexedAfter, results);
+    }
+
+    /// <summary>An answer shows the new fact when it contains the expected answer (normalised) or scores token F1 ≥ 0.5 against it.</summary>
+    public static bool ShowsExpected(string answer, string expected)
+    {
+        var normalizedExpected = SquadNormalizer.Normalize(expected);
+        return (normalizedExpected.Length > 0 && $" {SquadNormalizer.Normalize(answer)} ".Contains($" {normalizedExpected} ", StringComparison.Ordinal))
+            || TokenF1.Score(answer, [expected]) >= 0.5;
+    }
+
+    private async Task WaitUntilReadyAsync(IngestionReceipt receipt, TimeSpan timeout, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var document = await documents.GetAsync(receipt.DocumentId, cancellationToken);
+            switch (document?.Status)
+            {
+                case DocumentStatus.Ready: return;
+                case DocumentStatus.Failed: throw new InvalidOperationException($"Document '{receipt.Name}' failed to index: {document.Error}");
+            }
+            if (deadline.Elapsed > timeout)
+                throw new InvalidOperationException($"Document '{receipt.Name}' was not indexed within {timeout.TotalSeconds:0} s; is the worker running?");
+            await Task.Delay(poll, cancellationToken);
+        }
+    }
+
+    private async Task<FreshnessResult> ProbeModeAsync(string mode, string collection, FreshnessProbeRequest request, Stopwatch clock, TimeSpan timeout, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        var last = "";
+        while (true)
+        {
+            try
+            {
+                var result = await answerer.AskAsync(new AskRequest(request.Question, mode, Collection: collection, NoCache: true), cancellationToken);
+                last = result.Answer;
+                if (ShowsExpected(last, request.ExpectedAnswer)) return new FreshnessResult(mode, true, clock.Elapsed.TotalSeconds, last);
+            }
+            catch (Exception e) when (e is ValidationException or DependencyUnavailableException)
+            {
+                return new FreshnessResult(mode, false, null, last, e.Message);
+            }
+            if (started.Elapsed > timeout) return new FreshnessResult(mode, false, null, last);
+            await Task.Delay(poll, cancellationToken);
+        }
+    }
+}

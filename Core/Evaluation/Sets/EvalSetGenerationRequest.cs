@@ -1,0 +1,13 @@
+namespace RagLab.Core.Evaluation.Sets;
+
+/// <summary>What to generate: <paramref name="Count"/> questions from chunks of <paramref name="Collection"/>.</summary>
+/// <param name="Seed">Chunk sampling is deterministic for a seed (the model's wording may still vary).</param>
+/// <param name="DuplicateThreshold">Questions whose normalised token Jaccard with a kept one reaches this are dropped.</param>
+/// <param name="MinChunkWords">Chunks shorter than this (headings, stubs) are not used as sources.</param>
+public sealed record EvalSetGenerationRequest(
+    string Name,
+    string? Collection,
+    int Count = 30,
+    int Seed = 42,
+    double DuplicateThreshold = QuestionSimilarity.DefaultDuplicateThreshold,
+    int MinChunkWords = 20);

@@ -1,0 +1,233 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using RagLab.Core.Ingestion;
+
+namespace RagLab.Core.Retrieval;
+
+/// <summary>
+/// The embedded vector index: exact (brute-force) cosine similarity per collection. Vectors are normalized on
+/// insert and kept in one contiguous float array, so a query is one SIMD dot product per chunk
+/// (<see cref="TensorPrimitives"/>). Searches run concurrently; writes to a collection are exclusive.
+/// A collection takes the dimension of its first vector; vectors of another dimension are rejected.
+/// </summary>
+public sealed class ExactVectorIndex : IVectorIndex
+{
+    // Above this many chunks a search is split across cores; below, the split costs more than it saves.
+    private const int ParallelThreshold = 32_768;
+
+    private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
+
+    public Task UpsertAsync(IReadOnlyList<EmbeddedChunk> chunks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        foreach (var group in chunks.GroupBy(c => c.Chunk.Collection, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var shard = _shards.GetOrAdd(group.Key, static _ => new Shard());
+            shard.Lock.EnterWriteLock();
+            try
+            {
+                foreach (var item in group)
+                    shard.Upsert(item.Chunk, item.Vector.Span);
+            }
+            finally
+            {
+                shard.Lock.ExitWriteLock();
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(documentId);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_shards.TryGetValue(collection, out var shard)) return Task.CompletedTask;
+        shard.Lock.EnterWriteLock();
+        try
+        {
+            shard.DeleteDocument(documentId);
+        }
+        finally
+        {
+            shard.Lock.ExitWriteLock();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_shards.TryGetValue(collection, out var shard)) return Task.FromResult<IReadOnlyList<ScoredChunk>>([]);
+        shard.Lock.EnterReadLock();
+        try
+        {
+            return Task.FromResult(shard.Search(collection, query.Span, topK));
+        }
+        finally
+        {
+            shard.Lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>The number of chunks in a collection.</summary>
+    public int Count(string collection)
+    {
+        if (!_shards.TryGetValue(collection, out var shard)) return 0;
+        shard.Lock.EnterReadLock();
+        try { return shard.Count; }
+        finally { shard.Lock.ExitReadLock(); }
+    }
+
+    /// <summary>The vector dimension of a collection, or null while it is empty.</summary>
+    public int? Dimensions(string collection)
+    {
+        if (!_shards.TryGetValue(collection, out var shard)) return null;
+        shard.Lock.EnterReadLock();
+        try { return shard.Count == 0 ? null : shard.Dimensions; }
+        finally { shard.Lock.ExitReadLock(); }
+    }
+
+    /// <summary>One collection: row i of <see cref="_vectors"/> is the unit vector of <see cref="_chunks"/>[i]; rows are dense (a delete moves the last row into the hole).</summary>
+    private sealed class Shard
+    {
+        public readonly ReaderWriterLockSlim Lock = new(LockRecursionPolicy.NoRecursion);
+        private float[] _vectors = [];
+        private Chunk[] _chunks = [];
+        private readonly Dictionary<string, int> _rowByChunkId = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<string>> _chunkIdsByDocument = new(StringComparer.Ordinal);
+
+        public int Count { get; private set; }
+        public int Dimensions { get; private set; }
+
+        public void Upsert(Chunk chunk, ReadOnlySpan<float> vector)
+        {
+            if (vector.Length == 0)
+                throw new ValidationException($"Chunk '{chunk.Id}' has an empty embedding vector; the embedding model returned nothing for it.");
+            if (Count == 0 && Dimensions != vector.Length)
+            {
+                Dimensions = vector.Length;
+                _vectors = new float[checked(_chunks.Length * Dimensions)];
+            }
+            else EnsureDimensions(chunk.Collection, vector.Length, "the vector of chunk '" + chunk.Id + "'");
+
+            if (_rowByChunkId.TryGetValue(chunk.Id, out var row))
+            {
+                var previous = _chunks[row];
+                if (previous.DocumentId != chunk.DocumentId) Unlink(previous);
+            }
+            else
+            {
+                row = Count++;
+                EnsureCapacity(Count);
+                _rowByChunkId[chunk.Id] = row;
+            }
+            _chunks[row] = chunk;
+            var target = _vectors.AsSpan(row * Dimensions, Dimensions);
+            var norm = TensorPrimitives.Norm(vector);
+            if (norm > 0) TensorPrimitives.Divide(vector, norm, target);
+            else target.Clear();
+            if (!_chunkIdsByDocument.TryGetValue(chunk.DocumentId, out var ids))
+                _chunkIdsByDocument[chunk.DocumentId] = ids = new HashSet<string>(StringComparer.Ordinal);
+            ids.Add(chunk.Id);
+        }
+
+        public void DeleteDocument(string documentId)
+        {
+            if (!_chunkIdsByDocument.Remove(documentId, out var ids)) return;
+            foreach (var chunkId in ids)
+            {
+                if (!_rowByChunkId.Remove(chunkId, out var row)) continue;
+                var last = --Count;
+                if (row != last)
+                {
+                    _chunks[row] = _chunks[last];
+                    _vectors.AsSpan(last * Dimensions, Dimensions).CopyTo(_vectors.AsSpan(row * Dimensions, Dimensions));
+                    _rowByChunkId[_chunks[row].Id] = row;
+                }
+                _chunks[last] = null!;
+            }
+        }
+
+        public IReadOnlyList<ScoredChunk> Search(string collection, ReadOnlySpan<float> query, int topK)
+        {
+            if (Count == 0) return [];
+            EnsureDimensions(collection, query.Length, "the query vector");
+            var norm = TensorPrimitives.Norm(query);
+            if (norm == 0) return [];
+
+            var count = Count;
+            var dimensions = Dimensions;
+            var unitQuery = new float[dimensions];
+            TensorPrimitives.Divide(query, norm, unitQuery);
+            var scores = ArrayPool<float>.Shared.Rent(count);
+            try
+            {
+                var vectors = _vectors;
+                if (count >= ParallelThreshold && Environment.ProcessorCount > 1)
+                {
+                    var parts = Math.Min(Environment.ProcessorCount, 4);
+                    Parallel.For(0, parts, part =>
+                    {
+                        var from = (int)((long)count * part / parts);
+                        var to = (int)((long)count * (part + 1) / parts);
+                        Score(vectors, unitQuery, dimensions, from, to, scores);
+                    });
+                }
+                else
+                {
+                    Score(vectors, unitQuery, dimensions, 0, count, scores);
+                }
+
+                var chunks = _chunks;
+                var collector = new TopKCollector(Math.Min(topK, count), row => chunks[row].Id);
+                for (var row = 0; row < count; row++) collector.Offer(row, scores[row]);
+                var top = collector.ToSortedArray();
+                var results = new ScoredChunk[top.Length];
+                for (var i = 0; i < top.Length; i++) results[i] = new ScoredChunk(chunks[top[i].Slot], top[i].Score);
+                return results;
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scores);
+            }
+        }
+
+        private static void Score(float[] vectors, float[] query, int dimensions, int from, int to, float[] scores)
+        {
+            var rows = vectors.AsSpan();
+            for (var row = from; row < to; row++)
+                scores[row] = TensorPrimitives.Dot(rows.Slice(row * dimensions, dimensions), query);
+        }
+
+        private void EnsureDimensions(string collection, int length, string what)
+        {
+            if (length != Dimensions)
+                throw new ValidationException(
+                    $"Collection '{collection}' holds {Dimensions}-dimensional embeddings, but {what} has {length} dimensions. " +
+                    "The embedding model was probably changed: switch back to the model the collection was indexed with, " +
+                    "or re-index the collection (delete and re-upload its documents) with the new model.");
+        }
+
+        private void EnsureCapacity(int rows)
+        {
+            if (rows <= _chunks.Length) return;
+            var capacity = Math.Max(rows, Math.Max(16, _chunks.Length * 2));
+            Array.Resize(ref _chunks, capacity);
+            Array.Resize(ref _vectors, checked(capacity * Dimensions));
+        }
+
+        private void Unlink(Chunk chunk)
+        {
+            if (_chunkIdsByDocument.TryGetValue(chunk.DocumentId, out var ids))
+            {
+                ids.Remove(chunk.Id);
+                if (ids.Count == 0) _chunkIdsByDocument.Remove(chunk.DocumentId);
+            }
+        }
+    }
+}

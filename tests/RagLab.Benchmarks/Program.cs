@@ -1,0 +1,21 @@
+using RagLab.Benchmarks;
+
+// Each mode is its own class; add a case here for a new one.
+return args.FirstOrDefault() switch
+{
+    "scifact" => await ScifactBenchmark.RunAsync(args[1..], CancellationToken.None),
+    "synthetic" => await SyntheticBenchmark.RunAsync(args[1..], CancellationToken.None),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        Usage:
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- scifact <beir-dir>
+              BM25 over a BEIR SciFact folder: nDCG@10, Recall@100, query latency, memory.
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300] [--only bm25|dense]
+              BM25 and exact dense search latency over deterministic synthetic chunks.
+        """);
+    return 2;
+}
