@@ -38,7 +38,7 @@ public sealed class EvalSetGeneratorTests
         {
             var topic = item.Question.Split(' ')[2];
             var document = Assert.Single(item.RelevantDocuments);
-            Assert.Equal(Storage.DocumentIds.ForDocument("docs", $"doc{topic["Topic".Length..]}.md"), document);
+            Assert.Equal(RagLab.Core.Storage.DocumentIds.ForDocument("docs", $"doc{topic["Topic".Length..]}.md"), document);
             Assert.Equal($"{topic} fact", item.Answer);
         }
         Assert.DoesNotContain(first.Items, i => i.Question.Contains("stub"));

@@ -6,7 +6,7 @@ namespace RagLab.Core.Tests.Generation;
 public class CitationParserTests
 {
     private readonly CitationParser _parser = new(new TestAnalyzer());
-    private readonly IReadOnlyList<Retrieval.RetrievalHit> _hits = BackupManual();
+    private readonly IReadOnlyList<RagLab.Core.Retrieval.RetrievalHit> _hits = BackupManual();
 
     private string[] CitedChunkIds(string answer) =>
         _parser.Parse(answer, _hits).Citations.Select(c => c.ChunkId).ToArray();
