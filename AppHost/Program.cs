@@ -6,7 +6,7 @@
 //   vectordb (Qdrant) ───────┼──► api ◄── web (browser)
 //   cache (Redis) ───────────┘    worker (same four references)
 //
-// Change models or GPU in appsettings.json, with `dotnet user-secrets set RagLab:ChatModel llama3.2:1b`,
+// Change models, GPU or the shared data directory in appsettings.json, with `dotnet user-secrets set RagLab:ChatModel llama3.2:1b`,
 // or with environment variables such as RagLab__ChatModel.
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -14,6 +14,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 var chatModel = builder.Configuration["RagLab:ChatModel"] is { Length: > 0 } chatName ? chatName : "qwen2.5:1.5b";
 var embeddingModel = builder.Configuration["RagLab:EmbeddingModel"] is { Length: > 0 } embeddingName ? embeddingName : "all-minilm";
 var gpu = builder.Configuration["RagLab:Gpu"] is { Length: > 0 } gpuName ? gpuName.Trim().ToLowerInvariant() : "none";
+
+// The Api and the Worker share one SQLite database and upload store (documents, chunks, jobs), so both must get the
+// same absolute RagLab__DataDirectory: a relative default would resolve against each project's own folder.
+var dataDirectory = Path.GetFullPath(builder.Configuration["RagLab:DataDirectory"] is { Length: > 0 } configured
+    ? configured
+    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "RagLab", "aspire"));
 
 // Model server. Models live in a volume, so they are pulled once, not on every run.
 var ollama = builder.AddOllama("ollama", port: null)
@@ -55,7 +61,8 @@ var api = builder.AddProject<Projects.RagLab_Api>("api")
     .WithReference(embeddings)
     .WithReference(vectordb)
     .WithReference(cache)
-    .WithEnvironment("RagLab__RunWorkerInProcess", "false")
+    .WithEnvironment("RagLab__DataDirectory", dataDirectory)
+    .WithEnvironment("RagLab__Jobs__RunInProcess", "false")
     .WaitFor(chat)
     .WaitFor(embeddings)
     .WaitFor(vectordb)
@@ -63,6 +70,8 @@ var api = builder.AddProject<Projects.RagLab_Api>("api")
 
 // Ingestion, evaluation and fine-tuning jobs.
 builder.AddProject<Projects.RagLab_Worker>("worker")
+    .WithEnvironment("RagLab__DataDirectory", dataDirectory)
+    .WithEnvironment("RagLab__Jobs__RunInProcess", "true")
     .WithReference(chat)
     .WithReference(embeddings)
     .WithReference(vectordb)

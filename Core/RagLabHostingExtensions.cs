@@ -43,7 +43,7 @@ public static class RagLabHostingExtensions
 
         var dataDirectory = Path.GetFullPath((section.Get<RagLabOptions>() ?? new RagLabOptions()).DataDirectory);
         var jobs = section.GetSection("Jobs").Get<JobOptions>() ?? new JobOptions();
-        var redis = configuration.GetConnectionString("cache") is { Length: > 0 } cache ? RedisConnectionOptions.Parse(cache) : null;
+        var redis = configuration.GetConnectionString("cache") is { Length: > 0 } cache ? ConfigureRedis(RedisConnectionOptions.Parse(cache), configuration) : null;
 
         List<DependencyChoice> dependencies =
         [
@@ -51,8 +51,10 @@ public static class RagLabHostingExtensions
             AddModels(services, configuration, health),
             .. AddIndexes(services, configuration, health),
             AddAnswerCache(services, redis, health),
-            AddJobQueue(services, redis, jobs),
+            AddJobQueue(services, redis, jobs, configuration),
         ];
+        if (!jobs.RunInProcess && string.IsNullOrWhiteSpace(configuration.GetConnectionString("vectordb_http")))
+            services.AddHostedService(sp => new SeparateIndexesWarning(SeparateIndexesWarning.ApiMessage, sp.GetRequiredService<ILogger<SeparateIndexesWarning>>()));
         AddIngestion(services);
         AddGeneration(services);
 
@@ -157,7 +159,13 @@ public static class RagLabHostingExtensions
         return new("answer cache", "redis", redis.ToString(), "answers and embeddings; bypassed while Redis is down");
     }
 
-    private static DependencyChoice AddJobQueue(IServiceCollection services, RedisConnectionOptions? redis, JobOptions jobs)
+    /// <summary>With <c>ssl=true</c>: see <see cref="RedisCertificateValidation"/> (optional pin: <c>RagLab:Redis:CertificateThumbprint</c>).</summary>
+    private static RedisConnectionOptions ConfigureRedis(RedisConnectionOptions redis, IConfiguration configuration) =>
+        redis.Ssl && redis.CertificateValidation is null
+            ? redis with { CertificateValidation = RedisCertificateValidation.Create(redis.SslHost ?? redis.Host, configuration["RagLab:Redis:CertificateThumbprint"]) }
+            : redis;
+
+    private static DependencyChoice AddJobQueue(IServiceCollection services, RedisConnectionOptions? redis, JobOptions jobs, IConfiguration configuration)
     {
         if (jobs.RunInProcess)
         {
@@ -170,7 +178,9 @@ public static class RagLabHostingExtensions
             services.AddSingleton<IJobQueue, ChannelJobQueue>();
             return new("job queue", "embedded", null, $"in-process; unfinished jobs resume from the database at start; {runs}");
         }
-        services.AddSingleton<IJobQueue>(sp => new RedisJobQueue(sp.GetRequiredService<IRedisClient>(), null,
+        // RagLab:Redis:Queue binds RedisJobQueueOptions (ClaimMinIdle: how long a crashed worker's job waits before another takes it).
+        var queueOptions = configuration.GetSection("RagLab:Redis:Queue").Get<RedisJobQueueOptions>();
+        services.AddSingleton<IJobQueue>(sp => new RedisJobQueue(sp.GetRequiredService<IRedisClient>(), queueOptions,
             sp.GetRequiredService<ILogger<RedisJobQueue>>(), sp.GetRequiredService<TimeProvider>()));
         return new("job queue", "redis", redis.ToString(), $"stream raglab:jobs, consumer group workers; {runs}");
     }

@@ -22,4 +22,10 @@ public interface IJobQueue
 
     /// <summary>Removes a finished job (succeeded or failed for good) from the queue.</summary>
     Task AcknowledgeAsync(JobLease lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ids of the jobs the queue holds now (waiting or delivered and not acknowledged), so <see cref="JobProcessor"/> can
+    /// re-enqueue unfinished jobs a durable queue lost (e.g. Redis restarted empty). Null when the queue cannot tell.
+    /// </summary>
+    Task<IReadOnlySet<string>?> ListQueuedJobIdsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlySet<string>?>(null);
 }

@@ -120,6 +120,21 @@ public static class RedisCommands
         return (RedisStreamEntry.ListFromReply(reply[1]), reply[0].AsString()!);
     }
 
+    /// <summary>XRANGE over the whole stream, a page at a time (exclusive start ids need Redis 6.2 or later).</summary>
+    public static async IAsyncEnumerable<RedisStreamEntry> StreamRangeAsync(this IRedisClient redis, string stream, int pageSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var start = "-";
+        while (true)
+        {
+            var reply = await redis.ExecuteAsync("XRANGE", [stream, start, "+", "COUNT", pageSize], cancellationToken).ConfigureAwait(false);
+            if (reply.IsNull || reply.Items.Count == 0) yield break;
+            foreach (var entry in RedisStreamEntry.ListFromReply(reply)) yield return entry;
+            if (reply.Items.Count < pageSize) yield break;
+            start = "(" + reply[reply.Items.Count - 1][0].AsString();
+        }
+    }
+
     /// <returns>How many of the ids were pending and are now acknowledged.</returns>
     public static async Task<long> StreamAcknowledgeAsync(this IRedisClient redis, string stream, string group, string id, CancellationToken cancellationToken) =>
         (await redis.ExecuteAsync("XACK", [stream, group, id], cancellationToken).ConfigureAwait(false)).AsInt64();

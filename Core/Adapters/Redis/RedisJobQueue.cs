@@ -103,6 +103,26 @@ public sealed class RedisJobQueue : IJobQueue
         }
     }
 
+    /// <summary>
+    /// The job ids in the stream. Acknowledged entries are deleted, so these are exactly the jobs waiting or delivered and
+    /// not yet acknowledged; after Redis restarted without its data the set is empty.
+    /// </summary>
+    /// <exception cref="DependencyUnavailableException">Redis is unreachable.</exception>
+    public async Task<IReadOnlySet<string>?> ListQueuedJobIdsAsync(CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var entry in redis.StreamRangeAsync(options.StreamKey, 500, cancellationToken).ConfigureAwait(false))
+                if (entry.Fields.GetValueOrDefault(JobIdField) is { } jobId) ids.Add(jobId);
+        }
+        catch (RedisConnectionException exception)
+        {
+            throw new DependencyUnavailableException($"Redis at {redis.EndPoint} is unreachable; cannot list queued jobs. ({exception.Message})");
+        }
+        return ids;
+    }
+
     private async Task<JobLease?> ClaimAbandonedAsync(CancellationToken cancellationToken)
     {
         var cursor = "0-0";

@@ -46,6 +46,7 @@ public sealed class RespConnection : IAsyncDisposable
         timeout.CancelAfter(options.ConnectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
+        string? presentedThumbprint = null;
         try
         {
             await socket.ConnectAsync(options.Host, options.Port, timeout.Token);
@@ -57,7 +58,12 @@ public sealed class RespConnection : IAsyncDisposable
                 await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
                 {
                     TargetHost = options.SslHost ?? options.Host,
-                    RemoteCertificateValidationCallback = options.CertificateValidation,
+                    RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                    {
+                        // Remembered so a refusal can tell the user which certificate to trust or pin.
+                        presentedThumbprint = certificate?.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                        return options.CertificateValidation?.Invoke(sender, certificate, chain, errors) ?? errors == SslPolicyErrors.None;
+                    },
                 }, timeout.Token);
             }
         }
@@ -66,7 +72,14 @@ public sealed class RespConnection : IAsyncDisposable
         {
             if (stream is not null) await stream.DisposeAsync();
             socket.Dispose();
-            var reason = exception is OperationCanceledException ? $"no connection within {options.ConnectTimeout.TotalSeconds:0.#} s" : exception.Message;
+            var reason = exception switch
+            {
+                OperationCanceledException => $"no connection within {options.ConnectTimeout.TotalSeconds:0.#} s",
+                System.Security.Authentication.AuthenticationException when presentedThumbprint is not null =>
+                    $"its TLS certificate (SHA-256 {presentedThumbprint}) is not trusted ({exception.Message}). Trust it on this machine, " +
+                    $"or pin it with RagLab:Redis:CertificateThumbprint={presentedThumbprint}",
+                _ => exception.Message,
+            };
             throw new RedisConnectionException($"Redis at {options.EndPoint} is unreachable: {reason}", exception, commandSent: false);
         }
         catch
