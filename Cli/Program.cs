@@ -1,2 +1,3 @@
-// Placeholder entry point until the CLI lands; replaced by the raglab command tree.
-return 0;
+using RagLab.Cli;
+
+return await RaglabApp.RunAsync(args, CliContext.ForProcess());
