@@ -1,3 +1,7 @@
-using RagLab.Cli;
+namespace RagLab.Cli;
 
-return await RaglabApp.RunAsync(args, CliContext.ForProcess());
+/// <summary>The raglab executable. A named class (not top-level statements) so it does not clash with the Api's Program in tests.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => RaglabApp.RunAsync(args, CliContext.ForProcess());
+}

@@ -61,7 +61,7 @@ public static class EvalCommand
             foreach (var r in runs)
                 table.AddRow(Markup.Escape(r.Id), Markup.Escape(r.SetId), r.Status.ToString().ToLowerInvariant(),
                     Markup.Escape(string.Join(",", r.Request?.Modes ?? [])), Markup.Escape(string.Join(",", r.Request?.Retrievers ?? [])),
-                    Format.Date(r.CreatedAt), Markup.Escape(r.Error ?? ""));
+                    Format.Date(r.CreatedAt), Markup.Escape(Format.Snippet(r.Error ?? "", 80)));
             context.Out.Write(table);
             return 0;
         });

@@ -27,7 +27,17 @@ public static class ErrorReporter
         return code;
     }
 
-    /// <summary>One red "error:" line; newlines in the message are folded so it stays one line.</summary>
-    public static void Line(IAnsiConsole console, string message) =>
-        console.MarkupLine($"[red]error:[/] [red]{Markup.Escape(message.ReplaceLineEndings(" ").Trim())}[/]");
+    /// <summary>
+    /// One red "error:" line. Written past Spectre's renderer, which would wrap it at the console width; newlines in the
+    /// message are folded so it stays one line (greppable in logs).
+    /// </summary>
+    public static void Line(IAnsiConsole console, string message)
+    {
+        var text = "error: " + message.ReplaceLineEndings(" ").Trim();
+        var capabilities = console.Profile.Capabilities;
+        var colour = capabilities.Ansi && capabilities.ColorSystem != ColorSystem.NoColors;
+        var writer = console.Profile.Out.Writer;
+        writer.WriteLine(colour ? $"\u001b[31m{text}\u001b[0m" : text);
+        writer.Flush();
+    }
 }

@@ -11,6 +11,11 @@ public sealed class ProgressWatcher(IAnsiConsole console, TimeSpan pollInterval)
 {
     public async Task FollowAsync(string description, Func<CancellationToken, Task<ProgressSnapshot>> poll, CancellationToken cancellationToken)
     {
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            await FollowPlainAsync(description, poll, cancellationToken);
+            return;
+        }
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -32,6 +37,28 @@ public sealed class ProgressWatcher(IAnsiConsole console, TimeSpan pollInterval)
                     await Task.Delay(pollInterval, cancellationToken);
                 }
             });
+    }
+
+    /// <summary>Redirected output gets a line per 10% step instead of a live bar, so logs stay readable.</summary>
+    private async Task FollowPlainAsync(string description, Func<CancellationToken, Task<ProgressSnapshot>> poll, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var lastStep = -1;
+        while (true)
+        {
+            var snapshot = await poll(cancellationToken);
+            var step = snapshot.Finished ? 10 : (int)Math.Floor(10 * Math.Clamp(snapshot.Total <= 0 ? 0 : snapshot.Done / snapshot.Total, 0, 1));
+            if (step != lastStep)
+            {
+                lastStep = step;
+                var detail = snapshot.Message is { Length: > 0 } message ? $" ({message})" : "";
+                console.WriteLine(snapshot.Finished
+                    ? $"{description}: done in {started.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s{detail}"
+                    : $"{description}: {step * 10}%{detail}");
+            }
+            if (snapshot.Finished) return;
+            await Task.Delay(pollInterval, cancellationToken);
+        }
     }
 
     /// <summary>Waits until every job has succeeded or failed; returns the last view of each (null if it vanished).</summary>
