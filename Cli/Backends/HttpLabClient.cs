@@ -169,7 +169,9 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
     {
         var path = $"api/evalruns/{Uri.EscapeDataString(runId)}/report?format={(format == ReportFormat.Json ? "json" : "md")}";
         using var response = await SendAsync(HttpMethod.Post, path, JsonContent.Create(questionnaire, options: Json), cancellationToken);
-        return await response.Content.ReadAsStringAsync(cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        // Re-exported so the JSON is the same whichever back-end wrote it.
+        return format == ReportFormat.Json ? DecisionReportExport.ToJson(Deserialize<DecisionReport>(body, path)) : body;
     }
 
     public ValueTask DisposeAsync()

@@ -35,8 +35,8 @@ public sealed class CliHarness(string dataDirectory, Func<HttpMessageHandler>? h
         using var error = new StringWriter();
         var context = new CliContext
         {
-            Out = CliContext.CreateConsole(output, redirected: true),
-            Error = CliContext.CreateConsole(error, redirected: true),
+            Out = Console(output),
+            Error = Console(error),
             HelpWriter = output,
             Settings = new Dictionary<string, string?>
             {
@@ -50,6 +50,14 @@ public sealed class CliHarness(string dataDirectory, Func<HttpMessageHandler>? h
         };
         var exitCode = await RaglabApp.RunAsync(args, context);
         return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A redirected console, wide enough that table rows with temporary paths do not wrap.</summary>
+    private static Spectre.Console.IAnsiConsole Console(TextWriter writer)
+    {
+        var console = CliContext.CreateConsole(writer, redirected: true);
+        console.Profile.Width = 400;
+        return console;
     }
 
     /// <summary>Runs and asserts success, showing everything printed when it fails.</summary>

@@ -36,6 +36,25 @@ public sealed class DocumentCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_refused_file_fails_alone_and_a_repeated_name_is_skipped()
+    {
+        var folder = SampleFiles.WriteDocuments(_temp);
+        var copy = _temp.Combine("other", "refunds.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.WriteAllText(copy, "A different refunds page.");
+
+        var ingest = await _cli.RunAsync("ingest", Path.Combine(folder, "logo.bin"), folder, copy);
+
+        Assert.Equal(1, ingest.ExitCode);
+        var refused = ingest.Rows.Single(r => r[0].EndsWith("logo.bin"));
+        Assert.Equal("failed", refused[1]);
+        Assert.Contains("unsupported file type", refused[4]);
+        Assert.Equal("skipped", ingest.Rows.Single(r => r[0] == copy)[1]);
+        Assert.Contains("2 ready, 1 failed, 1 skipped", ingest.Output);
+        Assert.StartsWith("error: 1 of 3 files could not be indexed", ingest.Error.Split('\n').Single(l => l.StartsWith("error:")));
+    }
+
+    [Fact]
     public async Task Search_ranks_the_matching_document_first()
     {
         await _cli.RunOkAsync("ingest", SampleFiles.WriteDocuments(_temp));
