@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
-using RagLab.Core.Generation;
 using RagLab.Core.Jobs;
-using RagLab.Core.Retrieval;
 using RagLab.Core.Storage;
 
 namespace RagLab.Cli.Backends;
@@ -21,13 +19,8 @@ public static class EvaluationServiceRegistration
 
         services.AddSingleton<IEvalStore>(sp => new SqliteEvalStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRetrievalScorer, RetrievalMetricsScorer>();
-        services.AddSingleton(sp => new EvalRunner(
-            sp.GetRequiredService<IEvalStore>(),
-            sp.GetRequiredService<IQuestionAnswerer>(),
-            sp.GetRequiredService<IRetrieverCatalog>(),
-            sp.GetRequiredService<IDocumentStore>(),
-            sp.GetRequiredService<IRetrievalScorer>(),
-            sp.GetRequiredService<IModelProvider>()));
+        // Constructed by the container so optional dependencies (the model provider, answer modes) follow EvalRunner's constructor.
+        services.AddSingleton<EvalRunner>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<EvalRunner>());
         services.AddSingleton<EvalRunScheduler>();
         return services;
