@@ -1,0 +1,314 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RagLab.Core;
+using RagLab.Core.Evaluation.Reports;
+using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Evaluation.Sets;
+using RagLab.Core.Generation;
+using RagLab.Core.Storage;
+
+namespace RagLab.Cli.Backends;
+
+/// <summary>A running RagLab Api, through its HTTP routes. Problem responses become the matching RagLab exceptions.</summary>
+public sealed class HttpLabClient(HttpClient http) : ILabClient
+{
+    internal static readonly JsonSerializerOptions Json = CreateJson();
+
+    public string Location => http.BaseAddress?.ToString() ?? "(no address)";
+
+    public async Task<IngestedFile> SubmitFileAsync(string path, string? collection, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(path);
+        using var form = new MultipartFormDataContent();
+        await using var stream = File.OpenRead(path);
+        form.Add(FileContent(stream), "files", name);
+        if (!string.IsNullOrEmpty(collection)) form.Add(new StringContent(collection), "collection");
+
+        using var response = await SendAsync(HttpMethod.Post, "api/documents", form, cancellationToken, throwOnError: false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            // A file the Api refused (type, size, parse error) is that file's failure, not the command's.
+            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.UnprocessableEntity
+                && Problem.TryParse(body) is { } problem && problem.HasDocuments)
+                return new IngestedFile(path, name, null, collection, "failed", null, problem.Message);
+            throw ToException(response, body);
+        }
+        var upload = JsonSerializer.Deserialize<UploadResponse>(body, Json);
+        var document = upload?.Documents.FirstOrDefault() ?? throw new InvalidDataException($"The Api accepted '{name}' but returned no document.");
+        return new IngestedFile(path, document.Name, document.Id, document.Collection ?? collection, document.Status, document.JobId, document.Error);
+    }
+
+    public async Task<JobView?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
+        await GetOrNullAsync<JobView>($"api/jobs/{Uri.EscapeDataString(jobId)}", cancellationToken);
+
+    public async Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken) =>
+        await GetAsync<List<DocumentRecord>>("api/documents" + Query(("collection", collection)), cancellationToken);
+
+    public async Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        using var _ = await SendAsync(HttpMethod.Delete, $"api/documents/{Uri.EscapeDataString(documentId)}", null, cancellationToken);
+    }
+
+    public async Task<SearchResults> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync<SearchResponse>("api/search", new { query, topK, retriever, collection }, cancellationToken);
+        return new SearchResults(response.Hits, response.Retriever, response.Timings?.RetrievalMs ?? 0);
+    }
+
+    public async Task<IReadOnlyList<string>> GetModesAsync(CancellationToken cancellationToken) =>
+        [.. (await GetAsync<List<ModeInfo>>("api/modes", cancellationToken)).Select(m => m.Name)];
+
+    public Task<AnswerResult> AskAsync(AskRequest request, CancellationToken cancellationToken) =>
+        PostAsync<AnswerResult>("api/ask", request, cancellationToken);
+
+    public async IAsyncEnumerable<AnswerEvent> AskStreamingAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/ask/stream") { Content = JsonContent.Create(request, options: Json) };
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var response = await SendRawAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode) throw ToException(response, await response.Content.ReadAsStringAsync(cancellationToken));
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        string? eventName = null;
+        var data = new StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("event:", StringComparison.Ordinal)) eventName = line[6..].Trim();
+            else if (line.StartsWith("data:", StringComparison.Ordinal)) data.Append(line[5..].TrimStart());
+            else if (line.Length == 0 && eventName is not null)
+            {
+                var payload = data.ToString();
+                data.Clear();
+                switch (eventName)
+                {
+                    case "token":
+                        yield return new AnswerEvent.Token(JsonSerializer.Deserialize<TokenEvent>(payload, Json)?.Text ?? "");
+                        break;
+                    case "done":
+                        yield return new AnswerEvent.Completed(JsonSerializer.Deserialize<AnswerResult>(payload, Json)!);
+                        yield break;
+                    case "error":
+                        var problem = Problem.TryParse(payload);
+                        throw ToException((HttpStatusCode)(problem?.Status ?? 500), problem?.Message ?? payload);
+                }
+                eventName = null;
+            }
+        }
+        throw new InvalidDataException("The Api's answer stream ended without a result.");
+    }
+
+    public Task<StatusReport> GetStatusAsync(CancellationToken cancellationToken) => GetAsync<StatusReport>("api/status", cancellationToken);
+
+    public async Task<EvalSet> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent();
+        await using var stream = File.OpenRead(path);
+        form.Add(FileContent(stream), "file", Path.GetFileName(path));
+        form.Add(new StringContent(name), "name");
+        if (!string.IsNullOrEmpty(collection)) form.Add(new StringContent(collection), "collection");
+        return await ReadAsync<EvalSet>(HttpMethod.Post, "api/evalsets", form, cancellationToken);
+    }
+
+    public async Task<BeirImportView> ImportBeirAsync(string directory, string? collection, string split, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(directory);
+        if (!Directory.Exists(full)) throw new ValidationException($"BEIR dataset folder '{full}' does not exist.");
+        var files = new[] { ("corpus", Path.Combine(full, "corpus.jsonl")), ("queries", Path.Combine(full, "queries.jsonl")), ("qrels", Path.Combine(full, "qrels", split + ".tsv")) };
+        foreach (var (_, file) in files)
+            if (!File.Exists(file)) throw new ValidationException($"'{full}' is not a BEIR dataset folder for split '{split}': {Path.GetRelativePath(full, file)} is missing.");
+
+        using var form = new MultipartFormDataContent();
+        var streams = new List<Stream>();
+        try
+        {
+            foreach (var (field, file) in files)
+            {
+                var stream = File.OpenRead(file);
+                streams.Add(stream);
+                form.Add(FileContent(stream), field, Path.GetFileName(file));
+            }
+            // The Api cannot see the folder's name, so the default collection is named here, as in-process.
+            form.Add(new StringContent(string.IsNullOrWhiteSpace(collection) ? BeirCollectionName.FromFolder(full) : collection), "collection");
+            form.Add(new StringContent(split), "split");
+            return await ReadAsync<BeirImportView>(HttpMethod.Post, "api/evalsets/beir", form, cancellationToken);
+        }
+        finally
+        {
+            foreach (var stream in streams) await stream.DisposeAsync();
+        }
+    }
+
+    public async Task<IReadOnlyList<EvalSet>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
+        await GetAsync<List<EvalSet>>("api/evalsets" + Query(("collection", collection)), cancellationToken);
+
+    public Task<EvalRunStarted> StartEvalRunAsync(EvalRunRequest request, CancellationToken cancellationToken) =>
+        PostAsync<EvalRunStarted>("api/evalruns", new
+        {
+            setId = request.SetId,
+            modes = request.Modes,
+            retrievers = request.Retrievers,
+            topK = request.TopK,
+            parallelism = request.Parallelism,
+            judge = request.Judge,
+        }, cancellationToken);
+
+    public Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
+        GetOrNullAsync<EvalRunView>($"api/evalruns/{Uri.EscapeDataString(runId)}", cancellationToken);
+
+    public async Task<IReadOnlyList<EvalRunView>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken) =>
+        await GetAsync<List<EvalRunView>>("api/evalruns" + Query(("setId", setId)), cancellationToken);
+
+    public async Task<string> GetReportAsync(string runId, Questionnaire questionnaire, ReportFormat format, CancellationToken cancellationToken)
+    {
+        var path = $"api/evalruns/{Uri.EscapeDataString(runId)}/report?format={(format == ReportFormat.Json ? "json" : "md")}";
+        using var response = await SendAsync(HttpMethod.Post, path, JsonContent.Create(questionnaire, options: Json), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        // Re-exported so the JSON is the same whichever back-end wrote it.
+        return format == ReportFormat.Json ? DecisionReportExport.ToJson(Deserialize<DecisionReport>(body, path)) : body;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static StreamContent FileContent(Stream stream)
+    {
+        var content = new StreamContent(stream);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToArray();
+        return present.Length == 0 ? "" : "?" + string.Join('&', present);
+    }
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        await ReadAsync<T>(HttpMethod.Get, path, null, cancellationToken);
+
+    private async Task<T?> GetOrNullAsync<T>(string path, CancellationToken cancellationToken) where T : class
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken, throwOnError: false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound && Problem.TryParse(body) is not null) return null;
+        if (!response.IsSuccessStatusCode) throw ToException(response, body);
+        return Deserialize<T>(body, path);
+    }
+
+    private Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken) =>
+        ReadAsync<T>(HttpMethod.Post, path, JsonContent.Create(body, body.GetType(), options: Json), cancellationToken);
+
+    private async Task<T> ReadAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(method, path, content, cancellationToken);
+        return Deserialize<T>(await response.Content.ReadAsStringAsync(cancellationToken), path);
+    }
+
+    private static T Deserialize<T>(string body, string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, Json) ?? throw new JsonException("empty body");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The Api's response to /{path.Split('?')[0]} is not what this raglab understands ({ex.Message}).");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, bool throwOnError = true)
+    {
+        using var message = new HttpRequestMessage(method, path) { Content = content };
+        var response = await SendRawAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (throwOnError && !response.IsSuccessStatusCode)
+        {
+            using (response) throw ToException(response, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage message, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(message, completion, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new DependencyUnavailableException(
+                $"Could not reach the RagLab Api at {Location} ({ex.Message}). Start it with `dotnet run --project Api`, or leave out --url to work in-process.");
+        }
+    }
+
+    private Exception ToException(HttpResponseMessage response, string body)
+    {
+        var problem = Problem.TryParse(body);
+        if (problem is null && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+            return new NotSupportedException(
+                $"The Api at {Location} has no route {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}; it may be older than this raglab.");
+        return ToException(response.StatusCode, problem?.Message ?? (body.Length > 0 ? body : response.ReasonPhrase ?? "no detail"));
+    }
+
+    private static Exception ToException(HttpStatusCode status, string message) => status switch
+    {
+        HttpStatusCode.NotFound => new NotFoundException(message),
+        HttpStatusCode.ServiceUnavailable => new DependencyUnavailableException(message),
+        >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError => new ValidationException(message),
+        _ => new LabServerException($"The Api failed ({(int)status}): {message}"),
+    };
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        return options;
+    }
+
+    private sealed record UploadedDocument(string? Id, string Name, string Status, string? JobId, string? Collection, string? Error);
+
+    private sealed record UploadResponse(IReadOnlyList<UploadedDocument> Documents);
+
+    private sealed record SearchTimings(double RetrievalMs);
+
+    private sealed record SearchResponse(IReadOnlyList<SearchHitView> Hits, string Retriever, SearchTimings? Timings);
+
+    private sealed record ModeInfo(string Name);
+
+    private sealed record TokenEvent(string? Text);
+
+    /// <summary>An RFC 7807 problem body: its detail (or title) is the message a user reads.</summary>
+    private sealed record Problem(int? Status, string Message, bool HasDocuments)
+    {
+        public static Problem? TryParse(string body)
+        {
+            if (string.IsNullOrWhiteSpace(body) || body.TrimStart()[0] != '{') return null;
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                var root = document.RootElement;
+                string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+                var message = Text("detail") ?? Text("title");
+                if (message is null) return null;
+                int? status = root.TryGetProperty("status", out var s) && s.TryGetInt32(out var code) ? code : null;
+                return new Problem(status, message, root.TryGetProperty("documents", out _));
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+}
+
+/// <summary>The Api failed with a server error (5xx other than 503).</summary>
+public sealed class LabServerException(string message) : Exception(message);

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RagLab.Core;
+using RagLab.Core.Evaluation.Reports;
+using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Evaluation.Sets;
+using RagLab.Core.Generation;
+using RagLab.Core.Ingestion;
+using RagLab.Core.Jobs;
+using RagLab.Core.Retrieval;
+using RagLab.Core.Storage;
+
+namespace RagLab.Cli.Backends;
+
+/// <summary>
+/// RagLab in this process: a generic host with <see cref="RagLabHostingExtensions.AddRagLab"/> on the same data directory
+/// as the Api, with the job processor running here so ingest and eval jobs finish while the command waits.
+/// Interrupted jobs stay queued in the database and resume at the next start (of raglab or the Api).
+/// </summary>
+public sealed class LocalLabClient : ILabClient
+{
+    private readonly IHost _host;
+    private readonly IServiceProvider _services;
+
+    private LocalLabClient(IHost host, string dataDirectory)
+    {
+        _host = host;
+        _services = host.Services;
+        Location = dataDirectory;
+    }
+
+    public string Location { get; }
+
+    /// <param name="dataDirectory">Overrides <c>RagLab:DataDirectory</c> (default <c>./.raglab</c>, as for the Api).</param>
+    /// <param name="settings">Extra configuration, applied over the environment (<c>RagLab__…</c>, <c>ConnectionStrings__…</c>).</param>
+    public static async Task<LocalLabClient> StartAsync(string? dataDirectory, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection(settings);
+        if (!string.IsNullOrWhiteSpace(dataDirectory)) builder.Configuration[$"{RagLabOptions.Section}:DataDirectory"] = dataDirectory;
+        // The command waits for its jobs, so this process must run them whatever the environment says.
+        builder.Configuration[$"{RagLabOptions.Section}:Jobs:RunInProcess"] = "true";
+        // Log lines would interleave with tables and progress bars; the commands report what matters.
+        builder.Logging.ClearProviders();
+
+        builder.AddRagLab();
+        builder.Services.AddRagLabEvaluationIfMissing();
+
+        var host = builder.Build();
+        try
+        {
+            await host.Services.GetRequiredService<IEvalStore>().EnsureSchemaAsync(cancellationToken);
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        var options = host.Services.GetRequiredService<IOptions<RagLabOptions>>().Value;
+        return new LocalLabClient(host, Path.GetFullPath(options.DataDirectory));
+    }
+
+    private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public async Task<IngestedFile> SubmitFileAsync(string path, string? collection, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(path);
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            var receipt = await Get<IIngestionService>().SubmitAsync(collection, name, stream, cancellationToken);
+            return new IngestedFile(path, receipt.Name, receipt.DocumentId, receipt.Collection, Lower(receipt.Status), receipt.JobId);
+        }
+        catch (Exception ex) when (ex is ValidationException or DocumentParseException)
+        {
+            return new IngestedFile(path, name, null, collection, "failed", null, ex.Message);
+        }
+    }
+
+    public async Task<JobView?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
+        await Get<IJobStore>().GetAsync(jobId, cancellationToken) is { } job
+            ? new JobView(job.Id, job.Kind, job.Status, job.Progress, job.Message, job.Error)
+            : null;
+
+    public Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken) =>
+        Get<IDocumentStore>().ListAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken);
+
+    public async Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        if (!await Get<IIngestionService>().DeleteAsync(documentId, cancellationToken))
+            throw new NotFoundException($"No document with id '{documentId}'. List documents with `raglab docs list`.");
+    }
+
+    public async Task<SearchResults> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken)
+    {
+        var options = Get<IOptions<RagLabOptions>>().Value;
+        var k = topK ?? options.DefaultTopK;
+        if (k < 1 || k > options.MaxTopK) throw new ValidationException($"--top-k must be between 1 and {options.MaxTopK}; it was {k}.");
+        var resolved = await Get<IRetrieverCatalog>().ResolveAsync(retriever, cancellationToken);
+        var stopwatch = Stopwatch.StartNew();
+        var hits = await resolved.RetrieveAsync(new RetrievalQuery(query, CollectionName.Normalize(collection), k), cancellationToken);
+        var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+        return new SearchResults(
+            [.. hits.Select(h => new SearchHitView(h.Rank, h.Score, h.Chunk.Id, h.Chunk.DocumentId, h.Chunk.DocumentName, h.Chunk.Text, h.Chunk.HeadingPath))],
+            resolved.Name, elapsed);
+    }
+
+    public Task<IReadOnlyList<string>> GetModesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Get<IQuestionAnswerer>().Modes);
+
+    public Task<AnswerResult> AskAsync(AskRequest request, CancellationToken cancellationToken) =>
+        Get<IQuestionAnswerer>().AskAsync(request, cancellationToken);
+
+    public async IAsyncEnumerable<AnswerEvent> AskStreamingAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var answerEvent in Get<IQuestionAnswerer>().AskStreamingAsync(request, cancellationToken)) yield return answerEvent;
+    }
+
+    public Task<StatusReport> GetStatusAsync(CancellationToken cancellationToken) => Get<RagLabStatus>().GetAsync(cancellationToken);
+
+    public async Task<EvalSet> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        var items = await JsonlEvalSetReader.ReadAsync(stream, cancellationToken);
+        // Imported questions are a test: fine-tuning must not train on them.
+        return await Get<IEvalStore>().ImportAsync(new EvalSetDraft(name, CollectionName.Normalize(collection), EvalSetSource.Jsonl, HeldOutFromTraining: true, items), cancellationToken);
+    }
+
+    public Task<BeirImportView> ImportBeirAsync(string directory, string? collection, string split, CancellationToken cancellationToken) =>
+        new BeirFolderImport(Get<IIngestionService>(), Get<IEvalStore>()).ImportAsync(directory, collection, split, cancellationToken);
+
+    public Task<IReadOnlyList<EvalSet>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
+        Get<IEvalStore>().ListSetsAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken);
+
+    public async Task<EvalRunStarted> StartEvalRunAsync(EvalRunRequest request, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        var run = await Get<EvalRunScheduler>().StartAsync(request, cancellationToken);
+        return new EvalRunStarted(run.Id, run.JobId);
+    }
+
+    public async Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
+        await Get<IEvalStore>().GetRunAsync(runId, cancellationToken) is { } run ? ToView(run) : null;
+
+    public async Task<IReadOnlyList<EvalRunView>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken) =>
+        [.. (await Get<IEvalStore>().ListRunsAsync(setId, cancellationToken)).Select(ToView)];
+
+    public async Task<string> GetReportAsync(string runId, Questionnaire questionnaire, ReportFormat format, CancellationToken cancellationToken)
+    {
+        var run = await Get<IEvalStore>().GetRunAsync(runId, cancellationToken)
+            ?? throw new NotFoundException($"No eval run with id '{runId}'. List runs with `raglab eval runs`.");
+        if (run.Summary is null)
+            throw new ValidationException($"Eval run '{runId}' is {Lower(run.Status)}{(run.Error is null ? "" : $" ({run.Error})")}; a report needs a completed run.");
+        var report = DecisionEngine.Decide(run.Summary, questionnaire);
+        return format == ReportFormat.Json ? DecisionReportExport.ToJson(report) : DecisionReportExport.ToMarkdown(report);
+    }
+
+    private static EvalRunView ToView(EvalRun run) => new(run.Id, run.SetId, run.Status, run.JobId, run.Error, run.CreatedAt, run.Request, run.Summary);
+
+    private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    public async ValueTask DisposeAsync()
+    {
+        // Stopping cancels running jobs; they stay unfinished in the database and resume at the next start.
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _host.StopAsync(stopping.Token);
+        }
+        finally
+        {
+            if (_host is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync();
+            else _host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text.Json;
+using RagLab.Cli.Backends;
+using RagLab.Cli.Output;
+using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Jobs;
+using Spectre.Console;
+
+namespace RagLab.Cli.Commands;
+
+/// <summary><c>raglab eval run &lt;set&gt;</c>: runs the set through each mode × retriever, then prints the summary.</summary>
+public static class EvalRunCommand
+{
+    private static readonly JsonSerializerOptions SummaryJson = new(HttpLabClient.Json) { WriteIndented = true };
+
+    public static Command Create(CliContext context, LabConnector connector)
+    {
+        var set = new Argument<string>("set") { Description = "The eval set: its id, or its name (latest version)" };
+        var modes = new Option<string[]>("--modes") { Description = "Answering modes to compare, comma-separated", DefaultValueFactory = _ => ["rag,base"] };
+        var retrievers = new Option<string[]>("--retrievers") { Description = "Retrievers for modes that retrieve, comma-separated (default: the lab's default)" };
+        var topK = new Option<int>("--top-k", "-k") { Description = "Chunks retrieved per answer", DefaultValueFactory = _ => 5 };
+        var parallelism = new Option<int>("--parallelism", "-p") { Description = "Questions in flight at once (1 to 32)", DefaultValueFactory = _ => 2 };
+        var judge = new Option<bool>("--judge") { Description = "Also score groundedness with the chat model as a judge (slower)" };
+        var json = new Option<string?>("--json") { Description = "Write the full run summary as JSON to this file" };
+        var command = new Command("run", "Run an eval set and print a summary per mode and retriever") { set, modes, retrievers, topK, parallelism, judge, json };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var modeNames = SplitList(parseResult.GetValue(modes));
+            var retrieverNames = SplitList(parseResult.GetValue(retrievers));
+            if (modeNames.Count == 0) throw new CliUsageException("Give at least one mode, e.g. --modes rag,base.");
+            await using var lab = await connector.OpenAsync(parseResult, cancellationToken);
+
+            var known = await lab.GetModesAsync(cancellationToken);
+            if (modeNames.FirstOrDefault(m => !known.Contains(m, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+                throw new CliUsageException($"Unknown mode '{unknown}'. Use one of: {string.Join(", ", known)}.");
+            var evalSet = await EvalSetResolver.ResolveAsync(lab, parseResult.GetValue(set)!, cancellationToken);
+
+            var request = new EvalRunRequest(evalSet.Id, modeNames, retrieverNames.Count == 0 ? null : retrieverNames,
+                parseResult.GetValue(topK), parseResult.GetValue(parallelism), parseResult.GetValue(judge));
+            request.Validate();
+            var started = await lab.StartEvalRunAsync(request, cancellationToken);
+            context.Error.MarkupLine($"[grey]Run {Markup.Escape(started.RunId)} on {Markup.Escape(evalSet.Name)} v{evalSet.Version} ({evalSet.ItemCount} questions)[/]");
+
+            if (started.JobId is { } jobId)
+                await new ProgressWatcher(context.Error, context.PollInterval).WaitForJobsAsync(lab, [jobId], $"Evaluating {evalSet.Name}", cancellationToken);
+            var run = await WaitForRunAsync(lab, started.RunId, context.PollInterval, cancellationToken);
+            if (run.Status != EvalRunStatus.Completed || run.Summary is null)
+                throw new InvalidDataException($"Eval run {run.Id} {run.Status.ToString().ToLowerInvariant()}: {run.Error ?? "no summary was stored"}");
+
+            EvalSummaryTable.Write(context.Out, run.Summary);
+            if (parseResult.GetValue(json) is { Length: > 0 } path)
+            {
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(run.Summary, SummaryJson), cancellationToken);
+                context.Out.MarkupLine($"Summary written to {Markup.Escape(path)}.");
+            }
+            context.Out.MarkupLine($"Decision report: raglab eval report {Markup.Escape(run.Id)}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>"rag,base" and repeated options alike become one list, without blanks or repeats.</summary>
+    public static IReadOnlyList<string> SplitList(IEnumerable<string>? values) =>
+        [.. (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>The job may finish a moment before the run record says so; wait for the run to settle.</summary>
+    private static async Task<EvalRunView> WaitForRunAsync(ILabClient lab, string runId, TimeSpan pollInterval, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var run = await lab.GetEvalRunAsync(runId, cancellationToken) ?? throw new InvalidDataException($"Eval run {runId} disappeared.");
+            if (run.Status is EvalRunStatus.Completed or EvalRunStatus.Failed) return run;
+            if (run.JobId is { } jobId && await lab.GetJobAsync(jobId, cancellationToken) is { Status: JobStatus.Failed } job)
+                return run with { Status = EvalRunStatus.Failed, Error = run.Error ?? job.Error };
+            await Task.Delay(pollInterval, cancellationToken);
+        }
+    }
+}

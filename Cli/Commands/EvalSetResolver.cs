@@ -1,0 +1,18 @@
+using RagLab.Cli.Backends;
+using RagLab.Core;
+using RagLab.Core.Evaluation.Sets;
+
+namespace RagLab.Cli.Commands;
+
+/// <summary>Finds an eval set by id, or by name (its latest version).</summary>
+public static class EvalSetResolver
+{
+    /// <exception cref="NotFoundException">No set has that id or name.</exception>
+    public static async Task<EvalSet> ResolveAsync(ILabClient lab, string idOrName, CancellationToken cancellationToken)
+    {
+        var sets = await lab.ListEvalSetsAsync(null, cancellationToken);
+        return sets.FirstOrDefault(s => string.Equals(s.Id, idOrName, StringComparison.Ordinal))
+            ?? sets.Where(s => string.Equals(s.Name, idOrName.Trim(), StringComparison.OrdinalIgnoreCase)).MaxBy(s => s.Version)
+            ?? throw new NotFoundException($"No eval set with id or name '{idOrName}'. List them with `raglab eval sets`, or import one with `raglab eval import`.");
+    }
+}
