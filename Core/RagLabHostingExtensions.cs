@@ -55,6 +55,7 @@ public static class RagLabHostingExtensions
         ];
         AddIngestion(services);
         AddGeneration(services);
+        Evaluation.EvaluationRegistration.AddRagLabEvaluation(services);
 
         services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess));
         services.AddHostedService<StartupReport>();
