@@ -5,6 +5,7 @@ using RagLab.Core;
 using RagLab.Core.Evaluation;
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Sets;
+using RagLab.Core.Jobs;
 using RagLab.Core.Storage;
 
 namespace RagLab.Api.Apis;
@@ -16,18 +17,19 @@ public static partial class EvalSetsApi
         var api = app.MapGroup("/api/evalsets").WithTags("Eval sets");
         api.MapPost("/", ImportJsonlAsync).DisableAntiforgery()
             .WithSummary("Import an eval set from JSON Lines: multipart 'file' (one {question, answer?, relevantDocuments?, tags?, unanswerable?, id?} per line), 'name', optional 'collection'. Re-importing a name adds a version.")
-            .Accepts<IFormFile>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/beir", ImportBeirAsync).DisableAntiforgery()
             .WithSummary("Import a BEIR dataset: multipart files 'corpus' (corpus.jsonl), 'queries' (queries.jsonl), 'qrels' (the split's .tsv); optional 'collection' (default 'beir') and 'split' (default 'test'). Ingests the corpus and stores the judged queries as an eval set.")
-            .Accepts<IFormFile>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/generate", GenerateAsync)
-            .WithSummary("Write an eval set with the connected LLM from a collection's chunks, as a job; its final message names the new set's id.")
+            .WithSummary("Write an eval set with the connected LLM from a collection's chunks, as a job; GET /api/evalsets/generate/{jobId} gives the new set once it is done.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/generate/{jobId}", GetGenerationAsync)
+            .WithSummary("A generation job's status and progress and, once it has succeeded, the eval set it created.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/", ListAsync).WithSummary("Every version of every eval set, newest first, optionally of one collection.");
         api.MapGet("/{id}", GetAsync).WithSummary("One eval set with its questions.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/{id}", DeleteAsync).WithSummary("Delete an eval set version with its runs and results.").ProducesProblem(StatusCodes.Status404NotFound);
@@ -41,6 +43,8 @@ public static partial class EvalSetsApi
     public sealed record GenerateEvalSetRequest(string? Name, string? Collection, int? Count, int? Seed);
 
     public sealed record JobAccepted(string JobId);
+
+    public sealed record GenerationStatus(string JobId, JobStatus Status, double Progress, string? Message, string? Error, EvalSet? EvalSet);
 
     /// <summary>The default split of a BEIR upload.</summary>
     public const string DefaultSplit = "test";
@@ -102,6 +106,16 @@ public static partial class EvalSetsApi
         var request = new EvalSetGenerationRequest(body.Name ?? "", body.Collection, body.Count ?? 30, body.Seed ?? 42);
         var job = await scheduler.StartGenerationAsync(request, cancellationToken);
         return TypedResults.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id));
+    }
+
+    private static async Task<Ok<GenerationStatus>> GetGenerationAsync(string jobId, IJobStore jobs, IEvalStore store, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetAsync(jobId, cancellationToken);
+        if (job is null || job.Kind != EvalSetGenerationJobHandler.JobKind)
+            throw new NotFoundException($"No eval set generation with job id '{jobId}'. Start one with POST /api/evalsets/generate.");
+        var setId = await store.GetGeneratedSetIdAsync(jobId, cancellationToken);
+        var set = setId is null ? null : await store.GetSetAsync(setId, cancellationToken);
+        return TypedResults.Ok(new GenerationStatus(job.Id, job.Status, job.Progress, job.Message, job.Error, set));
     }
 
     private static async Task<Ok<IReadOnlyList<EvalSet>>> ListAsync(string? collection, IEvalStore store, CancellationToken cancellationToken) =>

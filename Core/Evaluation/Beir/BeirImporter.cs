@@ -5,7 +5,7 @@ using RagLab.Core.Storage;
 
 namespace RagLab.Core.Evaluation.Beir;
 
-/// <summary>How far an import is: <paramref name="Stage"/> is "corpus" or "queries"; <paramref name="Total"/> is 0 while unknown.</summary>
+/// <summary>How far an import is: <paramref name="Stage"/> is "queries" (read) or "corpus" (documents submitted).</summary>
 public sealed record BeirImportProgress(string Stage, int Done, int Total);
 
 /// <param name="JobId">The ingest job to wait for, or null when each document was queued as its own job.</param>
@@ -42,6 +42,8 @@ public sealed class BeirImporter(IIngestionService ingestion, IEvalStore store)
         if (items.Count == 0)
             throw new ValidationException($"No query in queries.jsonl has a relevance judgement (score > 0) in qrels/{split}.tsv; check the split name.");
         progress?.Report(new BeirImportProgress("queries", items.Count, items.Count));
+        var total = 0;
+        await foreach (var _ in dataset.ReadCorpusAsync(cancellationToken)) total++; // a malformed line fails here, before any ingestion
 
         var documents = 0;
         await foreach (var document in dataset.ReadCorpusAsync(cancellationToken))
@@ -50,7 +52,7 @@ public sealed class BeirImporter(IIngestionService ingestion, IEvalStore store)
             using var content = new MemoryStream(Encoding.UTF8.GetBytes(text));
             await ingestion.SubmitAsync(name, DocumentNameFor(document.Id), content, cancellationToken);
             documents++;
-            progress?.Report(new BeirImportProgress("corpus", documents, 0));
+            progress?.Report(new BeirImportProgress("corpus", documents, total));
         }
 
         var set = await store.ImportAsync(new EvalSetDraft(name, name, EvalSetSource.Beir, HeldOutFromTraining: true, items), cancellationToken);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
@@ -24,14 +23,5 @@ public sealed class FreshnessProbeJobHandler(FreshnessProbe probe, IEvalStore st
         await progress.ReportAsync(0, $"Submitting {request.DocumentName} and waiting until it is indexed", cancellationToken);
         var report = await probe.RunAsync(request, cancellationToken);
         await store.SaveFreshnessReportAsync(job.Id, report, cancellationToken);
-        await progress.ReportAsync(1, Describe(report), cancellationToken);
     }
-
-    /// <summary>E.g. "indexed after 0.4 s; rag picked it up after 0.5 s; base did not".</summary>
-    public static string Describe(FreshnessReport report) =>
-        $"indexed after {report.IndexedAfterSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; " +
-        string.Join("; ", report.Modes.Select(m =>
-            m.Error is not null ? $"{m.Mode} failed: {m.Error}"
-            : m.PickedUp ? $"{m.Mode} picked it up after {m.Seconds!.Value.ToString("0.0", CultureInfo.InvariantCulture)} s"
-            : $"{m.Mode} did not"));
 }

@@ -5,7 +5,7 @@ namespace RagLab.Core.Evaluation.Sets;
 
 /// <summary>
 /// Runs <see cref="EvalSetGenerator"/> as an <c>evalset-generate</c> job (payload: the <see cref="EvalSetGenerationRequest"/>
-/// as JSON) and stores the result as a new eval set (version n+1 of its name). The job's final message names the set's id.
+/// as JSON) and stores the result as a new eval set (version n+1 of its name), remembered under the job id.
 /// </summary>
 public sealed class EvalSetGenerationJobHandler(EvalSetGenerator generator, IEvalStore store) : IJobHandler
 {
@@ -21,10 +21,6 @@ public sealed class EvalSetGenerationJobHandler(EvalSetGenerator generator, IEva
             ?? throw new ValidationException("The evalset-generate job has no generation request.");
         var draft = await generator.GenerateAsync(request, progress, cancellationToken);
         var set = await store.ImportAsync(draft, cancellationToken);
-        await progress.ReportAsync(1, CompletedMessage(set), cancellationToken);
+        await store.SaveGeneratedSetAsync(job.Id, set.Id, cancellationToken);
     }
-
-    /// <summary>The job's final message; clients read the set id from it (or list the sets of the collection).</summary>
-    public static string CompletedMessage(EvalSet set) =>
-        $"Created eval set '{set.Name}' version {set.Version} with {set.ItemCount} questions (id {set.Id}).";
 }

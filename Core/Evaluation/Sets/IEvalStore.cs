@@ -56,4 +56,10 @@ public interface IEvalStore
 
     /// <returns>The report, or null while the probe has not finished (or never existed).</returns>
     Task<FreshnessReport?> GetFreshnessReportAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Remembers which set a generation job created (job messages are cleared when a job completes).</summary>
+    Task SaveGeneratedSetAsync(string jobId, string setId, CancellationToken cancellationToken);
+
+    /// <returns>The id of the set the generation job created, or null while it has not finished (or never existed).</returns>
+    Task<string?> GetGeneratedSetIdAsync(string jobId, CancellationToken cancellationToken);
 }

@@ -10,6 +10,8 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 {
     private const string AnswerKind = "answer";
     private const string RetrievalKind = "retrieval";
+    private const string FreshnessKind = "freshness";
+    private const string GeneratedSetKind = "generated-set";
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -56,9 +58,10 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
             created_at TEXT NOT NULL,
             PRIMARY KEY (run_id, kind, item_id, mode, retriever));
         CREATE INDEX IF NOT EXISTS eval_runs_set ON eval_runs(set_id);
-        CREATE TABLE IF NOT EXISTS eval_freshness (
+        CREATE TABLE IF NOT EXISTS eval_job_results (
             job_id TEXT PRIMARY KEY,
-            report_json TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            result_json TEXT NOT NULL,
             created_at TEXT NOT NULL);
         """;
 
@@ -188,19 +191,31 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
         return await ExecuteAsync(connection, null, "DELETE FROM eval_runs WHERE id = $id", cancellationToken, ("$id", runId)) > 0;
     }
 
-    public async Task SaveFreshnessReportAsync(string jobId, FreshnessReport report, CancellationToken cancellationToken)
+    public Task SaveFreshnessReportAsync(string jobId, FreshnessReport report, CancellationToken cancellationToken) =>
+        SaveJobResultAsync(jobId, FreshnessKind, JsonSerializer.Serialize(report, Json), cancellationToken);
+
+    public async Task<FreshnessReport?> GetFreshnessReportAsync(string jobId, CancellationToken cancellationToken) =>
+        await GetJobResultAsync(jobId, FreshnessKind, cancellationToken) is { } json ? JsonSerializer.Deserialize<FreshnessReport>(json, Json) : null;
+
+    public Task SaveGeneratedSetAsync(string jobId, string setId, CancellationToken cancellationToken) =>
+        SaveJobResultAsync(jobId, GeneratedSetKind, JsonSerializer.Serialize(setId, Json), cancellationToken);
+
+    public async Task<string?> GetGeneratedSetIdAsync(string jobId, CancellationToken cancellationToken) =>
+        await GetJobResultAsync(jobId, GeneratedSetKind, cancellationToken) is { } json ? JsonSerializer.Deserialize<string>(json, Json) : null;
+
+    private async Task SaveJobResultAsync(string jobId, string kind, string json, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
-            "INSERT OR REPLACE INTO eval_freshness (job_id, report_json, created_at) VALUES ($job, $json, $now)",
-            cancellationToken, ("$job", jobId), ("$json", JsonSerializer.Serialize(report, Json)), ("$now", _time.GetUtcNow().ToString("O")));
+            "INSERT OR REPLACE INTO eval_job_results (job_id, kind, result_json, created_at) VALUES ($job, $kind, $json, $now)",
+            cancellationToken, ("$job", jobId), ("$kind", kind), ("$json", json), ("$now", _time.GetUtcNow().ToString("O")));
     }
 
-    public async Task<FreshnessReport?> GetFreshnessReportAsync(string jobId, CancellationToken cancellationToken)
+    private async Task<string?> GetJobResultAsync(string jobId, string kind, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var json = await ScalarAsync(connection, null, "SELECT report_json FROM eval_freshness WHERE job_id = $job", cancellationToken, ("$job", jobId));
-        return json is string text ? JsonSerializer.Deserialize<FreshnessReport>(text, Json) : null;
+        return await ScalarAsync(connection, null, "SELECT result_json FROM eval_job_results WHERE job_id = $job AND kind = $kind",
+            cancellationToken, ("$job", jobId), ("$kind", kind)) as string;
     }
 
     public async Task SetRunJobAsync(string runId, string jobId, CancellationToken cancellationToken)
