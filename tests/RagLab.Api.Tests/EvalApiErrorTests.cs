@@ -153,4 +153,14 @@ public sealed class EvalApiErrorTests : IDisposable
         Assert.Equal("queued", probe.GetProperty("status").GetString());
         Assert.False(probe.TryGetProperty("report", out _));
     }
+
+    [Fact]
+    public async Task The_eval_routes_are_described_in_the_openapi_document()
+    {
+        var paths = (await _client.GetJsonAsync("/openapi/v1.json")).GetProperty("paths");
+        foreach (var path in new[] { "/api/evalsets", "/api/evalsets/beir", "/api/evalsets/generate", "/api/evalsets/{id}", "/api/evalruns", "/api/evalruns/{id}",
+                     "/api/evalruns/{id}/results", "/api/evalruns/{id}/report", "/api/evalruns/freshness", "/api/evalruns/freshness/{jobId}" })
+            Assert.True(paths.TryGetProperty(path, out _) || paths.TryGetProperty(path + "/", out _), $"{path} is missing from the OpenAPI document");
+        Assert.Contains("decision report", paths.GetProperty("/api/evalruns/{id}/report").GetProperty("post").GetProperty("summary").GetString());
+    }
 }
