@@ -16,6 +16,8 @@ app.MapDocumentsApi();
 app.MapJobsApi();
 app.MapSearchApi();
 app.MapAskApi();
+app.MapEvalSetsApi();
+app.MapEvalRunsApi();
 
 app.Run();
 

@@ -57,6 +57,7 @@ public static class RagLabHostingExtensions
             services.AddHostedService(sp => new SeparateIndexesWarning(SeparateIndexesWarning.ApiMessage, sp.GetRequiredService<ILogger<SeparateIndexesWarning>>()));
         AddIngestion(services);
         AddGeneration(services);
+        Evaluation.EvaluationRegistration.AddRagLabEvaluation(services);
 
         services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess));
         services.AddHostedService<StartupReport>();

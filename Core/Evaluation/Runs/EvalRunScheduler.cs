@@ -14,7 +14,17 @@ public sealed class EvalRunScheduler(IEvalStore store, IJobStore jobs, IJobQueue
         var run = await store.CreateRunAsync(request, cancellationToken);
         var job = await jobs.CreateAsync(EvalRunner.JobKind, JsonSerializer.Serialize(run.Id), cancellationToken);
         await store.SetRunJobAsync(run.Id, job.Id, cancellationToken);
-        await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
+        try
+        {
+            await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // The queue refused it (e.g. Redis down): mark both failed rather than leave a run that never starts.
+            await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
+            await store.UpdateRunAsync(run.Id, EvalRunStatus.Failed, ex.Message, null, CancellationToken.None);
+            throw;
+        }
         return run with { JobId = job.Id };
     }
 }

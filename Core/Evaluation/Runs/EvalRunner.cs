@@ -16,23 +16,26 @@ namespace RagLab.Core.Evaluation.Runs;
 /// Runs an eval: every question × mode (× retriever for modes that retrieve) through <see cref="IQuestionAnswerer"/>
 /// with the cache bypassed, plus document-level retrieval metrics per retriever at k = 1, 3, 5, 10, 100.
 /// Each record is stored as soon as it completes, so a run that crashed resumes with only the missing records.
+/// Abstentions are recognised with <see cref="AbstentionDetector"/>.
 /// </summary>
-/// <param name="isAbstention">Recognises "not in the documents" answers; defaults to a small built-in phrase matcher.</param>
+/// <param name="modes">The registered modes: a mode retrieves when its <see cref="IAnswerMode.UsesRetrieval"/> says so.
+/// Modes not registered here fall back to their role (see <see cref="ModeRoles"/>).</param>
+/// <param name="models">The connected models, for the optional LLM judge.</param>
 public sealed class EvalRunner(
     IEvalStore store,
     IQuestionAnswerer answerer,
     IRetrieverCatalog retrievers,
     IDocumentStore documents,
     IRetrievalScorer scorer,
-    IModelProvider? models = null,
-    Func<string, bool>? isAbstention = null) : IJobHandler
+    IEnumerable<IAnswerMode>? modes = null,
+    IModelProvider? models = null) : IJobHandler
 {
     public const string JobKind = "eval-run";
 
     /// <summary>Retrieval cut-offs; the retriever is asked for the largest.</summary>
     public static readonly IReadOnlyList<int> RetrievalCutoffs = [1, 3, 5, 10, 100];
 
-    private readonly Func<string, bool> _isAbstention = isAbstention ?? AbstentionPhrases.IsAbstention;
+    private readonly Dictionary<string, IAnswerMode> _modes = (modes ?? []).ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
 
     public string Kind => JobKind;
 
@@ -128,8 +131,8 @@ public sealed class EvalRunner(
 
     private async Task<WorkPlan> PlanAsync(string runId, IReadOnlyList<EvalItem> items, EvalRunRequest request, List<string> warnings, CancellationToken cancellationToken)
     {
-        var roles = request.Modes.ToDictionary(m => m, m => ModeRoles.Resolve(m, request.ModeRoles));
-        var anyRetrieval = roles.Values.Any(ModeRoles.UsesRetrieval) || request.Retrievers is { Count: > 0 };
+        var retrieving = request.Modes.ToDictionary(m => m, m => UsesRetrieval(m, request), StringComparer.Ordinal);
+        var anyRetrieval = retrieving.Values.Any(r => r) || request.Retrievers is { Count: > 0 };
         // Resolving up front validates the names and fails fast when embeddings are missing; null resolves to the default.
         var retrieverNames = new List<string>();
         if (anyRetrieval)
@@ -155,13 +158,17 @@ public sealed class EvalRunner(
 
         foreach (var item in items)
         foreach (var mode in request.Modes)
-        foreach (var retriever in ModeRoles.UsesRetrieval(roles[mode]) ? retrieverNames.Cast<string?>() : [null])
+        foreach (var retriever in retrieving[mode] ? retrieverNames.Cast<string?>() : [null])
         {
             if (answered.Contains(Key(item.Id, mode, retriever))) alreadyDone++;
             else pending.Add(new WorkUnit(item, mode, retriever));
         }
         return new WorkPlan(alreadyDone, pending);
     }
+
+    /// <summary>What the registered mode says; for a mode this process does not know, what its role implies.</summary>
+    public bool UsesRetrieval(string mode, EvalRunRequest request) =>
+        _modes.TryGetValue(mode, out var registered) ? registered.UsesRetrieval : ModeRoles.UsesRetrieval(ModeRoles.Resolve(mode, request.ModeRoles));
 
     private static string Key(string itemId, string? mode, string? retriever) => $"{itemId}\u001f{mode}\u001f{retriever}";
 
@@ -217,10 +224,10 @@ public sealed class EvalRunner(
         var retrievedChunkIds = result.Retrieved ?? [];
         var retrievedChunks = await LoadChunksAsync(retrievedChunkIds, context, cancellationToken);
         var labels = new RelevanceLabels(item.RelevantDocuments);
-        var usesRetrieval = ModeRoles.UsesRetrieval(ModeRoles.Resolve(mode, request.ModeRoles));
+        var usesRetrieval = retriever is not null;
         bool? relevantRetrieved = usesRetrieval && !labels.IsEmpty ? retrievedChunks.Any(c => labels.Matches(c.DocumentId, c.DocumentName)) : null;
 
-        var abstained = _isAbstention(result.Answer);
+        var abstained = AbstentionDetector.IsAbstention(result.Answer);
         IReadOnlyList<string> references = item.Unanswerable || item.Answer is null ? [] : [item.Answer];
         // Citation markers ("[2]") are not part of the answer: they would count as tokens.
         var answerText = AnswerText.StripCitationMarkers(result.Answer);

@@ -19,7 +19,7 @@ public static class EvalSummarizer
             var role = ModeRoles.Resolve(mode, run.Request.ModeRoles);
             var ofMode = answers.Where(a => string.Equals(a.Mode, mode, StringComparison.OrdinalIgnoreCase)).ToArray();
             modes.Add(SummarizeGroup(mode, null, role, ofMode, run.Request.Prices));
-            if (!ModeRoles.UsesRetrieval(role)) continue;
+            // Per-retriever rows for the modes that retrieved (their records name the retriever).
             foreach (var byRetriever in ofMode.Where(a => a.Retriever is not null).GroupBy(a => a.Retriever!, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
                 modes.Add(SummarizeGroup(mode, byRetriever.Key, role, byRetriever.ToArray(), run.Request.Prices));
         }
@@ -43,7 +43,7 @@ public static class EvalSummarizer
         var ok = records.Where(r => r.Error is null).ToArray();
         var judged = ok.Where(r => r.Outcome != EvalOutcome.NotApplicable).ToArray();
         var latency = new PhaseLatency(
-            ModeRoles.UsesRetrieval(role) ? Percentiles.Stats(ok.Select(r => r.Timings.RetrievalMs)) : null,
+            ok.Any(r => r.Retriever is not null) ? Percentiles.Stats(ok.Where(r => r.Retriever is not null).Select(r => r.Timings.RetrievalMs)) : null,
             Percentiles.Stats(ok.Where(r => r.Timings.TimeToFirstTokenMs is not null).Select(r => r.Timings.TimeToFirstTokenMs!.Value)),
             Percentiles.Stats(ok.Select(r => r.Timings.GenerationMs)),
             Percentiles.Stats(ok.Select(r => r.Timings.TotalMs)) ?? new LatencyStats(0, 0, 0, 0));

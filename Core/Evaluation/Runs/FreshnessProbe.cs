@@ -20,7 +20,25 @@ public sealed record FreshnessProbeRequest(
     string DocumentText,
     IReadOnlyList<string>? Modes = null,
     TimeSpan? Timeout = null,
-    TimeSpan? PollInterval = null);
+    TimeSpan? PollInterval = null)
+{
+    /// <summary>The longest a probe may wait, for indexing and for each mode.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(30);
+
+    /// <exception cref="ValidationException">A missing field or an out-of-range timeout.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Question)) throw new ValidationException("Give the probe question.");
+        if (string.IsNullOrWhiteSpace(ExpectedAnswer)) throw new ValidationException("Give the answer expected once the document is updated (expectedAnswer).");
+        if (string.IsNullOrWhiteSpace(DocumentName) || string.IsNullOrEmpty(DocumentText))
+            throw new ValidationException("Give the changed document's name (with extension, e.g. \"pricing.md\") and its new text.");
+        if (Timeout is { } timeout && (timeout <= TimeSpan.Zero || timeout > MaxTimeout))
+            throw new ValidationException($"timeout must be more than 0 and at most {MaxTimeout.TotalMinutes:0} minutes (format hh:mm:ss).");
+        if (PollInterval is { } poll && (poll <= TimeSpan.Zero || poll > (Timeout ?? FreshnessProbe.DefaultTimeout)))
+            throw new ValidationException("pollInterval must be more than 0 and no longer than the timeout (format hh:mm:ss).");
+        if (Modes is not null && Modes.Any(string.IsNullOrWhiteSpace)) throw new ValidationException("Mode names must not be empty.");
+    }
+}
 
 /// <summary>Whether a mode gave the new answer, and how long after the document was submitted.</summary>
 public sealed record FreshnessResult(string Mode, bool PickedUp, double? Seconds, string LastAnswer, string? Error = null);
@@ -41,10 +59,7 @@ public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswere
     /// <exception cref="InvalidOperationException">The document failed to index or was not indexed within the timeout.</exception>
     public async Task<FreshnessReport> RunAsync(FreshnessProbeRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Question)) throw new ValidationException("Give the probe question.");
-        if (string.IsNullOrWhiteSpace(request.ExpectedAnswer)) throw new ValidationException("Give the answer expected once the document is updated.");
-        if (string.IsNullOrWhiteSpace(request.DocumentName) || string.IsNullOrEmpty(request.DocumentText))
-            throw new ValidationException("Give the changed document's name (with extension) and text.");
+        request.Validate();
         var timeout = request.Timeout ?? DefaultTimeout;
         var poll = request.PollInterval ?? DefaultPollInterval;
         var collection = CollectionName.Normalize(request.Collection);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.AI;
 using RagLab.Core.Evaluation.Llm;
+using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
+using RagLab.Core.Jobs;
 using RagLab.Core.Storage;
 
 namespace RagLab.Core.Evaluation.Sets;
@@ -10,29 +12,63 @@ namespace RagLab.Core.Evaluation.Sets;
 /// question the chunk answers plus a short answer, labels the chunk's document as the relevant one, drops near-duplicate
 /// questions, and marks the set held out from training (so fine-tuning never learns its own test).
 /// </summary>
-public sealed class EvalSetGenerator(IChatClient? chatClient, IDocumentStore documents)
+public sealed class EvalSetGenerator
 {
-    /// <exception cref="ValidationException">Bad request values, or the collection has no usable chunks.</exception>
-    /// <exception cref="DependencyUnavailableException">No chat model is connected, or it produced no usable question.</exception>
-    public async Task<EvalSetDraft> GenerateAsync(EvalSetGenerationRequest request, CancellationToken cancellationToken)
+    /// <summary>The message when no chat model is connected.</summary>
+    public const string NoModelMessage = "Generating questions needs a chat model: connect a model server (e.g. start Ollama and run `ollama pull qwen2.5:1.5b`) or import a JSONL eval set instead.";
+
+    private readonly Func<CancellationToken, ValueTask<IChatClient?>> _chat;
+    private readonly IDocumentStore _documents;
+
+    /// <param name="chatClient">The model that writes the questions; null fails every generation with a clear message.</param>
+    public EvalSetGenerator(IChatClient? chatClient, IDocumentStore documents)
+    {
+        _chat = _ => ValueTask.FromResult(chatClient);
+        _documents = documents;
+    }
+
+    /// <summary>Asks <paramref name="models"/> for the chat model at each generation, so a server that comes up later is used.</summary>
+    public EvalSetGenerator(IModelProvider models, IDocumentStore documents)
+    {
+        _chat = models.GetChatClientAsync;
+        _documents = documents;
+    }
+
+    /// <exception cref="ValidationException">Bad request values.</exception>
+    public static void Validate(EvalSetGenerationRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.Name)) throw new ValidationException("Give the generated eval set a name.");
         if (request.Count is < 1 or > 1000) throw new ValidationException($"Count must be between 1 and 1000 (got {request.Count}).");
         if (request.DuplicateThreshold is <= 0 or > 1) throw new ValidationException("DuplicateThreshold must be in (0, 1].");
+        if (request.MinChunkWords < 0) throw new ValidationException("MinChunkWords must not be negative.");
+        CollectionName.Normalize(request.Collection);
+    }
+
+    /// <exception cref="ValidationException">Bad request values, or the collection has no usable chunks.</exception>
+    /// <exception cref="DependencyUnavailableException">No chat model is connected, or it produced no usable question.</exception>
+    public Task<EvalSetDraft> GenerateAsync(EvalSetGenerationRequest request, CancellationToken cancellationToken) =>
+        GenerateAsync(request, null, cancellationToken);
+
+    /// <param name="progress">Told after each chunk tried: the share of the wanted questions written so far.</param>
+    public async Task<EvalSetDraft> GenerateAsync(EvalSetGenerationRequest request, IJobProgress? progress, CancellationToken cancellationToken)
+    {
+        Validate(request);
         var collection = CollectionName.Normalize(request.Collection);
-        if (chatClient is null)
-            throw new DependencyUnavailableException("Generating questions needs a chat model: connect a model server (e.g. Ollama) or import a JSONL eval set instead.");
+        var chatClient = await _chat(cancellationToken) ?? throw new DependencyUnavailableException(NoModelMessage);
 
         var candidates = await SampleChunksAsync(collection, request, cancellationToken);
         var items = new List<EvalItem>();
+        var tried = 0;
         // Try up to three chunks per wanted question, so failed or duplicate generations can be replaced.
         foreach (var chunk in candidates.Take(request.Count * 3))
         {
             if (items.Count == request.Count) break;
-            var generated = await AskForQuestionAsync(chunk, cancellationToken);
-            if (generated is null) continue;
-            if (QuestionSimilarity.IsNearDuplicate(generated.Value.Question, items.Select(i => i.Question), request.DuplicateThreshold)) continue;
-            items.Add(new EvalItem($"g{items.Count + 1}", generated.Value.Question, generated.Value.Answer, [chunk.DocumentId], ["generated", $"chunk:{chunk.Id}"]));
+            tried++;
+            var generated = await AskForQuestionAsync(chatClient, chunk, cancellationToken);
+            if (generated is not null && !QuestionSimilarity.IsNearDuplicate(generated.Value.Question, items.Select(i => i.Question), request.DuplicateThreshold))
+                items.Add(new EvalItem($"g{items.Count + 1}", generated.Value.Question, generated.Value.Answer, [chunk.DocumentId], ["generated", $"chunk:{chunk.Id}"]));
+            if (progress is not null)
+                await progress.ReportAsync((double)items.Count / request.Count, $"{items.Count} of {request.Count} questions written ({tried} passages tried)", cancellationToken);
         }
 
         if (items.Count == 0)
@@ -43,7 +79,7 @@ public sealed class EvalSetGenerator(IChatClient? chatClient, IDocumentStore doc
     private async Task<IReadOnlyList<Chunk>> SampleChunksAsync(string collection, EvalSetGenerationRequest request, CancellationToken cancellationToken)
     {
         var chunks = new List<Chunk>();
-        await foreach (var (chunk, _) in documents.ReadAllChunksAsync(collection, cancellationToken))
+        await foreach (var (chunk, _) in _documents.ReadAllChunksAsync(collection, cancellationToken))
         {
             if (chunk.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length >= request.MinChunkWords) chunks.Add(chunk);
         }
@@ -57,7 +93,7 @@ public sealed class EvalSetGenerator(IChatClient? chatClient, IDocumentStore doc
         return shuffled;
     }
 
-    private async Task<(string Question, string Answer)?> AskForQuestionAsync(Chunk chunk, CancellationToken cancellationToken)
+    private static async Task<(string Question, string Answer)?> AskForQuestionAsync(IChatClient chatClient, Chunk chunk, CancellationToken cancellationToken)
     {
         var prompt = $$"""
             Write one question that the passage below answers, as a user of these documents would ask it, and its short answer
@@ -67,7 +103,7 @@ public sealed class EvalSetGenerator(IChatClient? chatClient, IDocumentStore doc
             Passage (from "{{chunk.DocumentName}}"):
             {{chunk.Text}}
             """;
-        var reply = await chatClient!.GetResponseAsync(prompt, cancellationToken: cancellationToken);
+        var reply = await chatClient.GetResponseAsync(prompt, cancellationToken: cancellationToken);
         if (LlmJson.Extract(reply.Text) is not { } json) return null;
         var question = LlmJson.String(json, "question")?.Trim();
         var answer = LlmJson.String(json, "answer")?.Trim();

@@ -37,6 +37,9 @@ public interface IEvalStore
 
     Task UpdateRunAsync(string runId, EvalRunStatus status, string? error, EvalRunSummary? summary, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the run with its results. False if it did not exist.</summary>
+    Task<bool> DeleteRunAsync(string runId, CancellationToken cancellationToken);
+
     Task SetRunJobAsync(string runId, string jobId, CancellationToken cancellationToken);
 
     /// <summary>Saves one answer record; saving the same (item, mode, retriever) again replaces it.</summary>
@@ -47,4 +50,16 @@ public interface IEvalStore
     Task<IReadOnlyList<EvalAnswerRecord>> GetAnswersAsync(string runId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<EvalRetrievalRecord>> GetRetrievalsAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Keeps the report of a freshness probe job, so it can be read once the job has finished.</summary>
+    Task SaveFreshnessReportAsync(string jobId, FreshnessReport report, CancellationToken cancellationToken);
+
+    /// <returns>The report, or null while the probe has not finished (or never existed).</returns>
+    Task<FreshnessReport?> GetFreshnessReportAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Remembers which set a generation job created (job messages are cleared when a job completes).</summary>
+    Task SaveGeneratedSetAsync(string jobId, string setId, CancellationToken cancellationToken);
+
+    /// <returns>The id of the set the generation job created, or null while it has not finished (or never existed).</returns>
+    Task<string?> GetGeneratedSetIdAsync(string jobId, CancellationToken cancellationToken);
 }

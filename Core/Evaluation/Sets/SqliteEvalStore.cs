@@ -10,6 +10,8 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 {
     private const string AnswerKind = "answer";
     private const string RetrievalKind = "retrieval";
+    private const string FreshnessKind = "freshness";
+    private const string GeneratedSetKind = "generated-set";
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -56,9 +58,23 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
             created_at TEXT NOT NULL,
             PRIMARY KEY (run_id, kind, item_id, mode, retriever));
         CREATE INDEX IF NOT EXISTS eval_runs_set ON eval_runs(set_id);
+        CREATE TABLE IF NOT EXISTS eval_job_results (
+            job_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            result_json TEXT NOT NULL,
+            created_at TEXT NOT NULL);
         """;
 
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => database.EnsureSchemaAsync(Schema, cancellationToken);
+    // Created once per process on first use, so a job resumed at start never meets a missing table.
+    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema, CancellationToken.None));
+
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.Value.WaitAsync(cancellationToken);
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        return await database.OpenAsync(cancellationToken);
+    }
 
     public async Task<EvalSet> ImportAsync(EvalSetDraft draft, CancellationToken cancellationToken)
     {
@@ -69,7 +85,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
         var collection = CollectionName.Normalize(draft.Collection);
         var name = draft.Name.Trim();
 
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var version = 1 + Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM eval_sets WHERE name = $name", cancellationToken, ("$name", name)));
         var set = new EvalSet(NewId(), name, version, collection, _time.GetUtcNow(), draft.Items.Count, draft.Source, draft.HeldOutFromTraining);
@@ -106,7 +122,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     public async Task<IReadOnlyList<EvalItem>> GetItemsAsync(string setId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "SELECT item_id, question, answer, relevant_json, tags_json, unanswerable FROM eval_items WHERE set_id = $set ORDER BY position", ("$set", setId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var items = new List<EvalItem>();
@@ -123,7 +139,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     public async Task<bool> DeleteSetAsync(string setId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         // Foreign keys are on (SqliteDatabase sets the pragma), so items, runs and results cascade.
         return await ExecuteAsync(connection, null, "DELETE FROM eval_sets WHERE id = $id", cancellationToken, ("$id", setId)) > 0;
     }
@@ -146,7 +162,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
             throw new NotFoundException($"Eval set '{request.SetId}' does not exist; list sets to find its id.");
         var now = _time.GetUtcNow();
         var run = new EvalRun(NewId(), request.SetId, request, EvalRunStatus.Pending, now, now);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
             "INSERT INTO eval_runs (id, set_id, request_json, status, created_at, updated_at) VALUES ($id, $set, $request, $status, $now, $now)",
             cancellationToken, ("$id", run.Id), ("$set", run.SetId), ("$request", JsonSerializer.Serialize(request, Json)), ("$status", run.Status.ToString()), ("$now", now.ToString("O")));
@@ -161,16 +177,50 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     public async Task UpdateRunAsync(string runId, EvalRunStatus status, string? error, EvalRunSummary? summary, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
             "UPDATE eval_runs SET status = $status, error = $error, summary_json = COALESCE($summary, summary_json), updated_at = $now WHERE id = $id",
             cancellationToken, ("$id", runId), ("$status", status.ToString()), ("$error", error),
             ("$summary", summary is null ? null : JsonSerializer.Serialize(summary, Json)), ("$now", _time.GetUtcNow().ToString("O")));
     }
 
+    public async Task<bool> DeleteRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // Results cascade with the run (foreign keys are on).
+        return await ExecuteAsync(connection, null, "DELETE FROM eval_runs WHERE id = $id", cancellationToken, ("$id", runId)) > 0;
+    }
+
+    public Task SaveFreshnessReportAsync(string jobId, FreshnessReport report, CancellationToken cancellationToken) =>
+        SaveJobResultAsync(jobId, FreshnessKind, JsonSerializer.Serialize(report, Json), cancellationToken);
+
+    public async Task<FreshnessReport?> GetFreshnessReportAsync(string jobId, CancellationToken cancellationToken) =>
+        await GetJobResultAsync(jobId, FreshnessKind, cancellationToken) is { } json ? JsonSerializer.Deserialize<FreshnessReport>(json, Json) : null;
+
+    public Task SaveGeneratedSetAsync(string jobId, string setId, CancellationToken cancellationToken) =>
+        SaveJobResultAsync(jobId, GeneratedSetKind, JsonSerializer.Serialize(setId, Json), cancellationToken);
+
+    public async Task<string?> GetGeneratedSetIdAsync(string jobId, CancellationToken cancellationToken) =>
+        await GetJobResultAsync(jobId, GeneratedSetKind, cancellationToken) is { } json ? JsonSerializer.Deserialize<string>(json, Json) : null;
+
+    private async Task SaveJobResultAsync(string jobId, string kind, string json, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "INSERT OR REPLACE INTO eval_job_results (job_id, kind, result_json, created_at) VALUES ($job, $kind, $json, $now)",
+            cancellationToken, ("$job", jobId), ("$kind", kind), ("$json", json), ("$now", _time.GetUtcNow().ToString("O")));
+    }
+
+    private async Task<string?> GetJobResultAsync(string jobId, string kind, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ScalarAsync(connection, null, "SELECT result_json FROM eval_job_results WHERE job_id = $job AND kind = $kind",
+            cancellationToken, ("$job", jobId), ("$kind", kind)) as string;
+    }
+
     public async Task SetRunJobAsync(string runId, string jobId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "UPDATE eval_runs SET job_id = $job WHERE id = $id", cancellationToken, ("$id", runId), ("$job", jobId));
     }
 
@@ -191,7 +241,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     private async Task SaveResultAsync(string runId, string kind, string itemId, string mode, string retriever, string json, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
             "INSERT OR REPLACE INTO eval_results (run_id, kind, item_id, mode, retriever, record_json, created_at) VALUES ($run, $kind, $item, $mode, $retriever, $json, $now)",
             cancellationToken, ("$run", runId), ("$kind", kind), ("$item", itemId), ("$mode", mode), ("$retriever", retriever), ("$json", json), ("$now", _time.GetUtcNow().ToString("O")));
@@ -199,7 +249,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     private async Task<IReadOnlyList<string>> GetResultsAsync(string runId, string kind, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "SELECT record_json FROM eval_results WHERE run_id = $run AND kind = $kind ORDER BY rowid", ("$run", runId), ("$kind", kind));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var results = new List<string>();
@@ -209,7 +259,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     private async Task<IReadOnlyList<EvalSet>> QuerySetsAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, $"SELECT id, name, version, collection, created_at, item_count, source, held_out FROM eval_sets {where} ORDER BY created_at DESC, version DESC", parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var sets = new List<EvalSet>();
@@ -224,7 +274,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     private async Task<IReadOnlyList<EvalRun>> QueryRunsAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, $"SELECT id, set_id, request_json, status, created_at, updated_at, job_id, error, summary_json FROM eval_runs {where} ORDER BY created_at DESC", parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var runs = new List<EvalRun>();

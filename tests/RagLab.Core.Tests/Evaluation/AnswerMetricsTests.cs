@@ -88,15 +88,6 @@ public sealed class AnswerMetricsTests
         Assert.Equal(1.0, CitationPrecision.Score([Cite("c3", "doc-id-7", "x.md")], new RelevanceLabels(["doc-id-7"])));
     }
 
-    [Theory]
-    [InlineData("The documents do not mention the refund policy.", true)]
-    [InlineData("This is not in the provided documents.", true)]
-    [InlineData("I don't know.", true)]
-    [InlineData("Refunds are accepted within 30 days.", false)]
-    [InlineData("", false)]
-    public void Abstention_phrases_are_recognised(string answer, bool expected) =>
-        Assert.Equal(expected, AbstentionPhrases.IsAbstention(answer));
-
     [Fact]
     public void Abstention_scores_apply_only_to_their_kind_of_question()
     {

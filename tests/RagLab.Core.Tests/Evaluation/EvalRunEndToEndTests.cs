@@ -93,7 +93,7 @@ public sealed class EvalRunEndToEndTests : IAsyncLifetime, IDisposable
     }
 
     private EvalRunner Runner(FakeQuestionAnswerer answerer) =>
-        new(_store, answerer, new FakeRetrieverCatalog(new FakeRetriever("bm25", Retrieve)), _documents, new HitRateScorer());
+        new(_store, answerer, new FakeRetrieverCatalog(new FakeRetriever("bm25", Retrieve)), _documents, new RetrievalMetricsScorer());
 
     [Fact]
     public async Task Records_failure_split_resume_and_recommendation()
@@ -217,5 +217,39 @@ public sealed class EvalRunEndToEndTests : IAsyncLifetime, IDisposable
         var stored = await _store.GetRunAsync(run.Id, CancellationToken.None);
         Assert.Equal((EvalRunStatus.Failed, "Connect Ollama."), (stored!.Status, stored.Error));
         Assert.Empty(await _store.GetAnswersAsync(run.Id, CancellationToken.None));
+    }
+
+    private sealed class ScriptedMode(string name, bool usesRetrieval) : IAnswerMode
+    {
+        public string Name => name;
+        public string Description => name;
+        public bool UsesRetrieval => usesRetrieval;
+        public bool SupportsExtractiveFallback => usesRetrieval;
+        public string? ModelOverride => null;
+        public IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> BuildPrompt(string question, IReadOnlyList<RagLab.Core.Retrieval.RetrievalHit> hits) => [];
+    }
+
+    [Fact]
+    public async Task A_registered_mode_says_whether_it_retrieves_whatever_its_name()
+    {
+        var set = await ImportSetAsync();
+        // "lookup" has no conventional name (role Other) but retrieves; "rag" is registered here as not retrieving.
+        var run = await _store.CreateRunAsync(new EvalRunRequest(set.Id, ["lookup", "rag"], ["bm25"], Parallelism: 1), CancellationToken.None);
+        var answerer = new FakeQuestionAnswerer(["lookup", "rag"], request => request.Mode == "lookup"
+            ? Answer(request with { Mode = "rag" }) with { Mode = "lookup" }
+            : FakeQuestionAnswerer.Result("No idea.", request.Mode!));
+        var runner = new EvalRunner(_store, answerer, new FakeRetrieverCatalog(new FakeRetriever("bm25", Retrieve)), _documents, new RetrievalMetricsScorer(),
+            [new ScriptedMode("lookup", usesRetrieval: true), new ScriptedMode("rag", usesRetrieval: false)]);
+
+        var summary = await runner.RunAsync(run.Id, new RecordingProgress(), CancellationToken.None);
+
+        Assert.All(answerer.Requests.Where(r => r.Mode == "lookup"), r => Assert.Equal("bm25", r.Retriever));
+        Assert.All(answerer.Requests.Where(r => r.Mode == "rag"), r => Assert.Null(r.Retriever));
+        var lookup = summary.Modes.Single(m => m.Mode == "lookup" && m.Retriever == "bm25");
+        Assert.Equal(ModeRole.Other, lookup.Role);
+        Assert.Equal(1, lookup.Failures.RetrievalMiss); // the carrier question: its document was not retrieved
+        Assert.NotNull(lookup.Latency.Retrieval);
+        Assert.DoesNotContain(summary.Modes, m => m.Mode == "rag" && m.Retriever is not null);
+        Assert.Null(summary.Modes.Single(m => m.Mode == "rag").Latency.Retrieval);
     }
 }

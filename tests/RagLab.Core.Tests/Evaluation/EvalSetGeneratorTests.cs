@@ -58,7 +58,7 @@ public sealed class EvalSetGeneratorTests
     public async Task Without_a_model_or_usable_output_it_fails_instead_of_returning_an_empty_set()
     {
         var store = StoreWithChunks(2);
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => new EvalSetGenerator(null, store).GenerateAsync(new EvalSetGenerationRequest("g", "docs"), CancellationToken.None));
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => new EvalSetGenerator((Microsoft.Extensions.AI.IChatClient?)null, store).GenerateAsync(new EvalSetGenerationRequest("g", "docs"), CancellationToken.None));
         await Assert.ThrowsAsync<DependencyUnavailableException>(() => new EvalSetGenerator(new FakeChatClient(_ => "Sorry, I can't."), store).GenerateAsync(new EvalSetGenerationRequest("g", "docs"), CancellationToken.None));
         var empty = await Assert.ThrowsAsync<ValidationException>(() => new EvalSetGenerator(TopicModel(), store).GenerateAsync(new EvalSetGenerationRequest("g", "other"), CancellationToken.None));
         Assert.Contains("ingest documents first", empty.Message);

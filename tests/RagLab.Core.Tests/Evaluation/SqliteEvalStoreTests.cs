@@ -107,4 +107,33 @@ public sealed class SqliteEvalStoreTests : IAsyncLifetime, IDisposable
     private static EvalAnswerRecord Record(string itemId) => new(
         itemId, "What is the refund window?", "rag", "bm25", "30 days", "m", [new Citation("c1", "d1", "refunds.md", "30 days")], ["c1"], ["d1"],
         new AnswerMetrics(1, 1, 1, 1, null, 1, false, null, 0), new RecordTimings(10, 20, 30, 40), new TokenUsage(100, 5), EvalOutcome.Correct);
+
+    [Fact]
+    public async Task Deleting_a_run_removes_its_results_and_keeps_the_set()
+    {
+        var set = await _store.ImportAsync(Draft("faq", "What is the refund window?"), CancellationToken.None);
+        var run = await _store.CreateRunAsync(new EvalRunRequest(set.Id, ["base"]), CancellationToken.None);
+        await _store.SaveRetrievalAsync(run.Id, new EvalRetrievalRecord("q1", "bm25", ["d1"], [new RetrievalAtK(1, 1, 1, 1, 1, 1)], 3), CancellationToken.None);
+
+        Assert.True(await _store.DeleteRunAsync(run.Id, CancellationToken.None));
+        Assert.False(await _store.DeleteRunAsync(run.Id, CancellationToken.None));
+        Assert.Null(await _store.GetRunAsync(run.Id, CancellationToken.None));
+        Assert.Empty(await _store.GetRetrievalsAsync(run.Id, CancellationToken.None));
+        Assert.NotNull(await _store.GetSetAsync(set.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Job_results_are_kept_per_job_and_kind()
+    {
+        var report = new FreshnessReport("doc1", 0.4, [new FreshnessResult("rag", true, 0.6, "49 dollars"), new FreshnessResult("base", false, null, "39 dollars")]);
+        await _store.SaveFreshnessReportAsync("job1", report, CancellationToken.None);
+        await _store.SaveGeneratedSetAsync("job2", "set9", CancellationToken.None);
+
+        var read = await _store.GetFreshnessReportAsync("job1", CancellationToken.None);
+        Assert.Equal(("doc1", 0.4), (read!.DocumentId, read.IndexedAfterSeconds));
+        Assert.Equal(report.Modes, read.Modes);
+        Assert.Equal("set9", await _store.GetGeneratedSetIdAsync("job2", CancellationToken.None));
+        Assert.Null(await _store.GetGeneratedSetIdAsync("job1", CancellationToken.None)); // another kind of result
+        Assert.Null(await _store.GetFreshnessReportAsync("job3", CancellationToken.None));
+    }
 }

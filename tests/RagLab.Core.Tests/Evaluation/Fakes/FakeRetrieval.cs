@@ -1,4 +1,3 @@
-using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
 
@@ -21,16 +20,4 @@ public sealed class FakeRetrieverCatalog(params IRetriever[] retrievers) : IRetr
 
     public Task<IRetriever> ResolveAsync(string? name, CancellationToken cancellationToken) =>
         Task.FromResult(name is null ? retrievers[0] : retrievers.FirstOrDefault(r => r.Name == name) ?? throw new ValidationException($"Unknown retriever '{name}'."));
-}
-
-/// <summary>Hit rate and recall only (the real metrics live elsewhere); enough to check the runner's document mapping.</summary>
-public sealed class HitRateScorer : IRetrievalScorer
-{
-    public RetrievalAtK Score(IReadOnlyList<string> ranked, IReadOnlySet<string> relevant, int k)
-    {
-        var top = ranked.Take(k).ToArray();
-        var found = top.Count(relevant.Contains);
-        var firstRank = Array.FindIndex(top, relevant.Contains);
-        return new RetrievalAtK(k, 0, (double)found / relevant.Count, top.Length == 0 ? 0 : (double)found / top.Length, firstRank < 0 ? 0 : 1.0 / (firstRank + 1), found > 0 ? 1 : 0);
-    }
 }

@@ -1,0 +1,37 @@
+using RagLab.Core.Generation;
+using RagLab.Core.Retrieval;
+
+namespace RagLab.Core.Evaluation.Runs;
+
+/// <summary>
+/// Checks a run request against what this process has before a run is created, so mistakes are reported at once
+/// instead of as a failed job: unknown modes or retrievers, retrievers that need embeddings and modes that need a
+/// chat model while none is connected.
+/// </summary>
+public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAnswerMode> modes, IRetrieverCatalog retrievers, IModelProvider models)
+{
+    private readonly Dictionary<string, IAnswerMode> _modes = modes.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <exception cref="ValidationException">A bad value, an unknown mode or an unknown retriever.</exception>
+    /// <exception cref="DependencyUnavailableException">A retriever needs embeddings or a mode needs a chat model that is not connected.</exception>
+    public async Task CheckAsync(EvalRunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var unknown = request.Modes.FirstOrDefault(m => !answerer.Modes.Contains(m.Trim(), StringComparer.OrdinalIgnoreCase));
+        if (unknown is not null)
+            throw new ValidationException($"Unknown mode '{unknown}'. Use one of: {string.Join(", ", answerer.Modes)}.");
+        foreach (var retriever in request.Retrievers ?? [])
+            await retrievers.ResolveAsync(retriever, cancellationToken); // throws for unknown names and missing embeddings
+
+        var needsModel = request.Modes.Where(m => _modes.TryGetValue(m.Trim(), out var mode) && !mode.SupportsExtractiveFallback).ToArray();
+        if (needsModel.Length > 0 && await models.GetChatClientAsync(cancellationToken) is null)
+        {
+            var status = await models.GetStatusAsync(cancellationToken);
+            throw new DependencyUnavailableException(
+                $"The mode{(needsModel.Length > 1 ? "s" : "")} {string.Join(", ", needsModel.Select(m => $"'{m}'"))} need{(needsModel.Length > 1 ? "" : "s")} a language model, and none is connected" +
+                (status.Error is null ? "." : $": {status.Error}.") +
+                " Start Ollama and run `ollama pull qwen2.5:1.5b`, or evaluate only 'rag' (it answers extractively without a model).");
+        }
+    }
+}
