@@ -54,7 +54,6 @@ public sealed class LocalLabClient : ILabClient
         builder.Logging.ClearProviders();
 
         builder.AddRagLab();
-        builder.Services.AddRagLabEvaluationIfMissing();
 
         var host = builder.Build();
         try
