@@ -57,7 +57,7 @@ public sealed partial class AspireEndToEndTests : IAsyncLifetime
 
         await _stack.StartWorkerAsync();
         var document = await _client.WaitUntilReadyAsync(documentId);
-        await _client.WaitForJobAsync(upload.GetProperty("documents")[0].GetProperty("jobId").GetString()!);
+        await _client.WaitForJobSucceededAsync(upload.GetProperty("documents")[0].GetProperty("jobId").GetString()!);
         Assert.Equal(0, await _stack.QueuedJobsAsync());
 
         var qdrant = _stack.Qdrant!;
@@ -146,7 +146,7 @@ public sealed partial class AspireEndToEndTests : IAsyncLifetime
 
         await _stack.StartWorkerAsync(fastReclaim);
         var document = await _client.WaitUntilReadyAsync(documentId);
-        var job = await _client.WaitForJobAsync(jobId);
+        var job = await _client.WaitForJobSucceededAsync(jobId);
         var record = (await _api.Jobs().GetAsync(jobId, CancellationToken.None))!;
         Assert.Equal(2, record.Attempts);
         Assert.Equal(0, await _stack.QueuedJobsAsync());
@@ -175,7 +175,7 @@ public sealed partial class AspireEndToEndTests : IAsyncLifetime
 
         await _stack.StartWorkerAsync(new Dictionary<string, string?> { ["RagLab:Jobs:RequeueAfter"] = "00:00:00" });
         await _client.WaitUntilReadyAsync(documentId);
-        await _client.WaitForJobAsync(upload.GetProperty("documents")[0].GetProperty("jobId").GetString()!);
+        await _client.WaitForJobSucceededAsync(upload.GetProperty("documents")[0].GetProperty("jobId").GetString()!);
         Assert.Equal(0, await _stack.QueuedJobsAsync());
     }
 

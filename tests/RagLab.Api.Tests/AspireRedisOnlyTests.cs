@@ -74,7 +74,7 @@ public sealed class AspireRedisOnlyTests : IAsyncLifetime
 
         var reingest = await _client.PostJsonAsync("/api/documents", new { name = "pump.txt", text = "The pump must be primed with oil, never with water." }, HttpStatusCode.Accepted);
         // The job ends after the cache is invalidated (the document is ready a moment earlier, as soon as it is searchable).
-        await _client.WaitForJobAsync(reingest.GetProperty("documents")[0].GetProperty("jobId").GetString()!);
+        await _client.WaitForJobSucceededAsync(reingest.GetProperty("documents")[0].GetProperty("jobId").GetString()!);
         Assert.Empty(await _stack.RedisKeysAsync("raglab:answer:default:*"));
         var afterReingest = await _client.AskAsync("How is the pump primed?");
         Assert.False(afterReingest.GetProperty("cached").GetBoolean());

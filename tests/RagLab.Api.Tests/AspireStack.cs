@@ -161,17 +161,11 @@ public static class AspireApiCalls
         throw new TimeoutException($"Gave up waiting until {what}.");
     }
 
-    /// <summary>Polls GET /api/jobs/{id} until the job succeeded (failed fails the test).</summary>
-    public static async Task<JsonElement> WaitForJobAsync(this HttpClient client, string jobId)
+    /// <summary>Waits for the job to finish and asserts it succeeded.</summary>
+    public static async Task<JsonElement> WaitForJobSucceededAsync(this HttpClient client, string jobId)
     {
-        JsonElement job = default;
-        await WaitUntilAsync(async () =>
-        {
-            job = await client.GetJsonAsync($"/api/jobs/{jobId}");
-            var status = job.GetProperty("status").GetString();
-            Assert.False(status == "failed", $"Job {jobId} failed: {job}");
-            return status == "succeeded";
-        }, $"job {jobId} succeeded");
+        var job = await client.WaitForJobAsync(jobId);
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", $"Job {jobId} failed: {job}");
         return job;
     }
 

@@ -38,18 +38,6 @@ internal static class EvalTestClient
         return accepted.GetProperty("runId").GetString()!;
     }
 
-    /// <summary>Polls GET /api/jobs/{id} until the job has finished (either way). Bounded, not timed.</summary>
-    public static async Task<JsonElement> WaitForJobAsync(this HttpClient client, string jobId)
-    {
-        for (var attempt = 0; attempt < 1200; attempt++)
-        {
-            var job = await client.GetJsonAsync($"/api/jobs/{jobId}");
-            if (job.GetProperty("status").GetString() is "succeeded" or "failed") return job;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Job {jobId} did not finish.");
-    }
-
     /// <summary>POSTs the questionnaire to the run's report and returns the JSON report.</summary>
     public static Task<JsonElement> ReportAsync(this HttpClient client, string runId, object questionnaire) =>
         client.PostJsonAsync($"/api/evalruns/{runId}/report", questionnaire);

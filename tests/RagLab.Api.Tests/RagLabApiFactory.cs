@@ -76,6 +76,18 @@ public static class ApiClientExtensions
         return body.GetProperty("documents")[0].GetProperty("id").GetString()!;
     }
 
+    /// <summary>Polls GET /api/jobs/{id} until the job has finished (either way). Bounded, not timed.</summary>
+    public static async Task<JsonElement> WaitForJobAsync(this HttpClient client, string jobId)
+    {
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            var job = await client.GetJsonAsync($"/api/jobs/{jobId}");
+            if (job.GetProperty("status").GetString() is "succeeded" or "failed") return job;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Job {jobId} did not finish.");
+    }
+
     /// <summary>Polls the document until it is ready (or failed, which fails the test). Bounded, not timed.</summary>
     public static async Task<JsonElement> WaitUntilReadyAsync(this HttpClient client, string documentId)
     {
