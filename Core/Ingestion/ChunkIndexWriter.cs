@@ -13,6 +13,14 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
         await AddAsync(chunks, embeddings, cancellationToken);
     }
 
+    /// <summary>Removes the chunks of <paramref name="replacedDocumentIds"/> from every index, then adds <paramref name="chunks"/> in one call per index.</summary>
+    public async Task ReplaceDocumentsAsync(string collection, IEnumerable<string> replacedDocumentIds, IReadOnlyList<Chunk> chunks,
+        IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
+    {
+        foreach (var documentId in replacedDocumentIds) await RemoveDocumentAsync(collection, documentId, cancellationToken);
+        await AddAsync(chunks, embeddings, cancellationToken);
+    }
+
     /// <summary>Adds chunks to the lexical index, and those with an embedding to the vector index.</summary>
     /// <remarks>
     /// Vectors go first: when one store serves both indexes (Qdrant), the point is created with its dense and sparse

@@ -45,6 +45,43 @@ public sealed class ContentStore(string root)
         }
     }
 
+    /// <summary>
+    /// Stores content already in memory (the bulk path): hashes it without a temporary copy and writes the blob only when
+    /// it is not there yet. <c>Created</c> says whether this call wrote it, so a failed batch can remove what it added.
+    /// </summary>
+    /// <exception cref="PayloadTooLargeException">The content is larger than <paramref name="maxBytes"/>; nothing is kept.</exception>
+    public async Task<(string Hash, bool Created)> PutAsync(ReadOnlyMemory<byte> content, long maxBytes, string displayName, CancellationToken cancellationToken)
+    {
+        if (content.Length > maxBytes)
+            throw new PayloadTooLargeException(
+                $"'{displayName}' is larger than the upload limit of {FormatBytes(maxBytes)}. Split it, or raise RagLab:Ingestion:MaxUploadBytes.");
+        var digest = DocumentIds.ContentHash(content.Span);
+        var target = PathFor(digest);
+        if (File.Exists(target)) return (digest, false);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        Directory.CreateDirectory(Path.Combine(Root, "tmp"));
+        var temp = Path.Combine(Root, "tmp", Guid.NewGuid().ToString("n"));
+        try
+        {
+            // Written aside and moved, so a reader never sees a half-written blob under its content address.
+            await File.WriteAllBytesAsync(temp, content, cancellationToken);
+            try
+            {
+                File.Move(temp, target);
+                return (digest, true);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                return (digest, false); // another upload of the same content won the race
+            }
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
     /// <exception cref="NotFoundException">No blob with that hash.</exception>
     public Stream Open(string hash)
     {
