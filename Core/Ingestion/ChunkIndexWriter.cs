@@ -34,8 +34,21 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
             var embedded = chunks.Where(c => embeddings.ContainsKey(c.Id)).Select(c => new EmbeddedChunk(c, embeddings[c.Id])).ToList();
             await vectors.UpsertAsync(embedded, cancellationToken);
         }
-        await lexical.AddAsync(chunks, cancellationToken);
+        if (chunks.Count < ParallelAddThreshold || Environment.ProcessorCount == 1)
+        {
+            await lexical.AddAsync(chunks, cancellationToken);
+            return;
+        }
+        // Large adds (bulk ingestion, start-up) in parallel parts: indexes analyse text outside their write lock,
+        // so the analysis, most of the cost, uses every core.
+        var partSize = (chunks.Count + Environment.ProcessorCount - 1) / Environment.ProcessorCount;
+        var parts = Enumerable.Range(0, Environment.ProcessorCount)
+            .Select(p => chunks.Skip(p * partSize).Take(partSize).ToList())
+            .Where(part => part.Count > 0);
+        await Parallel.ForEachAsync(parts, cancellationToken, async (part, ct) => await lexical.AddAsync(part, ct));
     }
+
+    private const int ParallelAddThreshold = 512;
 
     public async Task RemoveDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
     {

@@ -62,6 +62,9 @@ public sealed class IngestionService(
         return new IngestionReceipt(documentId, documentName, collectionName, DocumentStatus.Queued, job.Id);
     }
 
+    private const int BlobGroupSize = 1000;
+    private const long BlobGroupBytes = 32L * 1024 * 1024;
+
     public async Task<BulkIngestionReceipt> SubmitManyAsync(string? collection, IAsyncEnumerable<DocumentUpload> uploads,
         BulkIngestionOptions? bulkOptions, CancellationToken cancellationToken)
     {
@@ -74,6 +77,30 @@ public sealed class IngestionService(
         var names = new HashSet<string>(StringComparer.Ordinal);
         var createdBlobs = new List<string>();
         var now = time.GetUtcNow();
+        var pending = new List<(string Name, byte[] Content)>();
+        long pendingBytes = 0;
+
+        // Blobs are stored in groups: one pack transaction per group instead of one file per document.
+        async Task FlushAsync()
+        {
+            if (pending.Count == 0) return;
+            var stored = await content.PutManyAsync(pending.Select(p => (ReadOnlyMemory<byte>)p.Content).ToList(), cancellationToken);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var (hash, created) = stored[i];
+                if (created) createdBlobs.Add(hash);
+                var documentId = DocumentIds.ForDocument(collectionName, pending[i].Name);
+                existing.TryGetValue(documentId, out var previous);
+                if (previous is not null && previous.ContentHash == hash && previous.Status != DocumentStatus.Failed)
+                    accepted.Add((previous, false));
+                else
+                    accepted.Add((new DocumentRecord(documentId, collectionName, pending[i].Name, DocumentStatus.Queued,
+                        previous?.Chunks ?? 0, pending[i].Content.Length, hash, now), true));
+            }
+            pending.Clear();
+            pendingBytes = 0;
+        }
+
         try
         {
             await foreach (var upload in uploads.WithCancellation(cancellationToken))
@@ -85,21 +112,16 @@ public sealed class IngestionService(
                     if (!names.Add(documentName))
                         throw new ValidationException($"'{documentName}' appears more than once in this upload; only its first copy was taken.");
                     var bytes = await ReadBoundedAsync(upload.Content, maxBytes, documentName, cancellationToken);
-                    var (hash, created) = await content.PutAsync(bytes, maxBytes, documentName, cancellationToken);
-                    if (created) createdBlobs.Add(hash);
-                    var documentId = DocumentIds.ForDocument(collectionName, documentName);
-                    existing.TryGetValue(documentId, out var previous);
-                    if (previous is not null && previous.ContentHash == hash && previous.Status != DocumentStatus.Failed)
-                        accepted.Add((previous, false));
-                    else
-                        accepted.Add((new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Queued,
-                            previous?.Chunks ?? 0, bytes.Length, hash, now), true));
+                    pending.Add((documentName, bytes.ToArray()));
+                    pendingBytes += bytes.Length;
                 }
                 catch (ValidationException ex)
                 {
                     rejected.Add(new RejectedUpload(upload.Name, ex.Message));
                 }
+                if (pending.Count >= BlobGroupSize || pendingBytes >= BlobGroupBytes) await FlushAsync();
             }
+            await FlushAsync();
         }
         catch
         {

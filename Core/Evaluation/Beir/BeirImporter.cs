@@ -113,12 +113,18 @@ public sealed class BeirImporter(IIngestionService ingestion, IEvalStore evalSto
         progress?.Report(new BeirImportProgress("uploading", done, done));
     }
 
+    /// <summary>Lines in the file (for progress), counted on bytes without decoding.</summary>
     private static async Task<int> CountLinesAsync(string path, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(path);
-        var count = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-            if (!string.IsNullOrWhiteSpace(line)) count++;
-        return count;
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var buffer = new byte[1 << 16];
+        int read, count = 0;
+        var last = (byte)'\n';
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            count += buffer.AsSpan(0, read).Count((byte)'\n');
+            last = buffer[read - 1];
+        }
+        return last == '\n' ? count : count + 1;
     }
 }
