@@ -15,7 +15,7 @@ namespace RagLab.Core.Ingestion;
 
 /// <summary>
 /// Indexes the documents of one bulk upload: those of the collection whose record names this job and is not yet done.
-/// Works in batches of <see cref="BatchSize"/> documents: parse and chunk in parallel, embed (when a model is connected),
+/// Works in batches of <see cref="DefaultBatchSize"/> documents: parse and chunk in parallel, embed (when a model is connected),
 /// write the batch to the store in one transaction, then add it to the indexes in one call. The collection generation is
 /// bumped and its answer cache invalidated once, at the end.
 /// </summary>
@@ -41,7 +41,10 @@ public sealed class IngestBatchJobHandler(
     public const string JobKind = "ingest-batch";
 
     /// <summary>Documents per store transaction and index update.</summary>
-    public const int BatchSize = 1000;
+    public const int DefaultBatchSize = 1000;
+
+    /// <summary>Documents per store transaction and index update (smaller in tests, to exercise several batches).</summary>
+    internal int BatchSize { get; set; } = DefaultBatchSize;
 
     public string Kind => JobKind;
 

@@ -196,19 +196,23 @@ public sealed class IngestionService(
     private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(Stream stream, long maxBytes, string name, CancellationToken cancellationToken)
     {
         if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            if (memory.Length - memory.Position > maxBytes) throw TooLarge(name, maxBytes);
             return buffer.AsMemory((int)memory.Position, (int)(memory.Length - memory.Position));
+        }
         var copy = new MemoryStream();
         var chunk = new byte[81920];
         int read;
         while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (copy.Length + read > maxBytes)
-                throw new PayloadTooLargeException(
-                    $"'{name}' is larger than the upload limit of {ContentStore.FormatBytes(maxBytes)}. Split it, or raise RagLab:Ingestion:MaxUploadBytes.");
+            if (copy.Length + read > maxBytes) throw TooLarge(name, maxBytes);
             copy.Write(chunk, 0, read);
         }
         return copy.GetBuffer().AsMemory(0, (int)copy.Length);
     }
+
+    private static PayloadTooLargeException TooLarge(string name, long maxBytes) =>
+        new($"'{name}' is larger than the upload limit of {ContentStore.FormatBytes(maxBytes)}. Split it, or raise RagLab:Ingestion:MaxUploadBytes.");
 }
 
 /// <summary>What an <c>ingest-batch</c> job indexes: the documents of <paramref name="Collection"/> whose record names the job.</summary>
