@@ -127,6 +127,7 @@ internal static class PipelineBenchmark
         }
 
         var evalLoop = await TimeEvalLoopAsync(services, import.EvalSetId, cancellationToken);
+        var single = await TimeSingleUploadsAsync(services, dataset, SingleUploads, cancellationToken);
 
         Console.WriteLine($"dataset:            {dataset.Directory} (collection '{import.Collection}', eval set {import.EvalSetId})");
         Console.WriteLine($"host start:         {startup.TotalMilliseconds:F0} ms");
@@ -138,6 +139,7 @@ internal static class PipelineBenchmark
         Console.WriteLine($"nDCG@10 (doc):      {RetrievalMetrics.Mean(at10).Ndcg:F4}");
         Console.WriteLine($"Recall@100 (doc):   {RetrievalMetrics.Mean(at100).Recall:F4} (top {Depth} chunks; {chunksPerDocumentInTop.Average():F3} chunks per distinct document)");
         Console.WriteLine($"eval loop:          {evalLoop}");
+        Console.WriteLine($"single uploads:     {single}");
         Console.WriteLine($"RSS at the end:     {ResidentMiB():F1} MiB");
         return 0;
     }
@@ -157,6 +159,28 @@ internal static class PipelineBenchmark
         var recall100 = retrieval.Scores.Single(s => s.K == 100).Recall;
         return $"{elapsed.TotalSeconds:F2} s for {summary.Questions} questions (EvalRunner, rag mode with extractive answers + bm25 retrieval records; " +
                $"its nDCG@10 {ndcg10:F4}, Recall@100 {recall100:F4}, {retrieval.Errors} errors)";
+    }
+
+    private const int SingleUploads = 200;
+
+    /// <summary>The one-document path for comparison: uploads through SubmitAsync (one ingest job each) until all are ready.</summary>
+    private static async Task<string> TimeSingleUploadsAsync(IServiceProvider services, BeirDataset dataset, int count, CancellationToken cancellationToken)
+    {
+        var ingestion = services.GetRequiredService<IIngestionService>();
+        var jobs = services.GetRequiredService<IJobStore>();
+        var receipts = new List<IngestionReceipt>();
+        var started = Stopwatch.GetTimestamp();
+        await foreach (var document in dataset.ReadCorpusAsync(cancellationToken))
+        {
+            var upload = DocumentUpload.FromText(BeirImporter.DocumentNameFor(document.Id), document.Title + "\n\n" + document.Text);
+            receipts.Add(await ingestion.SubmitAsync("single-uploads", upload.Name, upload.Content, cancellationToken));
+            if (receipts.Count == count) break;
+        }
+        var accepted = Stopwatch.GetElapsedTime(started);
+        foreach (var receipt in receipts.Where(r => r.JobId is not null))
+            await WaitAsync(jobs, receipt.JobId!, cancellationToken);
+        var ready = Stopwatch.GetElapsedTime(started);
+        return $"{count} documents one by one: accepted in {accepted.TotalSeconds:F2} s, all ready in {ready.TotalSeconds:F2} s ({count / ready.TotalSeconds:F0} documents/s)";
     }
 
     private static async Task<JobRecord> WaitAsync(IJobStore jobs, string jobId, CancellationToken cancellationToken)
