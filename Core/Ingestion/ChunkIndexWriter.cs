@@ -13,6 +13,14 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
         await AddAsync(chunks, embeddings, cancellationToken);
     }
 
+    /// <summary>Removes the chunks of <paramref name="replacedDocumentIds"/> from every index, then adds <paramref name="chunks"/> in one call per index.</summary>
+    public async Task ReplaceDocumentsAsync(string collection, IEnumerable<string> replacedDocumentIds, IReadOnlyList<Chunk> chunks,
+        IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
+    {
+        foreach (var documentId in replacedDocumentIds) await RemoveDocumentAsync(collection, documentId, cancellationToken);
+        await AddAsync(chunks, embeddings, cancellationToken);
+    }
+
     /// <summary>Adds chunks to the lexical index, and those with an embedding to the vector index.</summary>
     /// <remarks>
     /// Vectors go first: when one store serves both indexes (Qdrant), the point is created with its dense and sparse
@@ -26,8 +34,21 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
             var embedded = chunks.Where(c => embeddings.ContainsKey(c.Id)).Select(c => new EmbeddedChunk(c, embeddings[c.Id])).ToList();
             await vectors.UpsertAsync(embedded, cancellationToken);
         }
-        await lexical.AddAsync(chunks, cancellationToken);
+        if (chunks.Count < ParallelAddThreshold || Environment.ProcessorCount == 1)
+        {
+            await lexical.AddAsync(chunks, cancellationToken);
+            return;
+        }
+        // Large adds (bulk ingestion, start-up) in parallel parts: indexes analyse text outside their write lock,
+        // so the analysis, most of the cost, uses every core.
+        var partSize = (chunks.Count + Environment.ProcessorCount - 1) / Environment.ProcessorCount;
+        var parts = Enumerable.Range(0, Environment.ProcessorCount)
+            .Select(p => chunks.Skip(p * partSize).Take(partSize).ToList())
+            .Where(part => part.Count > 0);
+        await Parallel.ForEachAsync(parts, cancellationToken, async (part, ct) => await lexical.AddAsync(part, ct));
     }
+
+    private const int ParallelAddThreshold = 512;
 
     public async Task RemoveDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
     {

@@ -15,6 +15,37 @@ public interface IIngestionService
     /// <exception cref="ValidationException">A bad collection name, unsupported type or over-size file; nothing is stored.</exception>
     Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream content, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Accepts many documents into one collection: each is validated on its own (bad ones are reported in
+    /// <see cref="BulkIngestionReceipt.Rejected"/>, the rest accepted), stored under its content hash, and unchanged ones
+    /// are skipped. Everything that changed is indexed by ONE <c>ingest-batch</c> job. If enumerating
+    /// <paramref name="documents"/> throws, nothing is recorded and the exception propagates.
+    /// </summary>
+    /// <remarks>
+    /// This default submits the documents one by one (one <c>ingest</c> job each; the receipt's <c>JobId</c> is null and
+    /// each document receipt carries its own job); <see cref="IngestionService"/> overrides it with the batched path.
+    /// </remarks>
+    /// <exception cref="ValidationException">A bad collection name or bad options; nothing is stored.</exception>
+    async Task<BulkIngestionReceipt> SubmitManyAsync(string? collection, IAsyncEnumerable<DocumentUpload> documents,
+        BulkIngestionOptions? options, CancellationToken cancellationToken)
+    {
+        var collectionName = CollectionName.Normalize(collection);
+        var accepted = new List<IngestionReceipt>();
+        var rejected = new List<RejectedUpload>();
+        await foreach (var upload in documents.WithCancellation(cancellationToken))
+        {
+            try
+            {
+                accepted.Add(await SubmitAsync(collectionName, upload.Name, upload.Content, cancellationToken));
+            }
+            catch (ValidationException ex)
+            {
+                rejected.Add(new RejectedUpload(upload.Name, ex.Message));
+            }
+        }
+        return new BulkIngestionReceipt(collectionName, null, accepted, rejected);
+    }
+
     /// <summary>Removes the document from the store, every index and every cache. False if it did not exist.</summary>
     Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken);
 }

@@ -2,13 +2,17 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Caching;
+using RagLab.Core.Ingestion.Chunking;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Jobs;
 using RagLab.Core.Storage;
 
 namespace RagLab.Core.Ingestion;
 
-/// <summary>Accepts uploads into content-addressed storage and queues them; deletes documents from everything.</summary>
+/// <summary>
+/// Accepts uploads into content-addressed storage and queues them (one <c>ingest</c> job per single upload, one
+/// <c>ingest-batch</c> job per bulk upload); deletes documents from everything.
+/// </summary>
 public sealed class IngestionService(
     IDocumentStore documents,
     IJobStore jobs,
@@ -58,6 +62,104 @@ public sealed class IngestionService(
         return new IngestionReceipt(documentId, documentName, collectionName, DocumentStatus.Queued, job.Id);
     }
 
+    private const int BlobGroupSize = 1000;
+    private const long BlobGroupBytes = 32L * 1024 * 1024;
+
+    public async Task<BulkIngestionReceipt> SubmitManyAsync(string? collection, IAsyncEnumerable<DocumentUpload> uploads,
+        BulkIngestionOptions? bulkOptions, CancellationToken cancellationToken)
+    {
+        var collectionName = CollectionName.Normalize(collection);
+        ValidateBulkOptions(bulkOptions);
+        var maxBytes = options.Value.MaxUploadBytes;
+        var existing = (await documents.ListAsync(collectionName, cancellationToken)).ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var accepted = new List<(DocumentRecord Record, bool Changed)>();
+        var rejected = new List<RejectedUpload>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var createdBlobs = new List<string>();
+        var now = time.GetUtcNow();
+        var pending = new List<(string Name, byte[] Content)>();
+        long pendingBytes = 0;
+
+        // Blobs are stored in groups: one pack transaction per group instead of one file per document.
+        async Task FlushAsync()
+        {
+            if (pending.Count == 0) return;
+            var stored = await content.PutManyAsync(pending.Select(p => (ReadOnlyMemory<byte>)p.Content).ToList(), cancellationToken);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var (hash, created) = stored[i];
+                if (created) createdBlobs.Add(hash);
+                var documentId = DocumentIds.ForDocument(collectionName, pending[i].Name);
+                existing.TryGetValue(documentId, out var previous);
+                if (previous is not null && previous.ContentHash == hash && previous.Status != DocumentStatus.Failed)
+                    accepted.Add((previous, false));
+                else
+                    accepted.Add((new DocumentRecord(documentId, collectionName, pending[i].Name, DocumentStatus.Queued,
+                        previous?.Chunks ?? 0, pending[i].Content.Length, hash, now), true));
+            }
+            pending.Clear();
+            pendingBytes = 0;
+        }
+
+        try
+        {
+            await foreach (var upload in uploads.WithCancellation(cancellationToken))
+            {
+                try
+                {
+                    var documentName = DocumentName.Normalize(upload.Name);
+                    parsers.GetParser(documentName); // throws with the list of supported types
+                    if (!names.Add(documentName))
+                        throw new ValidationException($"'{documentName}' appears more than once in this upload; only its first copy was taken.");
+                    var bytes = await ReadBoundedAsync(upload.Content, maxBytes, documentName, cancellationToken);
+                    pending.Add((documentName, bytes.ToArray()));
+                    pendingBytes += bytes.Length;
+                }
+                catch (ValidationException ex)
+                {
+                    rejected.Add(new RejectedUpload(upload.Name, ex.Message));
+                }
+                if (pending.Count >= BlobGroupSize || pendingBytes >= BlobGroupBytes) await FlushAsync();
+            }
+            await FlushAsync();
+        }
+        catch
+        {
+            // The upload as a whole failed (e.g. its source is malformed): nothing was recorded, so drop the blobs it added.
+            await DeleteBlobsIfUnusedAsync(createdBlobs);
+            throw;
+        }
+
+        var changed = accepted.Where(a => a.Changed).Select(a => a.Record).ToList();
+        if (changed.Count == 0)
+            return new BulkIngestionReceipt(collectionName, null, accepted.Select(a => Receipt(a.Record)).ToList(), rejected);
+
+        var payload = JsonSerializer.Serialize(new IngestBatchJobPayload(collectionName, changed.Count, bulkOptions?.MaxChunkTokens));
+        var job = await jobs.CreateAsync(IngestBatchJobHandler.JobKind, payload, cancellationToken);
+        var queued = changed.Select(r => r with { JobId = job.Id }).ToList();
+        await documents.SaveManyAsync(queued, cancellationToken);
+        try
+        {
+            await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // The queue refused it (e.g. Redis down): the upload is refused as a whole, previous versions stay as they were.
+            await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
+            foreach (var record in changed)
+            {
+                if (existing.TryGetValue(record.Id, out var previous)) await documents.SaveAsync(previous, CancellationToken.None);
+                else await documents.DeleteAsync(record.Id, CancellationToken.None);
+            }
+            await DeleteBlobsIfUnusedAsync(createdBlobs);
+            throw;
+        }
+        logger.LogInformation("Queued {Changed} documents in {Collection} as job {JobId} ({Unchanged} unchanged, {Rejected} rejected)",
+            changed.Count, collectionName, job.Id, accepted.Count - changed.Count, rejected.Count);
+        var receipts = accepted.Select(a => Receipt(a.Changed ? a.Record with { JobId = job.Id } : a.Record)).ToList();
+        return new BulkIngestionReceipt(collectionName, job.Id, receipts, rejected);
+    }
+
     public async Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken)
     {
         var document = await documents.GetAsync(documentId, cancellationToken);
@@ -73,10 +175,50 @@ public sealed class IngestionService(
 
     private async Task DeleteBlobIfUnusedAsync(string hash, CancellationToken cancellationToken)
     {
-        var all = await documents.ListAsync(null, cancellationToken);
-        if (all.All(d => d.ContentHash != hash)) content.Delete(hash);
+        if (!await documents.IsContentReferencedAsync(hash, cancellationToken)) content.Delete(hash);
     }
+
+    private async Task DeleteBlobsIfUnusedAsync(IEnumerable<string> hashes)
+    {
+        foreach (var hash in hashes) await DeleteBlobIfUnusedAsync(hash, CancellationToken.None);
+    }
+
+    private static IngestionReceipt Receipt(DocumentRecord record) =>
+        new(record.Id, record.Name, record.Collection, record.Status, record.Status == DocumentStatus.Ready ? null : record.JobId);
+
+    private static void ValidateBulkOptions(BulkIngestionOptions? bulkOptions)
+    {
+        if (bulkOptions?.MaxChunkTokens is { } tokens && tokens < ChunkingOptions.MinMaxTokens)
+            throw new ValidationException($"MaxChunkTokens is {tokens}; it must be at least {ChunkingOptions.MinMaxTokens}.");
+    }
+
+    /// <summary>The upload's bytes, read at most once past the limit; a memory stream's buffer is used as it is.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(Stream stream, long maxBytes, string name, CancellationToken cancellationToken)
+    {
+        if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            if (memory.Length - memory.Position > maxBytes) throw TooLarge(name, maxBytes);
+            return buffer.AsMemory((int)memory.Position, (int)(memory.Length - memory.Position));
+        }
+        var copy = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (copy.Length + read > maxBytes) throw TooLarge(name, maxBytes);
+            copy.Write(chunk, 0, read);
+        }
+        return copy.GetBuffer().AsMemory(0, (int)copy.Length);
+    }
+
+    private static PayloadTooLargeException TooLarge(string name, long maxBytes) =>
+        new($"'{name}' is larger than the upload limit of {ContentStore.FormatBytes(maxBytes)}. Split it, or raise RagLab:Ingestion:MaxUploadBytes.");
 }
+
+/// <summary>What an <c>ingest-batch</c> job indexes: the documents of <paramref name="Collection"/> whose record names the job.</summary>
+/// <param name="Documents">How many documents the job was created with (for display; the records are the source of truth).</param>
+/// <param name="MaxChunkTokens">The chunk budget asked for at upload, or null for the configured one.</param>
+public sealed record IngestBatchJobPayload(string Collection, int Documents, int? MaxChunkTokens);
 
 /// <summary>What an <c>ingest</c> job indexes: one version (content hash) of one document.</summary>
 public sealed record IngestJobPayload(string DocumentId, string Collection, string Name, string ContentHash);

@@ -6,8 +6,11 @@ using RagLab.Core.Ingestion;
 
 namespace RagLab.Core.Storage;
 
-/// <summary>Documents, their text, chunks and embeddings, and collection generations, in the embedded SQLite file.</summary>
-public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStore
+/// <summary>
+/// Documents, their text, chunks and embeddings, and collection generations, in the embedded SQLite file.
+/// Multi-row writes reuse prepared commands inside one transaction (see <see cref="IBulkDocumentStore"/>).
+/// </summary>
+public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStore, IBulkDocumentStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS documents (
@@ -21,6 +24,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, embedding BLOB NULL);
         CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id, position);
         CREATE INDEX IF NOT EXISTS chunks_by_collection ON chunks(collection);
+        CREATE INDEX IF NOT EXISTS documents_by_content ON documents(content_hash);
         CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
         """;
 
@@ -58,55 +62,73 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await UpsertDocumentAsync(connection, transaction, document, cancellationToken);
-        await using (var setText = connection.CreateCommand())
+        await UpsertDocumentAsync(connection, transaction, document, cancellationToken, text);
+        await using var writer = new ChunkWriter(connection, transaction);
+        await writer.ReplaceAsync(document.Id, chunks, embeddings, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task SaveManyAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken)
+    {
+        if (documents.Count == 0) return;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var upsert = new DocumentUpsert(connection, transaction, withText: false);
+        foreach (var document in documents) await upsert.ExecuteAsync(document, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ReplaceContentManyAsync(IReadOnlyList<DocumentContent> entries, CancellationToken cancellationToken)
+    {
+        var written = new List<string>(entries.Count);
+        if (entries.Count == 0) return written;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        // Guarded by the content hash: a document deleted or re-uploaded while the batch ran is not brought back.
+        update.CommandText = """
+            UPDATE documents SET status = $status, chunks = $chunks, updated_at = $updated, error = $error,
+                job_id = $job, warnings = $warnings, text = $text
+            WHERE id = $id AND content_hash = $hash
+            """;
+        var id = update.Parameters.Add("$id", SqliteType.Text);
+        var hash = update.Parameters.Add("$hash", SqliteType.Text);
+        var status = update.Parameters.Add("$status", SqliteType.Text);
+        var chunkCount = update.Parameters.Add("$chunks", SqliteType.Integer);
+        var updated = update.Parameters.Add("$updated", SqliteType.Text);
+        var error = update.Parameters.Add("$error", SqliteType.Text);
+        var job = update.Parameters.Add("$job", SqliteType.Text);
+        var warnings = update.Parameters.Add("$warnings", SqliteType.Text);
+        var text = update.Parameters.Add("$text", SqliteType.Text);
+        await using var chunks = new ChunkWriter(connection, transaction);
+        foreach (var entry in entries)
         {
-            setText.Transaction = transaction;
-            setText.CommandText = "UPDATE documents SET text = $text WHERE id = $id";
-            setText.Parameters.AddWithValue("$text", text);
-            setText.Parameters.AddWithValue("$id", document.Id);
-            await setText.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var delete = connection.CreateCommand())
-        {
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM chunks WHERE document_id = $id";
-            delete.Parameters.AddWithValue("$id", document.Id);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var insert = connection.CreateCommand())
-        {
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT OR REPLACE INTO chunks (id, document_id, collection, position, heading_path, text, start_offset, end_offset, embedding)
-                VALUES ($id, $doc, $collection, $position, $heading, $text, $start, $end, $embedding)
-                """;
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var doc = insert.Parameters.Add("$doc", SqliteType.Text);
-            var coll = insert.Parameters.Add("$collection", SqliteType.Text);
-            var position = insert.Parameters.Add("$position", SqliteType.Integer);
-            var heading = insert.Parameters.Add("$heading", SqliteType.Text);
-            var chunkText = insert.Parameters.Add("$text", SqliteType.Text);
-            var start = insert.Parameters.Add("$start", SqliteType.Integer);
-            var end = insert.Parameters.Add("$end", SqliteType.Integer);
-            var embedding = insert.Parameters.Add("$embedding", SqliteType.Blob);
-            foreach (var chunk in chunks)
-            {
-                id.Value = chunk.Id;
-                doc.Value = chunk.DocumentId;
-                coll.Value = chunk.Collection;
-                position.Value = chunk.Position;
-                heading.Value = chunk.HeadingPath;
-                chunkText.Value = chunk.Text;
-                start.Value = chunk.Start;
-                end.Value = chunk.End;
-                embedding.Value = embeddings is not null && embeddings.TryGetValue(chunk.Id, out var vector)
-                    ? MemoryMarshal.AsBytes(vector.AsSpan()).ToArray()
-                    : DBNull.Value;
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
+            var document = entry.Document;
+            id.Value = document.Id;
+            hash.Value = document.ContentHash;
+            status.Value = StatusText(document.Status);
+            chunkCount.Value = document.Chunks;
+            updated.Value = document.UpdatedAt.ToString("O");
+            error.Value = (object?)document.Error ?? DBNull.Value;
+            job.Value = (object?)document.JobId ?? DBNull.Value;
+            warnings.Value = WarningsValue(document.Warnings);
+            text.Value = entry.Text;
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0) continue;
+            await chunks.ReplaceAsync(document.Id, entry.Chunks, entry.Embeddings, cancellationToken);
+            written.Add(document.Id);
         }
         await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    public async Task<bool> IsContentReferencedAsync(string contentHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM documents WHERE content_hash = $h)";
+        command.Parameters.AddWithValue("$h", contentHash);
+        return await command.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
     }
 
     public async Task<IReadOnlyList<Chunk>> GetChunksAsync(string documentId, CancellationToken cancellationToken)
@@ -235,28 +257,132 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     }
 
     private static async Task UpsertDocumentAsync(SqliteConnection connection, SqliteTransaction? transaction,
-        DocumentRecord document, CancellationToken cancellationToken)
+        DocumentRecord document, CancellationToken cancellationToken, string? text = null)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings)
-            VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings)
-            ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
-                content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
-                job_id = excluded.job_id, warnings = excluded.warnings
-            """;
-        command.Parameters.AddWithValue("$id", document.Id);
-        command.Parameters.AddWithValue("$collection", document.Collection);
-        command.Parameters.AddWithValue("$name", document.Name);
-        command.Parameters.AddWithValue("$status", document.Status.ToString().ToLowerInvariant());
-        command.Parameters.AddWithValue("$chunks", document.Chunks);
-        command.Parameters.AddWithValue("$bytes", document.Bytes);
-        command.Parameters.AddWithValue("$hash", document.ContentHash);
-        command.Parameters.AddWithValue("$updated", document.UpdatedAt.ToString("O"));
-        command.Parameters.AddWithValue("$error", (object?)document.Error ?? DBNull.Value);
-        command.Parameters.AddWithValue("$job", (object?)document.JobId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$warnings", document.Warnings is { Count: > 0 } w ? JsonSerializer.Serialize(w) : DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var upsert = new DocumentUpsert(connection, transaction, withText: text is not null);
+        await upsert.ExecuteAsync(document, text, cancellationToken);
+    }
+
+    private static string StatusText(DocumentStatus status) => status.ToString().ToLowerInvariant();
+
+    private static object WarningsValue(IReadOnlyList<string>? warnings) =>
+        warnings is { Count: > 0 } w ? JsonSerializer.Serialize(w) : DBNull.Value;
+
+    /// <summary>A prepared insert-or-update of document metadata (and optionally text), reused across many documents.</summary>
+    private sealed class DocumentUpsert : IAsyncDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings;
+        private readonly SqliteParameter? _text;
+
+        public DocumentUpsert(SqliteConnection connection, SqliteTransaction? transaction, bool withText)
+        {
+            _command = connection.CreateCommand();
+            _command.Transaction = transaction;
+            _command.CommandText = withText
+                ? """
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, text)
+                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings, $text)
+                  ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
+                      content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
+                      job_id = excluded.job_id, warnings = excluded.warnings, text = excluded.text
+                  """
+                : """
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings)
+                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings)
+                  ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
+                      content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
+                      job_id = excluded.job_id, warnings = excluded.warnings
+                  """;
+            _id = _command.Parameters.Add("$id", SqliteType.Text);
+            _collection = _command.Parameters.Add("$collection", SqliteType.Text);
+            _name = _command.Parameters.Add("$name", SqliteType.Text);
+            _status = _command.Parameters.Add("$status", SqliteType.Text);
+            _chunks = _command.Parameters.Add("$chunks", SqliteType.Integer);
+            _bytes = _command.Parameters.Add("$bytes", SqliteType.Integer);
+            _hash = _command.Parameters.Add("$hash", SqliteType.Text);
+            _updated = _command.Parameters.Add("$updated", SqliteType.Text);
+            _error = _command.Parameters.Add("$error", SqliteType.Text);
+            _job = _command.Parameters.Add("$job", SqliteType.Text);
+            _warnings = _command.Parameters.Add("$warnings", SqliteType.Text);
+            if (withText) _text = _command.Parameters.Add("$text", SqliteType.Text);
+        }
+
+        public async Task ExecuteAsync(DocumentRecord document, string? text, CancellationToken cancellationToken)
+        {
+            _id.Value = document.Id;
+            _collection.Value = document.Collection;
+            _name.Value = document.Name;
+            _status.Value = StatusText(document.Status);
+            _chunks.Value = document.Chunks;
+            _bytes.Value = document.Bytes;
+            _hash.Value = document.ContentHash;
+            _updated.Value = document.UpdatedAt.ToString("O");
+            _error.Value = (object?)document.Error ?? DBNull.Value;
+            _job.Value = (object?)document.JobId ?? DBNull.Value;
+            _warnings.Value = WarningsValue(document.Warnings);
+            if (_text is not null) _text.Value = (object?)text ?? DBNull.Value;
+            await _command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => _command.DisposeAsync();
+    }
+
+    /// <summary>Prepared delete-and-insert of a document's chunks, reused across the documents of one transaction.</summary>
+    private sealed class ChunkWriter : IAsyncDisposable
+    {
+        private readonly SqliteCommand _delete;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteParameter _deleteId, _id, _document, _collection, _position, _heading, _text, _start, _end, _embedding;
+
+        public ChunkWriter(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            _delete = connection.CreateCommand();
+            _delete.Transaction = transaction;
+            _delete.CommandText = "DELETE FROM chunks WHERE document_id = $id";
+            _deleteId = _delete.Parameters.Add("$id", SqliteType.Text);
+            _insert = connection.CreateCommand();
+            _insert.Transaction = transaction;
+            _insert.CommandText = """
+                INSERT OR REPLACE INTO chunks (id, document_id, collection, position, heading_path, text, start_offset, end_offset, embedding)
+                VALUES ($id, $doc, $collection, $position, $heading, $text, $start, $end, $embedding)
+                """;
+            _id = _insert.Parameters.Add("$id", SqliteType.Text);
+            _document = _insert.Parameters.Add("$doc", SqliteType.Text);
+            _collection = _insert.Parameters.Add("$collection", SqliteType.Text);
+            _position = _insert.Parameters.Add("$position", SqliteType.Integer);
+            _heading = _insert.Parameters.Add("$heading", SqliteType.Text);
+            _text = _insert.Parameters.Add("$text", SqliteType.Text);
+            _start = _insert.Parameters.Add("$start", SqliteType.Integer);
+            _end = _insert.Parameters.Add("$end", SqliteType.Integer);
+            _embedding = _insert.Parameters.Add("$embedding", SqliteType.Blob);
+        }
+
+        public async Task ReplaceAsync(string documentId, IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
+        {
+            _deleteId.Value = documentId;
+            await _delete.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var chunk in chunks)
+            {
+                _id.Value = chunk.Id;
+                _document.Value = chunk.DocumentId;
+                _collection.Value = chunk.Collection;
+                _position.Value = chunk.Position;
+                _heading.Value = chunk.HeadingPath;
+                _text.Value = chunk.Text;
+                _start.Value = chunk.Start;
+                _end.Value = chunk.End;
+                _embedding.Value = embeddings is not null && embeddings.TryGetValue(chunk.Id, out var vector)
+                    ? MemoryMarshal.AsBytes(vector.AsSpan()).ToArray()
+                    : DBNull.Value;
+                await _insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _delete.DisposeAsync();
+            await _insert.DisposeAsync();
+        }
     }
 }

@@ -4,6 +4,7 @@ using RagLab.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "scifact" => await ScifactBenchmark.RunAsync(args[1..], CancellationToken.None),
+    "pipeline" => await PipelineBenchmark.RunAsync(args[1..], CancellationToken.None),
     "synthetic" => await SyntheticBenchmark.RunAsync(args[1..], CancellationToken.None),
     _ => Usage(),
 };
@@ -14,6 +15,9 @@ static int Usage()
         Usage:
           dotnet run -c Release --project tests/RagLab.Benchmarks -- scifact <beir-dir>
               BM25 over a BEIR SciFact folder: nDCG@10, Recall@100, query latency, memory.
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- pipeline <beir-dir>
+              The embedded stack in-process: BEIR import through BeirImporter, upload→ready time, memory,
+              BM25 latency through the real retriever, document-level nDCG@10 / Recall@100, EvalRunner time.
           dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300] [--only bm25|dense]
               BM25 and exact dense search latency over deterministic synthetic chunks.
         """);
