@@ -192,6 +192,7 @@ public static class RagLabHostingExtensions
         services.AddSingleton(sp => new StructuredChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value));
         services.AddSingleton<IIngestionService, IngestionService>();
         services.AddSingleton<IJobHandler, IngestJobHandler>();
+        services.AddBulkIngestion();
     }
 
     private static void AddGeneration(IServiceCollection services)

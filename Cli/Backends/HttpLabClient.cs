@@ -12,6 +12,8 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
 using RagLab.Core.Storage;
 
+using RagLab.Core.Evaluation.Beir;
+
 namespace RagLab.Cli.Backends;
 
 /// <summary>A running RagLab Api, through its HTTP routes. Problem responses become the matching RagLab exceptions.</summary>
@@ -135,7 +137,7 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
                 form.Add(FileContent(stream), field, Path.GetFileName(file));
             }
             // The Api cannot see the folder's name, so the default collection is named here, as in-process.
-            form.Add(new StringContent(string.IsNullOrWhiteSpace(collection) ? BeirCollectionName.FromFolder(full) : collection), "collection");
+            form.Add(new StringContent(string.IsNullOrWhiteSpace(collection) ? BeirImporter.CollectionFromFolder(full) : collection), "collection");
             form.Add(new StringContent(split), "split");
             return await ReadAsync<BeirImportView>(HttpMethod.Post, "api/evalsets/beir", form, cancellationToken);
         }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagLab.Core;
+using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
@@ -136,8 +137,11 @@ public sealed class LocalLabClient : ILabClient
         return await Get<IEvalStore>().ImportAsync(new EvalSetDraft(name, CollectionName.Normalize(collection), EvalSetSource.Jsonl, HeldOutFromTraining: true, items), cancellationToken);
     }
 
-    public Task<BeirImportView> ImportBeirAsync(string directory, string? collection, string split, CancellationToken cancellationToken) =>
-        new BeirFolderImport(Get<IIngestionService>(), Get<IEvalStore>()).ImportAsync(directory, collection, split, cancellationToken);
+    public async Task<BeirImportView> ImportBeirAsync(string directory, string? collection, string split, CancellationToken cancellationToken)
+    {
+        var imported = await Get<BeirImporter>().ImportAsync(directory, collection, split, progress: null, cancellationToken);
+        return new BeirImportView(imported.Collection, imported.EvalSetId, imported.Documents, imported.Queries, imported.JobId);
+    }
 
     public Task<IReadOnlyList<EvalSet>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
         Get<IEvalStore>().ListSetsAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken);
