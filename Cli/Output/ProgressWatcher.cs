@@ -47,7 +47,8 @@ public sealed class ProgressWatcher(IAnsiConsole console, TimeSpan pollInterval)
         while (true)
         {
             var snapshot = await poll(cancellationToken);
-            var step = snapshot.Finished ? 10 : (int)Math.Floor(10 * Math.Clamp(snapshot.Total <= 0 ? 0 : snapshot.Done / snapshot.Total, 0, 1));
+            // Finished is a step of its own: a job can report 100% a moment before it is marked finished.
+            var step = snapshot.Finished ? 11 : (int)Math.Floor(10 * Math.Clamp(snapshot.Total <= 0 ? 0 : snapshot.Done / snapshot.Total, 0, 1));
             if (step != lastStep)
             {
                 lastStep = step;

@@ -59,11 +59,14 @@ public sealed class IngestBatchJobHandler(
         var pending = mine.Where(d => d.Status is DocumentStatus.Queued or DocumentStatus.Indexing).ToList();
         var total = mine.Count;
         var done = total - pending.Count;
-        var changedSomething = false;
         if (job.Attempts > 0 && done > 0)
         {
             await progress.ReportAsync(0, $"re-indexing {done} documents done before the interruption", cancellationToken);
-            changedSomething |= await ReindexStoredAsync(payload.Collection, mine.Where(d => d.Status == DocumentStatus.Ready).Select(d => d.Id), cancellationToken);
+            if (await ReindexStoredAsync(payload.Collection, mine.Where(d => d.Status == DocumentStatus.Ready).Select(d => d.Id), cancellationToken))
+            {
+                await documents.BumpGenerationAsync(payload.Collection, cancellationToken);
+                await cache.InvalidateCollectionAsync(payload.Collection, cancellationToken);
+            }
         }
 
         var batchChunker = ChunkerFor(payload);
@@ -101,18 +104,18 @@ public sealed class IngestBatchJobHandler(
             stage = Stopwatch.GetTimestamp();
             await indexes.ReplaceDocumentsAsync(payload.Collection, replaced, chunks, embeddings, cancellationToken);
             indexing += Stopwatch.GetElapsedTime(stage);
+            if (writtenDocuments.Count > 0)
+            {
+                // Per batch, so cached answers never lag the index by more than one batch.
+                await documents.BumpGenerationAsync(payload.Collection, cancellationToken);
+                await cache.InvalidateCollectionAsync(payload.Collection, cancellationToken);
+            }
 
-            changedSomething |= writtenDocuments.Count > 0;
             chunkCount += chunks.Count;
             failed += writtenDocuments.Count(p => p.Error is not null);
             done += batch.Length;
         }
 
-        if (changedSomething)
-        {
-            await documents.BumpGenerationAsync(payload.Collection, cancellationToken);
-            await cache.InvalidateCollectionAsync(payload.Collection, cancellationToken);
-        }
         await progress.ReportAsync(1, $"indexed {total} documents", cancellationToken);
         RagLabTelemetry.IngestionDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         logger.LogInformation("Batch {JobId} indexed {Documents} documents of {Collection}: {Chunks} chunks, {Failed} failed, in {Elapsed:0} ms " +

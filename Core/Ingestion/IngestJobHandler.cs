@@ -65,11 +65,13 @@ public sealed class IngestJobHandler(
             Status = DocumentStatus.Ready, Chunks = chunks.Count, Error = null, UpdatedAt = time.GetUtcNow(),
             Warnings = parsed.Warnings.Count > 0 ? parsed.Warnings : null,
         };
-        // The store is written first: if the process dies now, the restart rebuilds the indexes from it.
-        await documents.ReplaceContentAsync(ready, parsed.Text, chunks, embeddings, cancellationToken);
+        // Store, indexes, cache generation, and only then "ready": whoever sees the document ready also gets answers
+        // from its new content, never a cached answer from the old one. A crash before the last step re-runs the job.
+        await documents.ReplaceContentAsync(ready with { Status = DocumentStatus.Indexing }, parsed.Text, chunks, embeddings, cancellationToken);
         await indexes.ReplaceDocumentAsync(payload.Collection, payload.DocumentId, chunks, embeddings, cancellationToken);
         await documents.BumpGenerationAsync(payload.Collection, cancellationToken);
         await cache.InvalidateCollectionAsync(payload.Collection, cancellationToken);
+        await documents.SaveAsync(ready, cancellationToken);
 
         RagLabTelemetry.IngestionDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         logger.LogInformation("Indexed {Document} in {Collection}: {Chunks} chunks, {Embedded} embedded", payload.Name, payload.Collection, chunks.Count, embeddings?.Count ?? 0);

@@ -65,7 +65,7 @@ public sealed partial class EndToEndTests : IAsyncLifetime
         {
             Assert.False(string.IsNullOrEmpty(document.GetProperty("jobId").GetString()));
             await _client.WaitUntilReadyAsync(document.GetProperty("id").GetString()!);
-            var job = await _client.GetJsonAsync($"/api/jobs/{document.GetProperty("jobId").GetString()}");
+            var job = await _client.WaitForJobAsync(document.GetProperty("jobId").GetString()!);
             Assert.Equal("succeeded", job.GetProperty("status").GetString());
             Assert.Equal(1.0, job.GetProperty("progress").GetDouble());
         }
