@@ -68,7 +68,9 @@ public static class RagLabHostingExtensions
     {
         services.AddSingleton(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
         services.AddSingleton(new ContentStore(Path.Combine(dataDirectory, "blobs")));
-        services.AddSingleton<IDocumentStore, SqliteDocumentStore>();
+        services.AddSingleton<SqliteDocumentStore>();
+        services.AddSingleton<IDocumentStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IChunkEmbeddingStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
         services.AddSingleton<IJobStore, SqliteJobStore>();
         return new("database", "sqlite", null, $"{Path.Combine(dataDirectory, "raglab.db")}; uploads in {Path.Combine(dataDirectory, "blobs")}");
     }
@@ -172,6 +174,8 @@ public static class RagLabHostingExtensions
         {
             services.AddSingleton<JobProcessor>();
             services.AddHostedService(sp => sp.GetRequiredService<JobProcessor>());
+            services.AddSingleton<EmbeddingBackfill>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddingBackfill>());
         }
         var runs = jobs.RunInProcess ? "jobs run in this process" : "jobs run by the Worker";
         if (redis is null)

@@ -23,4 +23,7 @@ public sealed class IngestionOptions
 
     /// <summary>Chunks embedded per request to the embedding model.</summary>
     public int EmbeddingBatchSize { get; set; } = 64;
+
+    /// <summary>How often chunks indexed without an embedding (no model was connected) are embedded once one is.</summary>
+    public TimeSpan EmbeddingBackfillInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -10,7 +10,7 @@ namespace RagLab.Core.Storage;
 /// Documents, their text, chunks and embeddings, and collection generations, in the embedded SQLite file.
 /// Multi-row writes reuse prepared commands inside one transaction (see <see cref="IBulkDocumentStore"/>).
 /// </summary>
-public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStore, IBulkDocumentStore
+public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStore, IBulkDocumentStore, IChunkEmbeddingStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS documents (
@@ -222,6 +222,36 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             """;
         command.Parameters.AddWithValue("$c", collection);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<Chunk>> GetChunksWithoutEmbeddingAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ChunkSelect + " WHERE c.embedding IS NULL AND d.status = 'ready' ORDER BY c.document_id, c.position LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        var chunks = new List<Chunk>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
+        return chunks;
+    }
+
+    public async Task SaveEmbeddingsAsync(IReadOnlyDictionary<string, float[]> embeddings, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE chunks SET embedding = $embedding WHERE id = $id";
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var embedding = command.Parameters.Add("$embedding", SqliteType.Blob);
+        foreach (var (chunkId, vector) in embeddings)
+        {
+            id.Value = chunkId;
+            embedding.Value = MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private const string ChunkSelect = """
