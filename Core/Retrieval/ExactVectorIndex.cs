@@ -6,9 +6,12 @@ using RagLab.Core.Ingestion;
 namespace RagLab.Core.Retrieval;
 
 /// <summary>
-/// The embedded vector index: exact (brute-force) cosine similarity per collection. Vectors are normalized on
-/// insert and kept in one contiguous float array, so a query is one SIMD dot product per chunk
-/// (<see cref="TensorPrimitives"/>). Searches run concurrently; writes to a collection are exclusive.
+/// The embedded vector index: exact cosine similarity over every chunk of a collection. Vectors are normalized on
+/// insert and kept in one contiguous float array, plus an int8 copy. A query scans the int8 copy (a quarter of the
+/// bytes; the scan is memory-bound), which gives each chunk a proven interval around its float32 score, then rescores
+/// in float32 only the chunks whose interval reaches the K-th best lower bound. The result is the same top K, with
+/// the same scores and tie order, as scoring every chunk in float32 (see <see cref="VectorQuantizedRows"/>).
+/// Searches run concurrently; writes to a collection are exclusive.
 /// A collection takes the dimension of its first vector; vectors of another dimension are rejected.
 /// </summary>
 public sealed class ExactVectorIndex : IVectorIndex
@@ -97,6 +100,7 @@ public sealed class ExactVectorIndex : IVectorIndex
     {
         public readonly ReaderWriterLockSlim Lock = new(LockRecursionPolicy.NoRecursion);
         private float[] _vectors = [];
+        private readonly VectorQuantizedRows _quantized = new();
         private Chunk[] _chunks = [];
         private readonly Dictionary<string, int> _rowByChunkId = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<string>> _chunkIdsByDocument = new(StringComparer.Ordinal);
@@ -112,6 +116,7 @@ public sealed class ExactVectorIndex : IVectorIndex
             {
                 Dimensions = vector.Length;
                 _vectors = new float[checked(_chunks.Length * Dimensions)];
+                _quantized.Reset(_chunks.Length, Dimensions);
             }
             else EnsureDimensions(chunk.Collection, vector.Length, "the vector of chunk '" + chunk.Id + "'");
 
@@ -131,6 +136,7 @@ public sealed class ExactVectorIndex : IVectorIndex
             var norm = TensorPrimitives.Norm(vector);
             if (norm > 0) TensorPrimitives.Divide(vector, norm, target);
             else target.Clear();
+            _quantized.Set(row, target);
             if (!_chunkIdsByDocument.TryGetValue(chunk.DocumentId, out var ids))
                 _chunkIdsByDocument[chunk.DocumentId] = ids = new HashSet<string>(StringComparer.Ordinal);
             ids.Add(chunk.Id);
@@ -147,6 +153,7 @@ public sealed class ExactVectorIndex : IVectorIndex
                 {
                     _chunks[row] = _chunks[last];
                     _vectors.AsSpan(last * Dimensions, Dimensions).CopyTo(_vectors.AsSpan(row * Dimensions, Dimensions));
+                    _quantized.Move(last, row);
                     _rowByChunkId[_chunks[row].Id] = row;
                 }
                 _chunks[last] = null!;
@@ -164,28 +171,40 @@ public sealed class ExactVectorIndex : IVectorIndex
             var dimensions = Dimensions;
             var unitQuery = new float[dimensions];
             TensorPrimitives.Divide(query, norm, unitQuery);
-            var scores = ArrayPool<float>.Shared.Rent(count);
+            var quantizedQuery = VectorQuantizedQuery.Create(unitQuery);
+            var k = Math.Min(topK, count);
+            var upperBounds = ArrayPool<double>.Shared.Rent(count);
             try
             {
-                var vectors = _vectors;
+                // Pass 1: bounds for every row from the int8 copy.
+                VectorBoundHeap[] lowerBounds;
                 if (count >= ParallelThreshold && Environment.ProcessorCount > 1)
                 {
                     var parts = Math.Min(Environment.ProcessorCount, 4);
+                    lowerBounds = new VectorBoundHeap[parts];
                     Parallel.For(0, parts, part =>
                     {
-                        var from = (int)((long)count * part / parts);
-                        var to = (int)((long)count * (part + 1) / parts);
-                        Score(vectors, unitQuery, dimensions, from, to, scores);
+                        lowerBounds[part] = new VectorBoundHeap(k);
+                        _quantized.Scan(quantizedQuery, (int)((long)count * part / parts), (int)((long)count * (part + 1) / parts), upperBounds, lowerBounds[part]);
                     });
                 }
                 else
                 {
-                    Score(vectors, unitQuery, dimensions, 0, count, scores);
+                    lowerBounds = [new VectorBoundHeap(k)];
+                    _quantized.Scan(quantizedQuery, 0, count, upperBounds, lowerBounds[0]);
                 }
 
+                // Pass 2: at least k rows score ≥ threshold exactly, so a row below it cannot be in the top k.
+                // Every other row is rescored exactly as a float32 brute force would score it.
+                var threshold = VectorBoundHeap.MergedThreshold(lowerBounds, k);
                 var chunks = _chunks;
-                var collector = new TopKCollector(Math.Min(topK, count), row => chunks[row].Id);
-                for (var row = 0; row < count; row++) collector.Offer(row, scores[row]);
+                var vectors = _vectors.AsSpan();
+                var collector = new TopKCollector(k, row => chunks[row].Id);
+                for (var row = 0; row < count; row++)
+                {
+                    if (upperBounds[row] >= threshold)
+                        collector.Offer(row, TensorPrimitives.Dot(vectors.Slice(row * dimensions, dimensions), unitQuery));
+                }
                 var top = collector.ToSortedArray();
                 var results = new ScoredChunk[top.Length];
                 for (var i = 0; i < top.Length; i++) results[i] = new ScoredChunk(chunks[top[i].Slot], top[i].Score);
@@ -193,15 +212,8 @@ public sealed class ExactVectorIndex : IVectorIndex
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(scores);
+                ArrayPool<double>.Shared.Return(upperBounds);
             }
-        }
-
-        private static void Score(float[] vectors, float[] query, int dimensions, int from, int to, float[] scores)
-        {
-            var rows = vectors.AsSpan();
-            for (var row = from; row < to; row++)
-                scores[row] = TensorPrimitives.Dot(rows.Slice(row * dimensions, dimensions), query);
         }
 
         private void EnsureDimensions(string collection, int length, string what)
@@ -219,6 +231,7 @@ public sealed class ExactVectorIndex : IVectorIndex
             var capacity = Math.Max(rows, Math.Max(16, _chunks.Length * 2));
             Array.Resize(ref _chunks, capacity);
             Array.Resize(ref _vectors, checked(capacity * Dimensions));
+            _quantized.Resize(capacity);
         }
 
         private void Unlink(Chunk chunk)
