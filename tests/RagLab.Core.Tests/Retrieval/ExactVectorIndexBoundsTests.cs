@@ -1,0 +1,86 @@
+using System.Numerics.Tensors;
+using RagLab.Core.Retrieval;
+
+namespace RagLab.Core.Tests.Retrieval;
+
+/// <summary>The int8 scan behind <see cref="ExactVectorIndex"/>: its per-row intervals must hold the float32 score, and be narrow.</summary>
+public class ExactVectorIndexBoundsTests
+{
+    [Theory]
+    [InlineData(8)]
+    [InlineData(50)]
+    [InlineData(384)]
+    [InlineData(1536)]
+    public void Every_row_interval_contains_its_float32_score(int dimensions)
+    {
+        var random = new Random(dimensions);
+        const int rows = 300;
+        var unitRows = Enumerable.Range(0, rows).Select(i =>
+        {
+            var vector = Enumerable.Range(0, dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            if (i % 3 == 0) vector[random.Next(dimensions)] = 40; // a spike: the coarsest int8 step for the rest
+            if (i % 50 == 0) Array.Clear(vector);
+            return Unit(vector);
+        }).ToArray();
+        var quantized = new VectorQuantizedRows();
+        quantized.Reset(rows, dimensions);
+        for (var row = 0; row < rows; row++) quantized.Set(row, unitRows[row]);
+
+        for (var q = 0; q < 20; q++)
+        {
+            var query = Unit(Enumerable.Range(0, dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray());
+            if (q % 4 == 0) query = unitRows[random.Next(rows)];
+            var quantizedQuery = VectorQuantizedQuery.Create(query);
+            var upper = new double[rows];
+            for (var row = 0; row < rows; row++)
+            {
+                // A heap of one keeps exactly this row's lower bound.
+                var lower = new VectorBoundHeap(1);
+                quantized.Scan(quantizedQuery, row, row + 1, upper, lower);
+                double exact = TensorPrimitives.Dot(unitRows[row], query);
+                Assert.InRange(exact, lower.Threshold, upper[row]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Intervals_of_typical_embeddings_are_narrow_enough_to_prune()
+    {
+        // Cosines of unrelated 384-dimension vectors spread by about ±0.05; intervals must be far narrower to skip rows.
+        var random = new Random(3);
+        const int dimensions = 384;
+        var quantized = new VectorQuantizedRows();
+        quantized.Reset(100, dimensions);
+        for (var row = 0; row < 100; row++)
+            quantized.Set(row, Unit(Enumerable.Range(0, dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()));
+        var quantizedQuery = VectorQuantizedQuery.Create(Unit(Enumerable.Range(0, dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()));
+
+        var upper = new double[100];
+        for (var row = 0; row < 100; row++)
+        {
+            var lower = new VectorBoundHeap(1);
+            quantized.Scan(quantizedQuery, row, row + 1, upper, lower);
+            Assert.InRange(upper[row] - lower.Threshold, 0, 0.02);
+        }
+    }
+
+    [Fact]
+    public void The_bound_heap_keeps_the_k_th_largest_across_parts()
+    {
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 1_000).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var parts = new[] { new VectorBoundHeap(10), new VectorBoundHeap(10), new VectorBoundHeap(10) };
+        for (var i = 0; i < values.Length; i++) parts[i % 3].Offer(values[i]);
+
+        Assert.Equal(values.OrderDescending().ElementAt(9), VectorBoundHeap.MergedThreshold(parts, 10));
+        Assert.Equal(double.NegativeInfinity, new VectorBoundHeap(10).Threshold);
+    }
+
+    private static float[] Unit(float[] vector)
+    {
+        var unit = new float[vector.Length];
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0) TensorPrimitives.Divide(vector, norm, unit);
+        return unit;
+    }
+}
