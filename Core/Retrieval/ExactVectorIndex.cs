@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using RagLab.Core.Ingestion;
@@ -17,7 +16,8 @@ namespace RagLab.Core.Retrieval;
 public sealed class ExactVectorIndex : IVectorIndex
 {
     // Above this many chunks a search is split across cores; below, the split costs more than it saves.
-    private const int ParallelThreshold = 32_768;
+    private static readonly int ParallelThreshold = int.Parse(Environment.GetEnvironmentVariable("PT") ?? "32768");
+    public static long Candidates;
 
     private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
 
@@ -173,47 +173,37 @@ public sealed class ExactVectorIndex : IVectorIndex
             TensorPrimitives.Divide(query, norm, unitQuery);
             var quantizedQuery = VectorQuantizedQuery.Create(unitQuery);
             var k = Math.Min(topK, count);
-            var upperBounds = ArrayPool<double>.Shared.Rent(count);
-            try
-            {
-                // Pass 1: bounds for every row from the int8 copy.
-                VectorBoundHeap[] lowerBounds;
-                if (count >= ParallelThreshold && Environment.ProcessorCount > 1)
-                {
-                    var parts = Math.Min(Environment.ProcessorCount, 4);
-                    lowerBounds = new VectorBoundHeap[parts];
-                    Parallel.For(0, parts, part =>
-                    {
-                        lowerBounds[part] = new VectorBoundHeap(k);
-                        _quantized.Scan(quantizedQuery, (int)((long)count * part / parts), (int)((long)count * (part + 1) / parts), upperBounds, lowerBounds[part]);
-                    });
-                }
-                else
-                {
-                    lowerBounds = [new VectorBoundHeap(k)];
-                    _quantized.Scan(quantizedQuery, 0, count, upperBounds, lowerBounds[0]);
-                }
 
-                // Pass 2: at least k rows score ≥ threshold exactly, so a row below it cannot be in the top k.
-                // Every other row is rescored exactly as a float32 brute force would score it.
-                var threshold = VectorBoundHeap.MergedThreshold(lowerBounds, k);
-                var chunks = _chunks;
-                var vectors = _vectors.AsSpan();
-                var collector = new TopKCollector(k, row => chunks[row].Id);
-                for (var row = 0; row < count; row++)
+            // Pass 1: bounds for every row from the int8 copy; most rows are dismissed there.
+            var parts = count >= ParallelThreshold && Environment.ProcessorCount > 1 ? Math.Min(Environment.ProcessorCount, 4) : 1;
+            var lowerBounds = new VectorBoundHeap[parts];
+            var candidates = new List<(int Row, double UpperBound)>[parts];
+            for (var part = 0; part < parts; part++)
+            {
+                lowerBounds[part] = new VectorBoundHeap(k);
+                candidates[part] = new List<(int Row, double UpperBound)>(4 * k + 64);
+            }
+            if (parts == 1) _quantized.Scan(quantizedQuery, 0, count, lowerBounds[0], candidates[0]);
+            else
+                Parallel.For(0, parts, part => _quantized.Scan(
+                    quantizedQuery, (int)((long)count * part / parts), (int)((long)count * (part + 1) / parts), lowerBounds[part], candidates[part]));
+
+            // Pass 2: at least k rows score ≥ threshold exactly, so a row whose upper bound is below it cannot be in
+            // the top k. The others are rescored exactly as a float32 brute force scores them.
+            var threshold = VectorBoundHeap.MergedThreshold(lowerBounds, k);
+            var chunks = _chunks;
+            var vectors = _vectors.AsSpan();
+            var collector = new TopKCollector(k, row => chunks[row].Id);
+            foreach (var partCandidates in candidates)
+                foreach (var (row, upperBound) in partCandidates)
                 {
-                    if (upperBounds[row] >= threshold)
+                    if (upperBound >= threshold && System.Threading.Interlocked.Increment(ref Candidates) > 0)
                         collector.Offer(row, TensorPrimitives.Dot(vectors.Slice(row * dimensions, dimensions), unitQuery));
                 }
-                var top = collector.ToSortedArray();
-                var results = new ScoredChunk[top.Length];
-                for (var i = 0; i < top.Length; i++) results[i] = new ScoredChunk(chunks[top[i].Slot], top[i].Score);
-                return results;
-            }
-            finally
-            {
-                ArrayPool<double>.Shared.Return(upperBounds);
-            }
+            var top = collector.ToSortedArray();
+            var results = new ScoredChunk[top.Length];
+            for (var i = 0; i < top.Length; i++) results[i] = new ScoredChunk(chunks[top[i].Slot], top[i].Score);
+            return results;
         }
 
         private void EnsureDimensions(string collection, int length, string what)

@@ -70,10 +70,11 @@ internal sealed class VectorQuantizedRows
     }
 
     /// <summary>
-    /// Scores rows [from, to) from the int8 copy: writes each row's upper bound on its exact score to
-    /// <paramref name="upperBounds"/> and offers its lower bound to <paramref name="lowerBounds"/>.
+    /// Scores rows [from, to) from the int8 copy: offers each row's lower bound to <paramref name="lowerBounds"/> and
+    /// adds the row, with its upper bound, to <paramref name="candidates"/> unless that upper bound is already below
+    /// the K-th largest lower bound seen (the threshold only rises, so such a row can never enter the top K).
     /// </summary>
-    public void Scan(VectorQuantizedQuery query, int from, int to, double[] upperBounds, VectorBoundHeap lowerBounds)
+    public void Scan(VectorQuantizedQuery query, int from, int to, VectorBoundHeap lowerBounds, List<(int Row, double UpperBound)> candidates)
     {
         var dimensions = _dimensions;
         var gamma = dimensions * Math.ScaleB(1, -24) / (1 - dimensions * Math.ScaleB(1, -24));
@@ -84,14 +85,17 @@ internal sealed class VectorQuantizedRows
         ref var queryCodes = ref MemoryMarshal.GetArrayDataReference(query.Codes);
         ref var codes = ref MemoryMarshal.GetArrayDataReference(_codes);
         var bounds = _bounds;
+        var threshold = lowerBounds.Threshold;
         for (var row = from; row < to; row++)
         {
             var bound = bounds[row];
             var dot = VectorInt8Dot.Compute(ref Unsafe.Add(ref codes, (nint)row * dimensions), ref queryCodes, dimensions);
             var estimate = bound.Scale * queryScale * dot;
             var radius = bound.QuantizedNorm * quantizedWeight + bound.ErrorNorm * errorWeight + ArithmeticSlack;
-            upperBounds[row] = estimate + radius;
+            if (estimate + radius < threshold) continue; // its lower bound is lower still: the heap would not take it
+            candidates.Add((row, estimate + radius));
             lowerBounds.Offer(estimate - radius);
+            threshold = lowerBounds.Threshold;
         }
     }
 

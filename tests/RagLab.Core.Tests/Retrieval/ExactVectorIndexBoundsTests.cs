@@ -31,14 +31,11 @@ public class ExactVectorIndexBoundsTests
             var query = Unit(Enumerable.Range(0, dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray());
             if (q % 4 == 0) query = unitRows[random.Next(rows)];
             var quantizedQuery = VectorQuantizedQuery.Create(query);
-            var upper = new double[rows];
             for (var row = 0; row < rows; row++)
             {
-                // A heap of one keeps exactly this row's lower bound.
-                var lower = new VectorBoundHeap(1);
-                quantized.Scan(quantizedQuery, row, row + 1, upper, lower);
+                var (lower, upper) = Interval(quantized, quantizedQuery, row);
                 double exact = TensorPrimitives.Dot(unitRows[row], query);
-                Assert.InRange(exact, lower.Threshold, upper[row]);
+                Assert.InRange(exact, lower, upper);
             }
         }
     }
@@ -55,12 +52,10 @@ public class ExactVectorIndexBoundsTests
             quantized.Set(row, Unit(Enumerable.Range(0, dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()));
         var quantizedQuery = VectorQuantizedQuery.Create(Unit(Enumerable.Range(0, dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()));
 
-        var upper = new double[100];
         for (var row = 0; row < 100; row++)
         {
-            var lower = new VectorBoundHeap(1);
-            quantized.Scan(quantizedQuery, row, row + 1, upper, lower);
-            Assert.InRange(upper[row] - lower.Threshold, 0, 0.02);
+            var (lower, upper) = Interval(quantized, quantizedQuery, row);
+            Assert.InRange(upper - lower, 0, 0.02);
         }
     }
 
@@ -74,6 +69,17 @@ public class ExactVectorIndexBoundsTests
 
         Assert.Equal(values.OrderDescending().ElementAt(9), VectorBoundHeap.MergedThreshold(parts, 10));
         Assert.Equal(double.NegativeInfinity, new VectorBoundHeap(10).Threshold);
+    }
+
+    /// <summary>Scans one row alone: a heap of one then holds exactly its lower bound, and it is the only candidate.</summary>
+    private static (double Lower, double Upper) Interval(VectorQuantizedRows quantized, VectorQuantizedQuery query, int row)
+    {
+        var lower = new VectorBoundHeap(1);
+        var candidates = new List<(int Row, double UpperBound)>();
+        quantized.Scan(query, row, row + 1, lower, candidates);
+        var candidate = Assert.Single(candidates);
+        Assert.Equal(row, candidate.Row);
+        return (lower.Threshold, candidate.UpperBound);
     }
 
     private static float[] Unit(float[] vector)
