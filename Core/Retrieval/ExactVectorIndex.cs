@@ -15,10 +15,6 @@ namespace RagLab.Core.Retrieval;
 /// </summary>
 public sealed class ExactVectorIndex : IVectorIndex
 {
-    // Above this many chunks a search is split across cores; below, the split costs more than it saves.
-    private static readonly int ParallelThreshold = int.Parse(Environment.GetEnvironmentVariable("PT") ?? "32768");
-    public static long Candidates;
-
     private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
 
     public Task UpsertAsync(IReadOnlyList<EmbeddedChunk> chunks, CancellationToken cancellationToken)
@@ -174,32 +170,23 @@ public sealed class ExactVectorIndex : IVectorIndex
             var quantizedQuery = VectorQuantizedQuery.Create(unitQuery);
             var k = Math.Min(topK, count);
 
-            // Pass 1: bounds for every row from the int8 copy; most rows are dismissed there.
-            var parts = count >= ParallelThreshold && Environment.ProcessorCount > 1 ? Math.Min(Environment.ProcessorCount, 4) : 1;
-            var lowerBounds = new VectorBoundHeap[parts];
-            var candidates = new List<(int Row, double UpperBound)>[parts];
-            for (var part = 0; part < parts; part++)
-            {
-                lowerBounds[part] = new VectorBoundHeap(k);
-                candidates[part] = new List<(int Row, double UpperBound)>(4 * k + 64);
-            }
-            if (parts == 1) _quantized.Scan(quantizedQuery, 0, count, lowerBounds[0], candidates[0]);
-            else
-                Parallel.For(0, parts, part => _quantized.Scan(
-                    quantizedQuery, (int)((long)count * part / parts), (int)((long)count * (part + 1) / parts), lowerBounds[part], candidates[part]));
+            // Pass 1: an interval around every row's score from the int8 copy; most rows are dismissed there. One thread:
+            // splitting the scan over two cores measured slower under load (it is memory-bound) and doubled the CPU time.
+            var lowerBounds = new VectorBoundHeap(k);
+            var candidates = new List<(int Row, double UpperBound)>(4 * k + 64);
+            _quantized.Scan(quantizedQuery, 0, count, lowerBounds, candidates);
 
             // Pass 2: at least k rows score ≥ threshold exactly, so a row whose upper bound is below it cannot be in
             // the top k. The others are rescored exactly as a float32 brute force scores them.
-            var threshold = VectorBoundHeap.MergedThreshold(lowerBounds, k);
+            var threshold = lowerBounds.Threshold;
             var chunks = _chunks;
             var vectors = _vectors.AsSpan();
             var collector = new TopKCollector(k, row => chunks[row].Id);
-            foreach (var partCandidates in candidates)
-                foreach (var (row, upperBound) in partCandidates)
-                {
-                    if (upperBound >= threshold && System.Threading.Interlocked.Increment(ref Candidates) > 0)
-                        collector.Offer(row, TensorPrimitives.Dot(vectors.Slice(row * dimensions, dimensions), unitQuery));
-                }
+            foreach (var (row, upperBound) in candidates)
+            {
+                if (upperBound >= threshold)
+                    collector.Offer(row, TensorPrimitives.Dot(vectors.Slice(row * dimensions, dimensions), unitQuery));
+            }
             var top = collector.ToSortedArray();
             var results = new ScoredChunk[top.Length];
             for (var i = 0; i < top.Length; i++) results[i] = new ScoredChunk(chunks[top[i].Slot], top[i].Score);

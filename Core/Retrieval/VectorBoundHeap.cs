@@ -31,16 +31,6 @@ internal sealed class VectorBoundHeap(int capacity)
         SiftDownFromRoot(value);
     }
 
-    /// <summary>The K-th largest bound over several heaps that each kept their own K largest (parts of one scan).</summary>
-    public static double MergedThreshold(IReadOnlyList<VectorBoundHeap> heaps, int k)
-    {
-        if (heaps.Count == 1) return heaps[0].Threshold;
-        var merged = new VectorBoundHeap(k);
-        foreach (var heap in heaps)
-            for (var i = 0; i < heap._count; i++) merged.Offer(heap._values[i]);
-        return merged.Threshold;
-    }
-
     private void SiftDownFromRoot(double value)
     {
         var i = 0;

@@ -20,7 +20,7 @@ internal sealed class VectorQuantizedRows
     // Covers the double rounding of s·t·(c·d) and of the per-query norms (relative 1e-16 on values ≤ ~1).
     private const double ArithmeticSlack = 1e-9;
 
-    private sbyte[] _codes = [];
+    private byte[] _codes = []; // code + 128, see VectorInt8Dot
     private RowBound[] _bounds = [];
     private int _dimensions;
 
@@ -28,7 +28,7 @@ internal sealed class VectorQuantizedRows
     public void Reset(int capacity, int dimensions)
     {
         _dimensions = dimensions;
-        _codes = new sbyte[checked(capacity * dimensions)];
+        _codes = new byte[checked(capacity * dimensions)];
         _bounds = new RowBound[capacity];
     }
 
@@ -45,7 +45,7 @@ internal sealed class VectorQuantizedRows
         foreach (var value in unitVector) maxAbs = MathF.Max(maxAbs, MathF.Abs(value));
         if (maxAbs == 0)
         {
-            codes.Clear();
+            codes.Fill(128);
             _bounds[row] = default;
             return;
         }
@@ -54,7 +54,7 @@ internal sealed class VectorQuantizedRows
         for (var i = 0; i < codes.Length; i++)
         {
             var code = (int)Math.Clamp(MathF.Round(unitVector[i] / scale), -127, 127);
-            codes[i] = (sbyte)code;
+            codes[i] = (byte)(code + 128);
             var quantized = (double)scale * code; // exact: 24-bit × 8-bit mantissas
             quantizedSquares += quantized * quantized;
             var error = unitVector[i] - quantized;
@@ -82,14 +82,16 @@ internal sealed class VectorQuantizedRows
         var quantizedWeight = query.ErrorNorm + gamma * query.Norm;
         var errorWeight = (1 + gamma) * query.Norm;
         var queryScale = query.Scale;
+        var offset = 128 * query.CodeSum;
         ref var queryCodes = ref MemoryMarshal.GetArrayDataReference(query.Codes);
+        ref var wideQueryCodes = ref MemoryMarshal.GetArrayDataReference(query.WideCodes);
         ref var codes = ref MemoryMarshal.GetArrayDataReference(_codes);
         var bounds = _bounds;
         var threshold = lowerBounds.Threshold;
         for (var row = from; row < to; row++)
         {
             var bound = bounds[row];
-            var dot = VectorInt8Dot.Compute(ref Unsafe.Add(ref codes, (nint)row * dimensions), ref queryCodes, dimensions);
+            var dot = VectorInt8Dot.Compute(ref Unsafe.Add(ref codes, (nint)row * dimensions), ref queryCodes, ref wideQueryCodes, dimensions) - offset;
             var estimate = bound.Scale * queryScale * dot;
             var radius = bound.QuantizedNorm * quantizedWeight + bound.ErrorNorm * errorWeight + ArithmeticSlack;
             if (estimate + radius < threshold) continue; // its lower bound is lower still: the heap would not take it

@@ -13,7 +13,7 @@ public class ExactVectorIndexExactnessTests
 
     public static TheoryData<int, int, int> RandomCases => new()
     {
-        // seed, dimensions, chunks (8 dimensions × 40k chunks takes the multi-core path)
+        // seed, dimensions, chunks
         { 1, 8, 2_000 }, { 2, 8, 40_000 }, { 3, 50, 3_000 }, { 4, 384, 3_000 }, { 5, 384, 3_000 }, { 6, 384, 1_000 },
     };
 
