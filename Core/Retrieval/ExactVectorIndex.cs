@@ -108,6 +108,7 @@ public sealed class ExactVectorIndex : IVectorIndex
         {
             if (vector.Length == 0)
                 throw new ValidationException($"Chunk '{chunk.Id}' has an empty embedding vector; the embedding model returned nothing for it.");
+            EnsureFinite(vector, $"the embedding of chunk '{chunk.Id}'");
             if (Count == 0 && Dimensions != vector.Length)
             {
                 Dimensions = vector.Length;
@@ -160,6 +161,7 @@ public sealed class ExactVectorIndex : IVectorIndex
         {
             if (Count == 0) return [];
             EnsureDimensions(collection, query.Length, "the query vector");
+            EnsureFinite(query, "the query vector");
             var norm = TensorPrimitives.Norm(query);
             if (norm == 0) return [];
 
@@ -200,6 +202,18 @@ public sealed class ExactVectorIndex : IVectorIndex
                     $"Collection '{collection}' holds {Dimensions}-dimensional embeddings, but {what} has {length} dimensions. " +
                     "The embedding model was probably changed: switch back to the model the collection was indexed with, " +
                     "or re-index the collection (delete and re-upload its documents) with the new model.");
+        }
+
+        // A NaN or infinite component would make every score (and the int8 intervals) meaningless.
+        private static void EnsureFinite(ReadOnlySpan<float> vector, string what)
+        {
+            foreach (var value in vector)
+            {
+                if (!float.IsFinite(value))
+                    throw new ValidationException(
+                        $"{char.ToUpperInvariant(what[0])}{what[1..]} contains {value}; the embedding model returned an invalid vector. " +
+                        "Check the embedding model (try it on this text alone) and retry.");
+            }
         }
 
         private void EnsureCapacity(int rows)
