@@ -20,5 +20,31 @@ public static class RagLabTelemetry
     public static readonly Counter<long> InputTokens = Meter.CreateCounter<long>("raglab.tokens.input", "{token}", "Prompt tokens sent to the model.");
     public static readonly Counter<long> OutputTokens = Meter.CreateCounter<long>("raglab.tokens.output", "{token}", "Tokens the model generated.");
     public static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("raglab.cache.hits", "{hit}", "Answers served from the cache.");
+    /// <summary>Counts a model call's tokens and tags its span with them (OpenTelemetry gen_ai conventions).</summary>
+    public static void RecordTokenUsage(Activity? activity, string model, long? inputTokens, long? outputTokens)
+    {
+        var tag = new KeyValuePair<string, object?>("gen_ai.request.model", model);
+        if (inputTokens is { } input)
+        {
+            InputTokens.Add(input, tag);
+            activity?.SetTag("gen_ai.usage.input_tokens", input);
+        }
+        if (outputTokens is { } output)
+        {
+            OutputTokens.Add(output, tag);
+            activity?.SetTag("gen_ai.usage.output_tokens", output);
+        }
+    }
+
+    /// <summary>Starts the <c>embed</c> span for a call to an embedding model.</summary>
+    public static Activity? StartEmbedActivity(string system, string model, int count)
+    {
+        var activity = ActivitySource.StartActivity("embed", ActivityKind.Client);
+        activity?.SetTag("gen_ai.system", system);
+        activity?.SetTag("gen_ai.request.model", model);
+        activity?.SetTag("raglab.embed.count", count);
+        return activity;
+    }
+
     public static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>("raglab.cache.misses", "{miss}", "Answers not in the cache.");
 }

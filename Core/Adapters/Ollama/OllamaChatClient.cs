@@ -232,17 +232,7 @@ public sealed class OllamaChatClient(HttpClient httpClient, string model) : ICha
 
     private static void Record(Activity? activity, string model, UsageDetails? usage, string? doneReason)
     {
-        var tag = new KeyValuePair<string, object?>("gen_ai.request.model", model);
-        if (usage?.InputTokenCount is { } input)
-        {
-            RagLabTelemetry.InputTokens.Add(input, tag);
-            activity?.SetTag("gen_ai.usage.input_tokens", input);
-        }
-        if (usage?.OutputTokenCount is { } output)
-        {
-            RagLabTelemetry.OutputTokens.Add(output, tag);
-            activity?.SetTag("gen_ai.usage.output_tokens", output);
-        }
+        RagLabTelemetry.RecordTokenUsage(activity, model, usage?.InputTokenCount, usage?.OutputTokenCount);
         if (doneReason is not null)
             activity?.SetTag("gen_ai.response.finish_reasons", doneReason);
     }

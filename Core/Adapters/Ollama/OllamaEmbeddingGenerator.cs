@@ -30,10 +30,7 @@ public sealed class OllamaEmbeddingGenerator(HttpClient httpClient, string model
         if (texts.Count == 0)
             return result;
 
-        using var activity = RagLabTelemetry.ActivitySource.StartActivity("embed", ActivityKind.Client);
-        activity?.SetTag("gen_ai.system", "ollama");
-        activity?.SetTag("gen_ai.request.model", model);
-        activity?.SetTag("raglab.embed.count", texts.Count);
+        using var activity = RagLabTelemetry.StartEmbedActivity("ollama", model, texts.Count);
 
         long inputTokens = 0;
         var anyCount = false;

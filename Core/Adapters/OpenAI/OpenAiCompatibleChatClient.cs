@@ -41,7 +41,7 @@ public sealed class OpenAiCompatibleChatClient(OpenAIClient client, string model
 
         var text = string.Concat(completion.Content.Select(part => part.Text));
         var usage = ToUsage(completion.Usage);
-        Record(activity, model, usage);
+        RagLabTelemetry.RecordTokenUsage(activity, model, usage?.InputTokenCount, usage?.OutputTokenCount);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
         {
             ModelId = completion.Model ?? model,
@@ -87,7 +87,7 @@ public sealed class OpenAiCompatibleChatClient(OpenAIClient client, string model
             if (ToUsage(update.Usage) is { } usage)
             {
                 result.Contents.Add(new UsageContent(usage));
-                Record(activity, model, usage);
+                RagLabTelemetry.RecordTokenUsage(activity, model, usage?.InputTokenCount, usage?.OutputTokenCount);
             }
             yield return result;
         }
@@ -169,20 +169,5 @@ public sealed class OpenAiCompatibleChatClient(OpenAIClient client, string model
         activity?.SetTag("gen_ai.request.model", model);
         activity?.SetTag("server.address", endpoint.ToString());
         return activity;
-    }
-
-    private static void Record(Activity? activity, string model, UsageDetails? usage)
-    {
-        var tag = new KeyValuePair<string, object?>("gen_ai.request.model", model);
-        if (usage?.InputTokenCount is { } input)
-        {
-            RagLabTelemetry.InputTokens.Add(input, tag);
-            activity?.SetTag("gen_ai.usage.input_tokens", input);
-        }
-        if (usage?.OutputTokenCount is { } output)
-        {
-            RagLabTelemetry.OutputTokens.Add(output, tag);
-            activity?.SetTag("gen_ai.usage.output_tokens", output);
-        }
     }
 }

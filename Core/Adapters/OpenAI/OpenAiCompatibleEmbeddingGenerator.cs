@@ -33,10 +33,7 @@ public sealed class OpenAiCompatibleEmbeddingGenerator(OpenAIClient client, stri
         if (texts.Count == 0)
             return result;
 
-        using var activity = RagLabTelemetry.ActivitySource.StartActivity("embed", ActivityKind.Client);
-        activity?.SetTag("gen_ai.system", "openai");
-        activity?.SetTag("gen_ai.request.model", model);
-        activity?.SetTag("raglab.embed.count", texts.Count);
+        using var activity = RagLabTelemetry.StartEmbedActivity("openai", model, texts.Count);
 
         var embeddingClient = client.GetEmbeddingClient(model);
         var sdkOptions = new Sdk.EmbeddingGenerationOptions { Dimensions = options?.Dimensions };

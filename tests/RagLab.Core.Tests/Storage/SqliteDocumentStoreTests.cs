@@ -37,7 +37,7 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         var all = await _store.ReadAllChunksAsync(null, default).ToListAsync();
         var (chunk, embedding) = Assert.Single(all);
         Assert.Equal(fresh[0], chunk);
-        Assert.Equal([0.5f, -1f], embedding);
+        Assert.Equal([0.5f, -1f], Assert.IsType<float[]>(embedding));
         Assert.Equal(1, (await _store.GetAsync(document.Id, default))!.Chunks);
     }
 
