@@ -53,8 +53,6 @@ public static class RagLabHostingExtensions
             AddAnswerCache(services, redis, health),
             AddJobQueue(services, redis, jobs, configuration),
         ];
-        if (!jobs.RunInProcess && string.IsNullOrWhiteSpace(configuration.GetConnectionString("vectordb_http")))
-            services.AddHostedService(sp => new SeparateIndexesWarning(SeparateIndexesWarning.ApiMessage, sp.GetRequiredService<ILogger<SeparateIndexesWarning>>()));
         AddIngestion(services);
         AddGeneration(services);
         Evaluation.EvaluationRegistration.AddRagLabEvaluation(services);

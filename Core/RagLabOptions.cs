@@ -11,6 +11,9 @@ public sealed class RagLabOptions
     /// <summary>Default number of chunks to retrieve.</summary>
     public int DefaultTopK { get; set; } = 5;
 
+    /// <summary>How often the in-process indexes check the database for documents another process changed (the CLI, a Worker).</summary>
+    public TimeSpan IndexSyncInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The most chunks a request may ask for.</summary>
     public int MaxTopK { get; set; } = 100;
 }

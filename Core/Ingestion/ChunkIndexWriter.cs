@@ -1,10 +1,23 @@
+using System.Collections.Concurrent;
 using RagLab.Core.Retrieval;
 
 namespace RagLab.Core.Ingestion;
 
 /// <summary>Keeps every index in step: what is added or removed here reaches the lexical and the vector index alike.</summary>
-public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors)
+public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, IndexedDocument> _indexed = new(StringComparer.Ordinal);
+
+    /// <summary>When this process last wrote a document to the indexes.</summary>
+    public readonly record struct IndexedDocument(string Collection, DateTimeOffset IndexedAt);
+
+    /// <summary>
+    /// The documents this process has in its indexes, and when it put them there. <see cref="EmbeddedIndexLoader"/>
+    /// compares it with the store to pick up what other processes (the CLI, a Worker) changed.
+    /// </summary>
+    public IReadOnlyDictionary<string, IndexedDocument> IndexedDocuments => _indexed;
+
     /// <summary>Replaces a document's chunks in every index.</summary>
     public async Task ReplaceDocumentAsync(string collection, string documentId, IReadOnlyList<Chunk> chunks,
         IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
@@ -29,6 +42,8 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
     public async Task AddAsync(IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
     {
         if (chunks.Count == 0) return;
+        var now = _time.GetUtcNow();
+        foreach (var chunk in chunks) _indexed[chunk.DocumentId] = new IndexedDocument(chunk.Collection, now);
         if (embeddings is { Count: > 0 })
         {
             var embedded = chunks.Where(c => embeddings.ContainsKey(c.Id)).Select(c => new EmbeddedChunk(c, embeddings[c.Id])).ToList();
@@ -54,5 +69,6 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
     {
         await lexical.DeleteDocumentAsync(collection, documentId, cancellationToken);
         await vectors.DeleteDocumentAsync(collection, documentId, cancellationToken);
+        _indexed.TryRemove(documentId, out _);
     }
 }

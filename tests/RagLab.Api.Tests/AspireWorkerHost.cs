@@ -27,8 +27,6 @@ public static class AspireWorkerHost
 
         builder.AddServiceDefaults();
         builder.AddRagLab();
-        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("vectordb_http")))
-            builder.Services.AddHostedService(sp => new SeparateIndexesWarning(SeparateIndexesWarning.WorkerMessage, sp.GetRequiredService<ILogger<SeparateIndexesWarning>>()));
 
         return builder.Build();
     }

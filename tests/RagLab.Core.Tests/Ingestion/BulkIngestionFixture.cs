@@ -58,7 +58,7 @@ public sealed class BulkIngestionFixture : IDisposable
 
     /// <summary>Rebuilds the in-process indexes from the store, as the embedded host does at start.</summary>
     public Task ReloadIndexesAsync() =>
-        new EmbeddedIndexLoader(Documents, Indexes, NullLogger<EmbeddedIndexLoader>.Instance).StartAsync(CancellationToken.None);
+        new EmbeddedIndexLoader(Documents, Indexes, Microsoft.Extensions.Options.Options.Create(new RagLabOptions()), NullLogger<EmbeddedIndexLoader>.Instance).StartAsync(CancellationToken.None);
 
     /// <summary>Runs a queued job to completion the way the job processor does (marking it running, then succeeded).</summary>
     public async Task<JobRecord> RunJobAsync(string jobId)
