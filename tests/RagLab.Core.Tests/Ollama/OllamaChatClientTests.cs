@@ -8,27 +8,12 @@ using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Ollama;
 
-public sealed class OllamaChatClientTests : IAsyncLifetime
+public sealed class OllamaChatClientTests : FakeOllamaTest
 {
-    private FakeOllamaServer _server = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await FakeOllamaServer.StartAsync();
-        _http = new HttpClient { BaseAddress = _server.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Streaming_yields_tokens_that_reassemble_the_answer_and_ends_with_usage_from_the_done_chunk()
     {
-        using var client = new OllamaChatClient(_http, "qwen2.5:1.5b");
+        using var client = new OllamaChatClient(Http, "qwen2.5:1.5b");
 
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "why is the sky blue")]))
@@ -51,7 +36,7 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     [Fact]
     public async Task Non_streaming_returns_the_whole_answer_with_usage_and_finish_reason()
     {
-        using var client = new OllamaChatClient(_http, "qwen2.5:1.5b");
+        using var client = new OllamaChatClient(Http, "qwen2.5:1.5b");
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hello there")]);
 
@@ -66,7 +51,7 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     [Fact]
     public async Task Request_bodies_use_the_documented_field_names_and_map_chat_options()
     {
-        using var client = new OllamaChatClient(_http, "qwen2.5:1.5b");
+        using var client = new OllamaChatClient(Http, "qwen2.5:1.5b");
         var options = new ChatOptions
         {
             Temperature = 0.2f,
@@ -82,7 +67,7 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
         {
         }
 
-        var requests = _server.RequestsTo("/api/chat");
+        var requests = Server.RequestsTo("/api/chat");
         Assert.Equal(2, requests.Count);
         var body = requests[0].Json;
         Assert.Equal("qwen2.5:1.5b", body.GetProperty("model").GetString());
@@ -108,21 +93,21 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     [Fact]
     public async Task ModelId_in_options_overrides_the_default_model()
     {
-        _server.Models.Add("llama3.2:1b");
-        using var client = new OllamaChatClient(_http, "qwen2.5:1.5b");
+        Server.Models.Add("llama3.2:1b");
+        using var client = new OllamaChatClient(Http, "qwen2.5:1.5b");
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], new ChatOptions { ModelId = "llama3.2:1b" });
 
-        Assert.Equal("llama3.2:1b", _server.RequestsTo("/api/chat").Single().Json.GetProperty("model").GetString());
+        Assert.Equal("llama3.2:1b", Server.RequestsTo("/api/chat").Single().Json.GetProperty("model").GetString());
         Assert.Equal("llama3.2:1b", response.ModelId);
     }
 
     [Fact]
     public async Task Error_line_mid_stream_throws_with_the_servers_message_after_the_earlier_tokens()
     {
-        _server.FailStreamAfterTokens = 2;
-        _server.StreamErrorMessage = "an error was encountered while running the model";
-        using var client = new OllamaChatClient(_http, "qwen2.5:1.5b");
+        Server.FailStreamAfterTokens = 2;
+        Server.StreamErrorMessage = "an error was encountered while running the model";
+        using var client = new OllamaChatClient(Http, "qwen2.5:1.5b");
 
         var received = new List<string>();
         var error = await Assert.ThrowsAsync<OllamaException>(async () =>
@@ -142,7 +127,7 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     [InlineData(false)]
     public async Task Unknown_model_throws_404_with_the_servers_message_and_a_pull_hint(bool streaming)
     {
-        using var client = new OllamaChatClient(_http, "mistral:7b");
+        using var client = new OllamaChatClient(Http, "mistral:7b");
         var messages = new[] { new ChatMessage(ChatRole.User, "hi") };
 
         var error = await Assert.ThrowsAsync<OllamaException>(async () =>
@@ -161,9 +146,7 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     [Fact]
     public async Task Unreachable_server_throws_an_OllamaException_naming_the_endpoint()
     {
-        var endpoint = _server.BaseAddress;
-        await _server.DisposeAsync();
-        _server = await FakeOllamaServer.StartAsync(); // so DisposeAsync has something to stop
+        var endpoint = new Uri("http://127.0.0.1:9/"); // nothing listens on the discard port: connections are refused at once
         using var http = new HttpClient { BaseAddress = endpoint };
         using var client = new OllamaChatClient(http, "qwen2.5:1.5b");
 
@@ -177,7 +160,7 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
     public async Task Emits_a_generate_activity_and_token_counters()
     {
         const string model = "telemetry-check:1b";
-        _server.Models.Add(model);
+        Server.Models.Add(model);
         var activities = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -207,7 +190,7 @@ public sealed class OllamaChatClientTests : IAsyncLifetime
             if (instrument == RagLabTelemetry.OutputTokens) Interlocked.Add(ref output, value);
         });
         meters.Start();
-        using var client = new OllamaChatClient(_http, model);
+        using var client = new OllamaChatClient(Http, model);
 
         await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "count these words")])) { }
 

@@ -6,27 +6,12 @@ using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Ollama;
 
-public sealed class OllamaEmbeddingGeneratorTests : IAsyncLifetime
+public sealed class OllamaEmbeddingGeneratorTests : FakeOllamaTest
 {
-    private FakeOllamaServer _server = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await FakeOllamaServer.StartAsync();
-        _http = new HttpClient { BaseAddress = _server.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Embeddings_come_back_in_input_order_across_batches_with_the_models_dimension()
     {
-        using var generator = new OllamaEmbeddingGenerator(_http, "all-minilm", batchSize: 3);
+        using var generator = new OllamaEmbeddingGenerator(Http, "all-minilm", batchSize: 3);
         var texts = Enumerable.Range(0, 7).Select(i => $"document number {i} about topic{i}").ToList();
 
         var embeddings = await generator.GenerateAsync(texts);
@@ -37,7 +22,7 @@ public sealed class OllamaEmbeddingGeneratorTests : IAsyncLifetime
             Assert.Equal(FakeOllamaEmbedding.Dimensions, embeddings[i].Dimensions);
             Assert.Equal(FakeOllamaEmbedding.Embed(texts[i]), embeddings[i].Vector.ToArray());
         }
-        var requests = _server.RequestsTo("/api/embed");
+        var requests = Server.RequestsTo("/api/embed");
         Assert.Equal([3, 3, 1], requests.Select(r => r.Json.GetProperty("input").GetArrayLength()));
         Assert.All(requests, r => Assert.Equal("all-minilm", r.Json.GetProperty("model").GetString()));
         Assert.Equal(texts, requests.SelectMany(r => r.Json.GetProperty("input").EnumerateArray().Select(e => e.GetString()!)));
@@ -47,7 +32,7 @@ public sealed class OllamaEmbeddingGeneratorTests : IAsyncLifetime
     [Fact]
     public async Task Texts_sharing_words_are_closer_than_unrelated_texts()
     {
-        using var generator = new OllamaEmbeddingGenerator(_http, "all-minilm");
+        using var generator = new OllamaEmbeddingGenerator(Http, "all-minilm");
 
         var e = await generator.GenerateAsync(["The cat sat on the mat", "A cat on a mat", "Quarterly revenue grew sharply"]);
 
@@ -60,18 +45,18 @@ public sealed class OllamaEmbeddingGeneratorTests : IAsyncLifetime
     [Fact]
     public async Task No_texts_sends_no_request()
     {
-        using var generator = new OllamaEmbeddingGenerator(_http, "all-minilm");
+        using var generator = new OllamaEmbeddingGenerator(Http, "all-minilm");
 
         var embeddings = await generator.GenerateAsync([]);
 
         Assert.Empty(embeddings);
-        Assert.Empty(_server.RequestsTo("/api/embed"));
+        Assert.Empty(Server.RequestsTo("/api/embed"));
     }
 
     [Fact]
     public async Task Unknown_model_throws_with_a_pull_hint()
     {
-        using var generator = new OllamaEmbeddingGenerator(_http, "nomic-embed-text");
+        using var generator = new OllamaEmbeddingGenerator(Http, "nomic-embed-text");
 
         var error = await Assert.ThrowsAsync<OllamaException>(() => generator.GenerateAsync(["text"]));
 

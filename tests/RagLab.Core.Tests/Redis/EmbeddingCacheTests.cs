@@ -5,23 +5,8 @@ using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Redis;
 
-public sealed class EmbeddingCacheTests : IAsyncLifetime
+public sealed class EmbeddingCacheTests : RedisServerTest
 {
-    private RedisServerProcess server = null!;
-    private RedisClient redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await RedisServerProcess.StartAsync();
-        redis = new RedisClient(server.ConnectionOptions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await redis.DisposeAsync();
-        await server.DisposeAsync();
-    }
-
     /// <summary>Embeds text as [length, first char, model marker] and records every batch it was asked for.</summary>
     private sealed class RecordingEmbeddingGenerator(string model) : IEmbeddingGenerator<string, Embedding<float>>
     {
@@ -43,7 +28,7 @@ public sealed class EmbeddingCacheTests : IAsyncLifetime
 
     public static TheoryData<string> Backends => ["memory", "redis"];
 
-    private IEmbeddingCache Create(string backend) => backend == "redis" ? new RedisEmbeddingCache(redis) : new MemoryEmbeddingCache();
+    private IEmbeddingCache Create(string backend) => backend == "redis" ? new RedisEmbeddingCache(Redis) : new MemoryEmbeddingCache();
 
     [Theory]
     [MemberData(nameof(Backends))]
@@ -82,7 +67,7 @@ public sealed class EmbeddingCacheTests : IAsyncLifetime
     [Fact]
     public async Task Different_models_do_not_share_entries()
     {
-        var cache = new RedisEmbeddingCache(redis);
+        var cache = new RedisEmbeddingCache(Redis);
         using var small = new CachingEmbeddingGenerator(new RecordingEmbeddingGenerator("m1"), cache);
         var bigInner = new RecordingEmbeddingGenerator("model-two");
         using var big = new CachingEmbeddingGenerator(bigInner, cache);
@@ -97,11 +82,11 @@ public sealed class EmbeddingCacheTests : IAsyncLifetime
     [Fact]
     public async Task Redis_stores_raw_little_endian_floats_keyed_by_model_and_text_hash()
     {
-        var cache = new RedisEmbeddingCache(redis);
+        var cache = new RedisEmbeddingCache(Redis);
         float[] vector = [1.5f, -2.25f, float.Epsilon];
         await cache.SetAsync("all-minilm", "some chunk", vector, CancellationToken.None);
 
-        var bytes = await redis.GetBytesAsync($"raglab:embedding:all-minilm:{EmbeddingCacheKey.HashText("some chunk")}", CancellationToken.None);
+        var bytes = await Redis.GetBytesAsync($"raglab:embedding:all-minilm:{EmbeddingCacheKey.HashText("some chunk")}", CancellationToken.None);
         Assert.NotNull(bytes);
         Assert.Equal(12, bytes.Length);
         Assert.Equal(1.5f, BitConverter.ToSingle(bytes.AsSpan(0, 4)));
@@ -114,8 +99,8 @@ public sealed class EmbeddingCacheTests : IAsyncLifetime
     {
         var inner = new RecordingEmbeddingGenerator("all-minilm");
         using var generator = new CachingEmbeddingGenerator(inner,
-            new RedisEmbeddingCache(new RedisClient(server.ConnectionOptions with { ReconnectWindow = TimeSpan.Zero })));
-        await server.StopAsync();
+            new RedisEmbeddingCache(new RedisClient(Server.ConnectionOptions with { ReconnectWindow = TimeSpan.Zero })));
+        await Server.StopAsync();
 
         var result = await generator.GenerateAsync(["a", "b"]);
         await generator.GenerateAsync(["a"]);

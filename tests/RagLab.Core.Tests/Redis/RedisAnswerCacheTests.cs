@@ -5,23 +5,8 @@ using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Redis;
 
-public sealed class RedisAnswerCacheTests : IAsyncLifetime
+public sealed class RedisAnswerCacheTests : RedisServerTest
 {
-    private RedisServerProcess server = null!;
-    private RedisClient redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await RedisServerProcess.StartAsync();
-        redis = new RedisClient(server.ConnectionOptions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await redis.DisposeAsync();
-        await server.DisposeAsync();
-    }
-
     private static AnswerCacheKey Key(string question, string collection = "docs", long generation = 1) =>
         new(question, AnswerModeNames.Rag, "llama3.2:1b", "hybrid", 5, collection, generation);
 
@@ -34,7 +19,7 @@ public sealed class RedisAnswerCacheTests : IAsyncLifetime
     [Fact]
     public async Task A_stored_answer_comes_back_whole_and_marked_cached()
     {
-        var cache = new RedisAnswerCache(redis);
+        var cache = new RedisAnswerCache(Redis);
         Assert.Null(await cache.GetAsync(Key("how long do refunds take"), CancellationToken.None));
 
         var answer = Answer("Five days [1].");
@@ -56,19 +41,19 @@ public sealed class RedisAnswerCacheTests : IAsyncLifetime
     [Fact]
     public async Task Entries_are_camelCase_json_under_the_collection_key_and_expire()
     {
-        var cache = new RedisAnswerCache(redis, new RedisAnswerCacheOptions { TimeToLive = TimeSpan.FromMinutes(10) });
+        var cache = new RedisAnswerCache(Redis, new RedisAnswerCacheOptions { TimeToLive = TimeSpan.FromMinutes(10) });
         var key = Key("q");
         await cache.SetAsync(key, Answer("a"), CancellationToken.None);
 
         var redisKey = $"raglab:answer:docs:{key.ToKeyString()}";
-        var json = await redis.GetAsync(redisKey, CancellationToken.None);
+        var json = await Redis.GetAsync(redisKey, CancellationToken.None);
         Assert.NotNull(json);
         Assert.Contains("\"answer\":\"a\"", json);
-        var ttl = await redis.TimeToLiveAsync(redisKey, CancellationToken.None);
+        var ttl = await Redis.TimeToLiveAsync(redisKey, CancellationToken.None);
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
 
-        var shortLived = new RedisAnswerCache(redis, new RedisAnswerCacheOptions { TimeToLive = TimeSpan.FromMilliseconds(50) });
+        var shortLived = new RedisAnswerCache(Redis, new RedisAnswerCacheOptions { TimeToLive = TimeSpan.FromMilliseconds(50) });
         await shortLived.SetAsync(Key("brief"), Answer("soon gone"), CancellationToken.None);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (await shortLived.GetAsync(Key("brief"), CancellationToken.None) is not null)
@@ -78,7 +63,7 @@ public sealed class RedisAnswerCacheTests : IAsyncLifetime
     [Fact]
     public async Task Invalidating_a_collection_removes_only_its_entries()
     {
-        var cache = new RedisAnswerCache(redis);
+        var cache = new RedisAnswerCache(Redis);
         for (var i = 0; i < 1200; i++)
             await cache.SetAsync(Key($"question {i}", "docs"), Answer($"answer {i}"), CancellationToken.None);
         await cache.SetAsync(Key("kept", "docs-archive"), Answer("other collection"), CancellationToken.None);
@@ -90,16 +75,16 @@ public sealed class RedisAnswerCacheTests : IAsyncLifetime
         Assert.Null(await cache.GetAsync(Key("question 1199", "docs"), CancellationToken.None));
         Assert.NotNull(await cache.GetAsync(Key("kept", "docs-archive"), CancellationToken.None));
         Assert.NotNull(await cache.GetAsync(Key("kept", "other"), CancellationToken.None));
-        var remaining = await redis.ScanAsync("raglab:answer:docs:*", 1000, CancellationToken.None).CountAsync();
+        var remaining = await Redis.ScanAsync("raglab:answer:docs:*", 1000, CancellationToken.None).CountAsync();
         Assert.Equal(0, remaining);
     }
 
     [Fact]
     public async Task When_redis_is_down_lookups_miss_and_stores_are_skipped_without_throwing()
     {
-        var cache = new RedisAnswerCache(redis);
+        var cache = new RedisAnswerCache(Redis);
         await cache.SetAsync(Key("before"), Answer("stored"), CancellationToken.None);
-        await server.StopAsync();
+        await Server.StopAsync();
 
         Assert.Null(await cache.GetAsync(Key("before"), CancellationToken.None));
         await cache.SetAsync(Key("during"), Answer("dropped"), CancellationToken.None);

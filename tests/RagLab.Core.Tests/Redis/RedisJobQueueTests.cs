@@ -3,26 +3,11 @@ using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Redis;
 
-public sealed class RedisJobQueueTests : IAsyncLifetime
+public sealed class RedisJobQueueTests : RedisServerTest
 {
-    private RedisServerProcess server = null!;
-    private RedisClient redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await RedisServerProcess.StartAsync();
-        redis = new RedisClient(server.ConnectionOptions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await redis.DisposeAsync();
-        await server.DisposeAsync();
-    }
-
     private static CancellationToken Guard => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 
-    private RedisJobQueue Queue(string consumer, TimeSpan? claimMinIdle = null) => new(redis, new RedisJobQueueOptions
+    private RedisJobQueue Queue(string consumer, TimeSpan? claimMinIdle = null) => new(Redis, new RedisJobQueueOptions
     {
         ConsumerName = consumer,
         ClaimMinIdle = claimMinIdle ?? TimeSpan.FromMinutes(1),
@@ -41,13 +26,13 @@ public sealed class RedisJobQueueTests : IAsyncLifetime
         Assert.Equal(("job-1", "ingest"), (first.JobId, first.Kind));
         Assert.Equal(("job-2", "eval"), (second.JobId, second.Kind));
         Assert.NotEqual(first.DeliveryTag, second.DeliveryTag);
-        Assert.Equal(2, await redis.StreamPendingCountAsync("raglab:jobs", "workers", Guard));
+        Assert.Equal(2, await Redis.StreamPendingCountAsync("raglab:jobs", "workers", Guard));
 
         await queue.AcknowledgeAsync(first, Guard);
         await queue.AcknowledgeAsync(second, Guard);
 
-        Assert.Equal(0, await redis.StreamPendingCountAsync("raglab:jobs", "workers", Guard));
-        Assert.Equal(0, (await redis.ExecuteAsync("XLEN", ["raglab:jobs"], Guard)).AsInt64());
+        Assert.Equal(0, await Redis.StreamPendingCountAsync("raglab:jobs", "workers", Guard));
+        Assert.Equal(0, (await Redis.ExecuteAsync("XLEN", ["raglab:jobs"], Guard)).AsInt64());
     }
 
     [Fact]
@@ -72,9 +57,9 @@ public sealed class RedisJobQueueTests : IAsyncLifetime
         Assert.Equal("job-1", redelivered.JobId);
         Assert.Equal(abandoned.DeliveryTag, redelivered.DeliveryTag);
         await survivor.AcknowledgeAsync(redelivered, Guard);
-        Assert.Equal(0, await redis.StreamPendingCountAsync("raglab:jobs", "workers", Guard));
+        Assert.Equal(0, await Redis.StreamPendingCountAsync("raglab:jobs", "workers", Guard));
         // Acknowledging again acknowledges nothing: the job was acknowledged exactly once.
-        Assert.Equal(0, await redis.StreamAcknowledgeAsync("raglab:jobs", "workers", redelivered.DeliveryTag, Guard));
+        Assert.Equal(0, await Redis.StreamAcknowledgeAsync("raglab:jobs", "workers", redelivered.DeliveryTag, Guard));
 
         using var nothingLeft = new CancellationTokenSource(TimeSpan.FromMilliseconds(800));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => crashed.DequeueAsync(nothingLeft.Token));
@@ -86,7 +71,7 @@ public sealed class RedisJobQueueTests : IAsyncLifetime
         var queue = Queue("worker-a");
         await queue.EnqueueAsync("before", "ingest", Guard);
         await queue.AcknowledgeAsync(await queue.DequeueAsync(Guard), Guard);
-        await server.RestartAsync(Guard);
+        await Server.RestartAsync(Guard);
 
         await queue.EnqueueAsync("after", "ingest", Guard);
         Assert.Equal("after", (await queue.DequeueAsync(Guard)).JobId);
@@ -95,10 +80,10 @@ public sealed class RedisJobQueueTests : IAsyncLifetime
     [Fact]
     public async Task Enqueue_when_redis_is_down_says_the_upload_was_not_accepted()
     {
-        await server.StopAsync(Guard);
-        var queue = new RedisJobQueue(new RedisClient(server.ConnectionOptions with { ReconnectWindow = TimeSpan.Zero }));
+        await Server.StopAsync(Guard);
+        var queue = new RedisJobQueue(new RedisClient(Server.ConnectionOptions with { ReconnectWindow = TimeSpan.Zero }));
 
         var error = await Assert.ThrowsAsync<DependencyUnavailableException>(() => queue.EnqueueAsync("job-1", "ingest", Guard));
-        Assert.StartsWith($"Redis at 127.0.0.1:{server.Port} is unreachable; the upload was not accepted. Start Redis or remove ConnectionStrings:cache", error.Message);
+        Assert.StartsWith($"Redis at 127.0.0.1:{Server.Port} is unreachable; the upload was not accepted. Start Redis or remove ConnectionStrings:cache", error.Message);
     }
 }
