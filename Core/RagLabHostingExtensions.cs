@@ -10,6 +10,7 @@ using RagLab.Core.Adapters.OpenAI;
 using RagLab.Core.Adapters.Qdrant;
 using RagLab.Core.Adapters.Redis;
 using RagLab.Core.Caching;
+using RagLab.Core.Evaluation;
 using RagLab.Core.Generation;
 using RagLab.Core.Health;
 using RagLab.Core.Ingestion;
@@ -55,7 +56,7 @@ public static class RagLabHostingExtensions
         ];
         AddIngestion(services);
         AddGeneration(services);
-        Evaluation.EvaluationRegistration.AddRagLabEvaluation(services);
+        services.AddRagLabEvaluation();
 
         services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess));
         services.AddHostedService<StartupReport>();
