@@ -13,7 +13,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var chatModel = builder.Configuration["RagLab:ChatModel"] is { Length: > 0 } chatName ? chatName : "qwen2.5:1.5b";
 var embeddingModel = builder.Configuration["RagLab:EmbeddingModel"] is { Length: > 0 } embeddingName ? embeddingName : "all-minilm";
-var gpu = builder.Configuration["RagLab:Gpu"] is { Length: > 0 } gpuName ? gpuName.Trim().ToLowerInvariant() : "none";
+var gpu = builder.Configuration["RagLab:Gpu"] is { Length: > 0 } gpuName ? gpuName.Trim().ToLowerInvariant() : "nvidia";
 
 // The Api and the Worker share one SQLite database and upload store (documents, chunks, jobs), so both must get the
 // same absolute RagLab__DataDirectory: a relative default would resolve against each project's own folder.
