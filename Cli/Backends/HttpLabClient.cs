@@ -164,6 +164,9 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
     public Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
         GetOrNullAsync<EvalRunView>($"api/evalruns/{Uri.EscapeDataString(runId)}", cancellationToken);
 
+    public async Task<IReadOnlyList<EvalRetrievalRecord>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken) =>
+        [.. (await GetAsync<List<QuestionResults>>($"api/evalruns/{Uri.EscapeDataString(runId)}/results", cancellationToken)).SelectMany(q => q.Retrievals ?? [])];
+
     public async Task<IReadOnlyList<EvalRunView>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken) =>
         await GetAsync<List<EvalRunView>>("api/evalruns" + Query(("setId", setId)), cancellationToken);
 
@@ -285,6 +288,9 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
     private sealed record SearchResponse(IReadOnlyList<SearchHitView> Hits, string Retriever, SearchTimings? Timings);
 
     private sealed record ModeInfo(string Name);
+
+    /// <summary>The part of a /results row this client reads: its retrievals.</summary>
+    private sealed record QuestionResults(string ItemId, IReadOnlyList<EvalRetrievalRecord>? Retrievals);
 
     private sealed record TokenEvent(string? Text);
 

@@ -51,6 +51,9 @@ public interface ILabClient : IAsyncDisposable
 
     Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>The run's per-question retrieval records (ranked documents and scores), every retriever.</summary>
+    Task<IReadOnlyList<EvalRetrievalRecord>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<EvalRunView>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken);
 
     /// <summary>The decision report of a completed run, as Markdown or JSON text.</summary>

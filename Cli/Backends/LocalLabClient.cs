@@ -156,6 +156,9 @@ public sealed class LocalLabClient : ILabClient
     public async Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
         await Get<IEvalStore>().GetRunAsync(runId, cancellationToken) is { } run ? ToView(run) : null;
 
+    public Task<IReadOnlyList<EvalRetrievalRecord>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken) =>
+        Get<IEvalStore>().GetRetrievalsAsync(runId, cancellationToken);
+
     public async Task<IReadOnlyList<EvalRunView>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken) =>
         [.. (await Get<IEvalStore>().ListRunsAsync(setId, cancellationToken)).Select(ToView)];
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
 using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
 using Spectre.Console;
 
@@ -22,7 +23,8 @@ public static class EvalRunCommand
         var parallelism = new Option<int>("--parallelism", "-p") { Description = "Questions in flight at once (1 to 32)", DefaultValueFactory = _ => 2 };
         var judge = new Option<bool>("--judge") { Description = "Also score groundedness with the chat model as a judge (slower)" };
         var json = new Option<string?>("--json") { Description = "Write the full run summary as JSON to this file" };
-        var command = new Command("run", "Run an eval set and print a summary per mode and retriever") { set, modes, retrievers, topK, parallelism, judge, json };
+        var trec = new Option<string?>("--trec") { Description = "Write each retriever's ranked documents as a TREC run file (file.<retriever>.ext when there are several)" };
+        var command = new Command("run", "Run an eval set and print a summary per mode and retriever") { set, modes, retrievers, topK, parallelism, judge, json, trec };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var modeNames = SplitList(parseResult.GetValue(modes));
@@ -53,10 +55,39 @@ public static class EvalRunCommand
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(run.Summary, SummaryJson), cancellationToken);
                 context.Out.MarkupLine($"Summary written to {Markup.Escape(path)}.");
             }
+            if (parseResult.GetValue(trec) is { Length: > 0 } trecPath)
+                await WriteTrecRunsAsync(context, lab, evalSet, run.Id, trecPath, cancellationToken);
             context.Out.MarkupLine($"Decision report: raglab eval report {Markup.Escape(run.Id)}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// One TREC run file per retriever. For a BEIR set the docid is the corpus id (the document name without ".txt"), so the
+    /// file scores directly against the BEIR qrels; otherwise it is the RagLab document id.
+    /// </summary>
+    private static async Task WriteTrecRunsAsync(CliContext context, ILabClient lab, EvalSet evalSet, string runId, string path, CancellationToken cancellationToken)
+    {
+        var records = await lab.GetEvalRetrievalsAsync(runId, cancellationToken);
+        if (records.Count == 0)
+        {
+            context.Error.MarkupLine("[yellow]No TREC run file written: the run measured no retrieval (use a mode that retrieves, or --retrievers, on a set with relevantDocuments).[/]");
+            return;
+        }
+        Func<string, string> docIdFor = id => id;
+        if (evalSet.Source == EvalSetSource.Beir)
+        {
+            var names = (await lab.ListDocumentsAsync(evalSet.Collection, cancellationToken)).ToDictionary(d => d.Id, d => d.Name, StringComparer.Ordinal);
+            docIdFor = id => names.TryGetValue(id, out var name) && name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) ? name[..^4] : id;
+        }
+        var byRetriever = records.GroupBy(r => r.Retriever, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+        foreach (var group in byRetriever)
+        {
+            var file = TrecRunFile.PathFor(path, group.Key, byRetriever.Length);
+            await File.WriteAllTextAsync(file, TrecRunFile.Format(group, $"raglab-{group.Key}", docIdFor), cancellationToken);
+            context.Out.MarkupLine($"TREC run for {Markup.Escape(group.Key)} written to {Markup.Escape(file)}.");
+        }
     }
 
     /// <summary>"rag,base" and repeated options alike become one list, without blanks or repeats.</summary>
