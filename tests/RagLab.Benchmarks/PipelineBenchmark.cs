@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RagLab.Core;
@@ -67,10 +66,6 @@ internal static class PipelineBenchmark
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter(typeof(IngestBatchJobHandler).FullName, LogLevel.Information); // its per-stage timings
         builder.AddRagLab();
-        // Until the composition root registers them (AddIngestion / AddRagLabEvaluation), add what the import needs.
-        builder.Services.AddBulkIngestion();
-        builder.Services.TryAddSingleton<IEvalStore>(sp => new SqliteEvalStore(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.TryAddSingleton<BeirImporter>();
         return builder.Build();
     }
 
