@@ -86,7 +86,7 @@ public sealed class QuestionAnswerer(
             result = new AnswerResult(answer.Text, mode.Name, model, Extractive: true, answer.Citations, Cached: false,
                 new AnswerTimings(retrievalMs, 0, total.Elapsed.TotalMilliseconds), new TokenUsage(0, 0),
                 retriever?.Name, [.. hits.Select(h => h.Chunk.Id)],
-                ["No language model is connected, so this answer is extractive: sentences copied from the top retrieved chunks. " + (status.Error ?? "")]);
+                [string.Join(' ', "No language model is connected, so this answer is extractive: sentences copied from the top retrieved chunks.", status.Error).TrimEnd()]);
         }
         else
         {
