@@ -167,15 +167,7 @@ public sealed class IngestBatchJobHandler(
     {
         var chunks = prepared.SelectMany(p => p.Chunks).ToList();
         if (chunks.Count == 0) return null;
-        var embeddings = new Dictionary<string, float[]>(chunks.Count, StringComparer.Ordinal);
-        var batchSize = Math.Max(1, options.Value.EmbeddingBatchSize);
-        for (var i = 0; i < chunks.Count; i += batchSize)
-        {
-            var batch = chunks.GetRange(i, Math.Min(batchSize, chunks.Count - i));
-            var vectors = await generator.GenerateAsync(batch.Select(c => c.Text), cancellationToken: cancellationToken);
-            for (var j = 0; j < batch.Count; j++) embeddings[batch[j].Id] = vectors[j].Vector.ToArray();
-        }
-        return embeddings;
+        return await ChunkEmbedder.EmbedAsync(generator, chunks, options.Value.EmbeddingBatchSize, onBatch: null, cancellationToken);
     }
 
     /// <summary>Pushes stored chunks of documents already done back into the indexes (replace by id: no duplicates).</summary>

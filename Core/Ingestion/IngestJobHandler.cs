@@ -90,16 +90,9 @@ public sealed class IngestJobHandler(
         var generator = await models.GetEmbeddingGeneratorAsync(cancellationToken);
         if (generator is null || chunks.Count == 0) return null;
 
-        var embeddings = new Dictionary<string, float[]>(chunks.Count);
-        var batchSize = Math.Max(1, options.Value.EmbeddingBatchSize);
-        for (var i = 0; i < chunks.Count; i += batchSize)
-        {
-            var batch = chunks.Skip(i).Take(batchSize).ToList();
-            var vectors = await generator.GenerateAsync(batch.Select(c => c.Text), cancellationToken: cancellationToken);
-            for (var j = 0; j < batch.Count; j++) embeddings[batch[j].Id] = vectors[j].Vector.ToArray();
-            await progress.ReportAsync(0.2 + 0.75 * (i + batch.Count) / chunks.Count, $"embedding {i + batch.Count}/{chunks.Count} chunks", cancellationToken);
-        }
-        return embeddings;
+        return await ChunkEmbedder.EmbedAsync(generator, chunks, options.Value.EmbeddingBatchSize,
+            done => progress.ReportAsync(0.2 + 0.75 * done / chunks.Count, $"embedding {done}/{chunks.Count} chunks", cancellationToken),
+            cancellationToken);
     }
 
     private static IngestJobPayload ReadPayload(JobRecord job) =>
