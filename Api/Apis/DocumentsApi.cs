@@ -3,6 +3,7 @@ using RagLab.Api.Infrastructure;
 using RagLab.Core.Ingestion;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
+using RagLab.Core.Ingestion.Parsers;
 
 namespace RagLab.Api.Apis;
 
@@ -12,7 +13,8 @@ public static class DocumentsApi
     {
         var api = app.MapGroup("/api/documents").WithTags("Documents");
         api.MapPost("/", UploadAsync).DisableAntiforgery()
-            .WithSummary("Upload documents: multipart 'files' (+ optional 'collection'), or JSON {name, text, collection?}.")
+            .WithSummary("Upload documents: multipart 'files' (+ optional 'collection'), or JSON {name, text, collection?} " +
+                "(text whose name has no supported extension is plain text, stored as name + '.txt').")
             .Accepts<TextDocumentRequest>("application/json", "multipart/form-data")
             .Produces<UploadResponse>(StatusCodes.Status202Accepted);
         api.MapGet("/", ListAsync).WithSummary("List documents, optionally of one collection.");
@@ -28,7 +30,8 @@ public static class DocumentsApi
 
     public sealed record UploadResponse(IReadOnlyList<UploadedDocument> Documents);
 
-    private static async Task<IResult> UploadAsync(HttpRequest request, IIngestionService ingestion, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(HttpRequest request, IIngestionService ingestion, DocumentParserRegistry parsers,
+        CancellationToken cancellationToken)
     {
         if (request.HasFormContentType) return await UploadFilesAsync(request, ingestion, cancellationToken);
 
@@ -36,7 +39,8 @@ public static class DocumentsApi
             ?? throw new ValidationException("Send multipart/form-data with 'files', or JSON {\"name\", \"text\", \"collection\"?}.");
         if (string.IsNullOrEmpty(body.Text)) throw new ValidationException("The document's 'text' is empty.");
         using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body.Text));
-        var receipt = await ingestion.SubmitAsync(body.Collection, body.Name ?? string.Empty, content, cancellationToken);
+        // Text sent as text is plain text: a name without a parser's extension ("refund policy") is stored as "refund policy.txt".
+        var receipt = await ingestion.SubmitAsync(body.Collection, parsers.NameForText(body.Name), content, cancellationToken);
         return TypedResults.Accepted((string?)null, new UploadResponse([ToUploaded(receipt)]));
     }
 

@@ -12,4 +12,7 @@ public interface IDocumentParser
 }
 
 /// <summary>The file could not be read as its format; the message says what is wrong, for the user.</summary>
-public sealed class DocumentParseException(string message, Exception? inner = null) : Exception(message, inner);
+public class DocumentParseException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The file was read, but it has no text to index (empty, whitespace only, only markup, a scan without text).</summary>
+public sealed class NoTextToIndexException(string message) : DocumentParseException(message);

@@ -150,7 +150,7 @@ public sealed class IngestBatchJobHandler(
             ParsedDocument parsed;
             await using (var stream = packedContent is null ? content.Open(record.ContentHash) : new MemoryStream(packedContent, writable: false))
             {
-                parsed = await parsers.GetParser(record.Name).ParseAsync(stream, cancellationToken);
+                parsed = await parsers.ParseAsync(record.Name, stream, cancellationToken);
             }
             var chunks = documentChunker.Chunk(parsed, record.Id, record.Name, record.Collection);
             return new PreparedDocument(record, parsed.Text, chunks, parsed.Warnings, null);

@@ -52,7 +52,7 @@ public sealed class IngestJobHandler(
         ParsedDocument parsed;
         await using (var stream = content.Open(payload.ContentHash))
         {
-            parsed = await parsers.GetParser(payload.Name).ParseAsync(stream, cancellationToken);
+            parsed = await parsers.ParseAsync(payload.Name, stream, cancellationToken);
         }
 
         await progress.ReportAsync(0.2, "chunking", cancellationToken);

@@ -13,4 +13,5 @@ public sealed record ParsedDocument(string Text, IReadOnlyList<TextBlock> Blocks
 /// <summary>A span of <see cref="ParsedDocument.Text"/> that the chunker must not split unless it exceeds the token budget.</summary>
 /// <param name="HeadingPath">Headings enclosing the block, outermost first.</param>
 /// <param name="IsHeading">True for the heading line itself; the chunker starts a new chunk at a heading.</param>
-public sealed record TextBlock(int Start, int End, IReadOnlyList<string> HeadingPath, bool IsHeading = false);
+/// <param name="Page">The 1-based page the block is on, for paged formats (PDF); null otherwise.</param>
+public sealed record TextBlock(int Start, int End, IReadOnlyList<string> HeadingPath, bool IsHeading = false, int? Page = null);

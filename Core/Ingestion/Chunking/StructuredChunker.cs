@@ -4,6 +4,8 @@ namespace RagLab.Core.Ingestion.Chunking;
 
 /// <summary>
 /// Splits a parsed document into chunks, structure first: a heading starts a new chunk and stays with the content after it;
+/// a heading with no body of its own, right above a deeper heading ("# Orbit X2" before "## Battery"), is folded into the
+/// section below (it leads that section's first chunk and is already in its heading path) instead of being a chunk alone;
 /// consecutive blocks under the same heading path are packed up to <see cref="ChunkingOptions.MaxTokens"/>; a block too big
 /// for one chunk is split at sentence (else word) boundaries, with <see cref="ChunkingOptions.OverlapTokens"/> repeated
 /// between its pieces. Every chunk's text is exactly <c>parsed.Text[Start..End]</c>, with no whitespace at either edge.
@@ -66,8 +68,38 @@ public sealed class StructuredChunker
             }
             current.Add((start, end, block.IsHeading));
         }
-        return sections;
+        return FoldBodilessHeadings(sections);
     }
+
+    /// <summary>
+    /// Moves each section made only of headings into the next section when that one is nested under it, so a heading
+    /// without a body never becomes a chunk of its own. A bodiless heading with nothing nested below stays as it is.
+    /// </summary>
+    private static List<(IReadOnlyList<string> Path, List<(int Start, int End, bool IsHeading)> Blocks)> FoldBodilessHeadings(
+        List<(IReadOnlyList<string> Path, List<(int Start, int End, bool IsHeading)> Blocks)> sections)
+    {
+        var folded = new List<(IReadOnlyList<string>, List<(int, int, bool)>)>(sections.Count);
+        List<(int Start, int End, bool IsHeading)> carried = [];
+        for (var i = 0; i < sections.Count; i++)
+        {
+            var (path, blocks) = sections[i];
+            if (carried.Count > 0)
+            {
+                blocks = [.. carried, .. blocks];
+                carried = [];
+            }
+            if (i + 1 < sections.Count && blocks.All(b => b.IsHeading) && IsNestedUnder(sections[i + 1].Path, path))
+            {
+                carried = blocks;
+                continue;
+            }
+            folded.Add((path, blocks));
+        }
+        return folded;
+    }
+
+    private static bool IsNestedUnder(IReadOnlyList<string> path, IReadOnlyList<string> parent) =>
+        path.Count > parent.Count && path.Take(parent.Count).SequenceEqual(parent);
 
     /// <summary>Packs one section's blocks into chunk spans.</summary>
     private sealed class SectionPacker(string text, int maxTokens, int overlapTokens, List<(int, int, string)> output, string path)
@@ -86,7 +118,8 @@ public sealed class StructuredChunker
                     var extended = Extend(open, _chunkEnd, _chunkTokens, end);
                     if (extended <= maxTokens)
                     {
-                        (_chunkEnd, _chunkTokens, _chunkIsLoneHeading) = (end, extended, false);
+                        // Headings in a row (a folded parent heading, then its child) still lead what follows.
+                        (_chunkEnd, _chunkTokens, _chunkIsLoneHeading) = (end, extended, _chunkIsLoneHeading && isHeading);
                         continue;
                     }
                 }

@@ -15,7 +15,7 @@ internal sealed class BlockTextBuilder
     public int BlockCount => _blocks.Count;
 
     /// <summary>Appends one block; blank text is ignored. Leading and trailing whitespace is dropped.</summary>
-    public void Add(string blockText, IReadOnlyList<string> headingPath, bool isHeading = false)
+    public void Add(string blockText, IReadOnlyList<string> headingPath, bool isHeading = false, int? page = null)
     {
         var trimmed = blockText.AsSpan().Trim();
         if (trimmed.IsEmpty)
@@ -24,7 +24,7 @@ internal sealed class BlockTextBuilder
             _text.Append("\n\n");
         var start = _text.Length;
         _text.Append(trimmed);
-        _blocks.Add(new TextBlock(start, _text.Length, headingPath, isHeading));
+        _blocks.Add(new TextBlock(start, _text.Length, headingPath, isHeading, page));
     }
 
     public ParsedDocument Build(IReadOnlyList<string> warnings) => new(_text.ToString(), _blocks.ToArray(), warnings);

@@ -42,5 +42,45 @@ public sealed class DocumentParserRegistry
             $"'{fileName}' {what}. Supported file types: {string.Join(", ", SupportedExtensions)}.");
     }
 
+    /// <summary>
+    /// Parses a file with the parser for its extension, and checks that the result has text to index: an ingest job
+    /// fails with the reason rather than marking a document ready with nothing in it.
+    /// </summary>
+    /// <exception cref="UnsupportedFileTypeException">No parser reads the file's extension.</exception>
+    /// <exception cref="NoTextToIndexException">The file is empty, or parsing found no text in it.</exception>
+    /// <exception cref="DocumentParseException">The content is not a valid file of its format (or is binary, for text formats).</exception>
+    public async Task<ParsedDocument> ParseAsync(string fileName, Stream content, CancellationToken cancellationToken)
+    {
+        var parser = GetParser(fileName);
+        if (!content.CanSeek)
+        {
+            var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, cancellationToken);
+            buffer.Position = 0;
+            content = buffer;
+        }
+        if (content.Length - content.Position == 0)
+            throw new NoTextToIndexException($"The file '{fileName}' is empty (0 bytes), so there is nothing to index.");
+
+        var parsed = await parser.ParseAsync(content, cancellationToken);
+        if (parsed.Blocks.Any(b => !parsed.Text.AsSpan(b.Start, b.End - b.Start).IsWhiteSpace()))
+            return parsed;
+        var reason = parsed.Warnings.Count > 0
+            ? string.Join(" ", parsed.Warnings)
+            : "it has no readable text (only whitespace, markup, scripts or styles).";
+        throw new NoTextToIndexException($"No text found in '{fileName}', so there is nothing to index: {reason}");
+    }
+
+    /// <summary>
+    /// The name to store text sent as text under: the name itself when its extension picks a parser ("faq.md"), else the
+    /// name with ".txt" added ("refund policy" becomes "refund policy.txt"), since text sent as text is plain text.
+    /// </summary>
+    /// <exception cref="ValidationException">The name is empty, too long or made only of path characters.</exception>
+    public string NameForText(string? name)
+    {
+        var normalized = DocumentName.Normalize(name);
+        return IsSupported(normalized) ? normalized : normalized + ".txt";
+    }
+
     private static string ExtensionOf(string fileName) => Path.GetExtension(fileName.Trim()).ToLowerInvariant();
 }

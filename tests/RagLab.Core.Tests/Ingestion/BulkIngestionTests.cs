@@ -201,6 +201,32 @@ public sealed class BulkIngestionTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Documents_with_nothing_to_index_fail_with_the_reason_and_are_never_ready()
+    {
+        var receipt = await _lab.Service.SubmitManyAsync(Collection, Unindexable(), null, CancellationToken.None);
+        await _lab.RunJobAsync(receipt.JobId!);
+
+        var stored = (await _lab.Documents.ListAsync(Collection, CancellationToken.None)).ToDictionary(d => d.Name);
+        Assert.Equal((DocumentStatus.Failed, 0), (stored["empty.txt"].Status, stored["empty.txt"].Chunks));
+        Assert.Contains("is empty", stored["empty.txt"].Error);
+        Assert.Equal(DocumentStatus.Failed, stored["spaces.md"].Status);
+        Assert.Contains("No text found", stored["spaces.md"].Error);
+        Assert.Equal(DocumentStatus.Failed, stored["image.txt"].Status);
+        Assert.Contains("looks binary, not text", stored["image.txt"].Error);
+        Assert.Equal(DocumentStatus.Ready, stored["fine.txt"].Status);
+        Assert.Equal(["fine.txt"], await _lab.SearchAsync(Collection, "lichens"));
+
+        static async IAsyncEnumerable<DocumentUpload> Unindexable()
+        {
+            yield return new DocumentUpload("empty.txt", new MemoryStream([]));
+            yield return DocumentUpload.FromText("spaces.md", "  \n\n\t \n");
+            await Task.Yield();
+            yield return new DocumentUpload("image.txt", new MemoryStream([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]));
+            yield return DocumentUpload.FromText("fine.txt", "Readable text about lichens.");
+        }
+    }
+
     private sealed class MessageRecorder(Action<(double Fraction, string? Message)>? onReport = null) : IJobProgress
     {
         public List<(double Fraction, string? Message)> Reports { get; } = [];

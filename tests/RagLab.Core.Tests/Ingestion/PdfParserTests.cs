@@ -76,7 +76,12 @@ public sealed class PdfParserTests
             end
             """;
         var toUnicode = pdf.AddFlateStream(cmap);
-        var font = pdf.Add($"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Noto /Encoding /Identity-H /ToUnicode {toUnicode} 0 R >>");
+        const string descendant = "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Noto " +
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 600 " +
+            "/FontDescriptor << /Type /FontDescriptor /FontName /ABCDEF+Noto /Flags 4 /FontBBox [0 -200 1000 800] " +
+            "/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >> >>";
+        var font = pdf.Add($"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Noto /Encoding /Identity-H /ToUnicode {toUnicode} 0 R " +
+                           $"/DescendantFonts [{descendant}] >>");
         var contents = pdf.AddStream(MinimalPdf.Latin1("BT /F1 11 Tf 50 700 Td <0001000300040005> Tj [<0002> -10 <00060007>] TJ ET"));
         var page = pdf.Add($"<< /Type /Page /Parent {pages} 0 R /Contents {contents} 0 R /Resources << /Font << /F1 {font} 0 R >> >> >>");
         pdf.Set(catalog, $"<< /Type /Catalog /Pages {pages} 0 R >>");
@@ -123,11 +128,12 @@ public sealed class PdfParserTests
         const int page = 10, font = 11;
         var pageBody = $"<< /Type /Page /Parent {pages} 0 R /Contents {contents} 0 R /Resources << /Font << /F1 {font} 0 R >> >> >>";
         var header = $"{page} 0 {font} {pageBody.Length + 1} ";
-        pdf.AddFlateStream(header + pageBody + " " + MinimalPdf.Helvetica, $"/Type /ObjStm /N 2 /First {header.Length}");
+        var objectStream = pdf.AddFlateStream(header + pageBody + " " + MinimalPdf.Helvetica, $"/Type /ObjStm /N 2 /First {header.Length}");
         pdf.Set(catalog, $"<< /Type /Catalog /Pages {pages} 0 R >>");
         pdf.Set(pages, $"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>");
 
-        var parsed = await IngestionAssert.ParseAsync(new PdfParser(), pdf.Build(catalog));
+        var parsed = await IngestionAssert.ParseAsync(new PdfParser(),
+            pdf.BuildWithXrefStream(catalog, new Dictionary<int, (int, int)> { [page] = (objectStream, 0), [font] = (objectStream, 1) }));
 
         Assert.Equal("From an object stream.", parsed.Text);
     }
@@ -188,7 +194,7 @@ public sealed class PdfParserTests
     [Fact]
     public async Task Encrypted_pdfs_are_refused_as_password_protected()
     {
-        var bytes = MinimalPdf.SinglePage(TwoParagraphs, trailerEntries: "/Encrypt << /Filter /Standard /V 2 /R 3 /Length 128 >>");
+        var bytes = PdfSharpDocuments.Create(userPassword: "secret", ["Salaries for 2026."]);
 
         var error = await Assert.ThrowsAsync<DocumentParseException>(() => IngestionAssert.ParseAsync(new PdfParser(), bytes));
 
@@ -230,5 +236,52 @@ public sealed class PdfSharpGeneratedPdfTests
         Assert.Equal(
             ["Quarterly report", "Revenue grew by 12% in Zürich.\nCosts stayed flat.", "Second page — naïve café."],
             IngestionAssert.BlockTexts(parsed));
+    }
+}
+
+public sealed class PdfLayoutTests
+{
+    [Fact]
+    public async Task Larger_type_becomes_headings_ranked_by_size_and_every_block_knows_its_page()
+    {
+        const string page1 = "BT /F1 20 Tf 72 740 Td (Orbit X2 manual) Tj ET " +
+                             "BT /F1 15 Tf 72 700 Td (Battery) Tj ET " +
+                             "BT /F1 11 Tf 72 675 Td (The battery lasts five days on a charge.) Tj 0 -13 Td (Cold weather shortens it.) Tj ET";
+        const string page2 = "BT /F1 15 Tf 72 740 Td (Charging) Tj ET " +
+                             "BT /F1 11 Tf 72 715 Td (Charge it with the magnetic cable for two hours.) Tj ET";
+
+        var parsed = await IngestionAssert.ParseAsync(new PdfParser(), MinimalPdf.Pages(page1, page2));
+
+        Assert.Equal(
+        [
+            ("Orbit X2 manual", "Orbit X2 manual", true, 1),
+            ("Battery", "Orbit X2 manual > Battery", true, 1),
+            ("The battery lasts five days on a charge.\nCold weather shortens it.", "Orbit X2 manual > Battery", false, 1),
+            ("Charging", "Orbit X2 manual > Charging", true, 2),
+            ("Charge it with the magnetic cable for two hours.", "Orbit X2 manual > Charging", false, 2),
+        ], parsed.Blocks.Select(b => (IngestionAssert.BlockText(parsed, b), string.Join(" > ", b.HeadingPath), b.IsHeading, b.Page ?? 0)));
+    }
+
+    [Fact]
+    public async Task Two_columns_are_read_column_by_column_even_when_drawn_row_by_row()
+    {
+        string[] left = ["Left column starts here and", "runs down the page for a", "while before it ends."];
+        string[] right = ["Right column comes second", "and also spans a few", "lines of body text."];
+        var content = new System.Text.StringBuilder("BT /F1 11 Tf ");
+        for (var i = 0; i < left.Length; i++)
+            content.Append($"1 0 0 1 72 {700 - 13 * i} Tm ({left[i]}) Tj 1 0 0 1 330 {700 - 13 * i} Tm ({right[i]}) Tj ");
+        content.Append("ET");
+
+        var parsed = await IngestionAssert.ParseAsync(new PdfParser(), MinimalPdf.SinglePage(content.ToString()));
+
+        Assert.Equal([string.Join('\n', left), string.Join('\n', right)], IngestionAssert.BlockTexts(parsed));
+    }
+
+    [Fact]
+    public async Task Ligature_glyphs_are_read_as_letters()
+    {
+        var parsed = await IngestionAssert.ParseAsync(new PdfParser(), PdfSharpDocuments.Create(["The ﬁrst ﬂight was ﬀ."]));
+
+        Assert.Equal("The first flight was ff.", parsed.Text);
     }
 }

@@ -14,12 +14,19 @@ internal static class PdfSharpDocuments
     private const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     private static readonly Lock InitLock = new();
 
-    public static byte[] Create(params string[][] pages)
+    public static byte[] Create(params string[][] pages) => Create(userPassword: null, pages);
+
+    /// <summary>Pages of 12 pt lines; a line starting with "# " is drawn as an 18 pt heading (without the marker).</summary>
+    public static byte[] Create(string? userPassword, params string[][] pages)
     {
         EnsureFontResolver();
         using var document = new PdfDocument();
         document.Options.CompressContentStreams = true;
-        var font = new XFont("DejaVu Sans", 12, XFontStyleEx.Regular, new XPdfFontOptions(PdfFontEncoding.Unicode));
+        if (userPassword is not null)
+            document.SecuritySettings.UserPassword = userPassword;
+        var options = new XPdfFontOptions(PdfFontEncoding.Unicode);
+        var body = new XFont("DejaVu Sans", 12, XFontStyleEx.Regular, options);
+        var heading = new XFont("DejaVu Sans", 18, XFontStyleEx.Regular, options);
         foreach (var lines in pages)
         {
             var page = document.AddPage();
@@ -27,8 +34,15 @@ internal static class PdfSharpDocuments
             var y = 72.0;
             foreach (var line in lines)
             {
+                if (line.StartsWith("# ", StringComparison.Ordinal))
+                {
+                    y += 10;
+                    graphics.DrawString(line[2..], heading, XBrushes.Black, 72, y);
+                    y += 24;
+                    continue;
+                }
                 if (line.Length > 0)
-                    graphics.DrawString(line, font, XBrushes.Black, 72, y);
+                    graphics.DrawString(line, body, XBrushes.Black, 72, y);
                 y += line.Length == 0 ? 10 : 15; // an empty line widens the gap into a paragraph break
             }
         }

@@ -223,3 +223,64 @@ public sealed class StructuredChunkerTests
         };
     }
 }
+
+public sealed class HeadingOnlySectionTests
+{
+    private static StructuredChunker Chunker(int maxTokens, int overlapTokens) =>
+        new(new ChunkingOptions { MaxTokens = maxTokens, OverlapTokens = overlapTokens });
+
+    [Fact]
+    public async Task A_heading_without_a_body_leads_the_section_below_instead_of_being_a_chunk()
+    {
+        const string markdown = "# Orbit X2 watch\n\n## Battery\n\nThe battery lasts five days.\n\n## Strap\n\nThe strap is silicone.";
+        var parsed = await IngestionAssert.ParseAsync(new MarkdownParser(), markdown);
+
+        var chunks = Chunker(256, 32).Chunk(parsed, "doc-1", "orbit.md", "default");
+
+        Assert.Equal(
+        [
+            ("# Orbit X2 watch\n\n## Battery\n\nThe battery lasts five days.", "Orbit X2 watch > Battery"),
+            ("## Strap\n\nThe strap is silicone.", "Orbit X2 watch > Strap"),
+        ], chunks.Select(c => (c.Text, c.HeadingPath)));
+        IngestionAssert.ChunksAreExactSpans(parsed, chunks, 256);
+    }
+
+    [Fact]
+    public async Task Nested_bodiless_headings_fold_down_to_the_first_body()
+    {
+        var parsed = await IngestionAssert.ParseAsync(new MarkdownParser(), "# Manual\n\n## Setup\n\n### Pairing\n\nHold the crown for three seconds.");
+
+        var chunk = Assert.Single(Chunker(256, 32).Chunk(parsed, "doc-1", "manual.md", "default"));
+
+        Assert.Equal("Manual > Setup > Pairing", chunk.HeadingPath);
+        Assert.Equal(parsed.Text, chunk.Text);
+    }
+
+    [Fact]
+    public async Task Folded_headings_lead_the_first_piece_of_a_body_over_budget()
+    {
+        var sentences = string.Join(' ', Enumerable.Range(1, 30).Select(i => $"Sentence {i} is about charging."));
+        var parsed = await IngestionAssert.ParseAsync(new MarkdownParser(), $"# Orbit\n\n## Battery\n\n{sentences}");
+
+        var chunks = Chunker(40, 8).Chunk(parsed, "doc-1", "orbit.md", "default");
+
+        IngestionAssert.ChunksAreExactSpans(parsed, chunks, 40);
+        Assert.StartsWith("# Orbit\n\n## Battery\n\nSentence 1 ", chunks[0].Text);
+        Assert.All(chunks, c => Assert.Contains("Sentence", c.Text));
+        Assert.All(chunks, c => Assert.Equal("Orbit > Battery", c.HeadingPath));
+    }
+
+    [Fact]
+    public async Task A_pdf_title_above_a_section_heading_is_folded_too()
+    {
+        const string page = "BT /F1 20 Tf 72 740 Td (Orbit X2 manual) Tj ET " +
+                            "BT /F1 15 Tf 72 700 Td (Battery) Tj ET " +
+                            "BT /F1 11 Tf 72 675 Td (The battery lasts five days on a charge.) Tj ET";
+        var parsed = await IngestionAssert.ParseAsync(new PdfParser(), MinimalPdf.Pages(page));
+
+        var chunk = Assert.Single(Chunker(256, 32).Chunk(parsed, "doc-1", "manual.pdf", "default"));
+
+        Assert.Equal("Orbit X2 manual > Battery", chunk.HeadingPath);
+        Assert.Equal("Orbit X2 manual\n\nBattery\n\nThe battery lasts five days on a charge.", chunk.Text);
+    }
+}
