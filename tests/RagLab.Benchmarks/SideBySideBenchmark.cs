@@ -68,6 +68,7 @@ internal static class SideBySideBenchmark
         Action<string[][], string[][]>? quality, CancellationToken cancellationToken)
     {
         using var store = new TemporaryDocumentStore();
+        await WarmUpAsync(documents().Take(2000).ToList(), store, cancellationToken);
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var started = Stopwatch.GetTimestamp();
@@ -130,6 +131,17 @@ internal static class SideBySideBenchmark
         Console.WriteLine($"top-10 overlap: {overlap:P1} (Lucene scores with 1-byte length norms, RagLab with exact lengths)");
         quality?.Invoke(rankings, luceneRankings);
         GC.KeepAlive(index);
+    }
+
+    // Both engines run Lucene's analysis classes: JIT them (and each engine's own code) before either build is timed.
+    private static async Task WarmUpAsync(List<(string Id, string Text)> sample, TemporaryDocumentStore store, CancellationToken cancellationToken)
+    {
+        var index = new Bm25Index(store.Documents);
+        await index.AddAsync(sample.Select(d => new Chunk(d.Id, d.Id, d.Id, "warm-up", 0, "", d.Text, 0, d.Text.Length)).ToList(), cancellationToken);
+        using var lucene = new LuceneBm25();
+        foreach (var (id, text) in sample) lucene.Add(id, text);
+        lucene.Commit();
+        lucene.OptimizeAndOpen();
     }
 
     private static T Time<T>(LatencyRecorder recorder, Func<T> search) => recorder.TimeAsync(() => Task.FromResult(search())).GetAwaiter().GetResult();
