@@ -84,11 +84,13 @@ public sealed class Bm25Index : ILexicalIndex
     public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken)
     {
         var matches = Search(collection, query, topK, cancellationToken);
+        if (matches.Count == 0) return [];
+        var chunks = (await _documents.GetChunksByIdAsync([.. matches.Select(m => m.ChunkId)], cancellationToken).ConfigureAwait(false))
+            .ToDictionary(c => c.Id, StringComparer.Ordinal);
         var results = new List<ScoredChunk>(matches.Count);
         foreach (var match in matches)
         {
-            if (await _documents.GetChunkAsync(match.ChunkId, cancellationToken).ConfigureAwait(false) is { } chunk)
-                results.Add(new ScoredChunk(chunk, match.Score));
+            if (chunks.TryGetValue(match.ChunkId, out var chunk)) results.Add(new ScoredChunk(chunk, match.Score));
         }
         return results;
     }
