@@ -117,7 +117,7 @@ public static class RagLabHostingExtensions
         var connection = configuration.GetConnectionString("vectordb_http");
         if (string.IsNullOrWhiteSpace(connection))
         {
-            services.AddSingleton<ILexicalIndex>(sp => new Bm25Index(sp.GetRequiredService<IAnalyzer>(),
+            services.AddSingleton<ILexicalIndex>(sp => new Bm25Index(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<IAnalyzer>(),
                 configuration.GetSection("RagLab:Bm25").Get<Bm25Options>() ?? new Bm25Options()));
             services.AddSingleton<IVectorIndex, ExactVectorIndex>();
             services.AddSingleton<IRetriever, HybridRetriever>();

@@ -22,6 +22,17 @@ public interface IDocumentStore
 
     Task<Chunk?> GetChunkAsync(string chunkId, CancellationToken cancellationToken);
 
+    /// <summary>The chunks with these ids that exist, in any order (how an index that keeps no text reads its top K).</summary>
+    async Task<IReadOnlyList<Chunk>> GetChunksByIdAsync(IReadOnlyList<string> chunkIds, CancellationToken cancellationToken)
+    {
+        var chunks = new List<Chunk>(chunkIds.Count);
+        foreach (var id in chunkIds)
+        {
+            if (await GetChunkAsync(id, cancellationToken).ConfigureAwait(false) is { } chunk) chunks.Add(chunk);
+        }
+        return chunks;
+    }
+
     /// <summary>The extracted text the chunk spans point into.</summary>
     Task<string?> GetTextAsync(string documentId, CancellationToken cancellationToken);
 

@@ -13,3 +13,6 @@ public interface ILexicalIndex
     /// <summary>The best <paramref name="topK"/> chunks, best first; ties broken by chunk id for stable results.</summary>
     Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken);
 }
+
+/// <summary>A chunk id an index matched and its score, before the chunk is read from the store.</summary>
+public readonly record struct LexicalMatch(string ChunkId, double Score);

@@ -1,14 +1,16 @@
 using System.Buffers;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
+using System.Runtime.InteropServices;
 
 namespace RagLab.Core.Retrieval;
 
 /// <summary>
-/// One collection's postings for <see cref="Bm25Index"/>: for each term, a growable int array of
-/// (slot, term frequency) pairs in slot order. Deleting marks a slot dead and takes it out of the
-/// statistics (live chunk count, total length, document frequencies) at once; dead postings are
-/// skipped and dropped by compaction once they are a large share. Not thread-safe: the owner locks.
+/// One collection's postings for <see cref="Bm25Index"/>: per term a compressed <see cref="PostingList"/> in slot
+/// order; per slot only the chunk id, its document and its length (the text stays in the document store).
+/// Deleting marks a slot dead and takes it out of the live count and total length at once; a term's live document
+/// frequency is recounted from its postings the first time a query needs it after a delete. Dead postings are skipped,
+/// and dropped by compaction once they are a large share. Not thread-safe: the owner locks (searches may share a read lock).
 /// </summary>
 internal sealed class InvertedIndex
 {
@@ -19,71 +21,77 @@ internal sealed class InvertedIndex
     private PostingList[] _postings = new PostingList[1024];
     private int _termCount;
 
-    // Per slot. A dead slot has a null chunk.
-    private Chunk?[] _chunks = new Chunk?[64];
+    // Per slot. A dead slot has a null chunk id.
+    private string?[] _chunkIds = new string?[64];
+    private DocumentSlots?[] _documents = new DocumentSlots?[64];
     private int[] _lengths = new int[64];
-    private int[][] _slotTermIds = new int[64][];
     private int _slotCount;
 
     private readonly Dictionary<string, int> _slotByChunkId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _chunkIdsByDocument = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DocumentSlots> _documentsById = new(StringComparer.Ordinal);
 
     private int _liveCount;
     private long _liveTotalLength;
+    private int _deletionEpoch;
 
     public InvertedIndex() => _termLookup = _termIds.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public int LiveCount => _liveCount;
 
+    public int SlotCount => _slotCount;
+
     public double AverageLength => _liveCount == 0 ? 0 : (double)_liveTotalLength / _liveCount;
 
-    /// <summary>Adds a chunk whose analyzed terms are given; a chunk with the same id is replaced.</summary>
-    public void Add(Chunk chunk, AnalyzedChunk analyzed)
+    /// <summary>The term's id, adding the term when it is new.</summary>
+    public int GetOrAddTerm(string term)
     {
-        if (_slotByChunkId.TryGetValue(chunk.Id, out var existing))
+        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_termIds, term, out var exists);
+        if (exists) return id;
+        id = _termCount++;
+        if (id == _postings.Length) Array.Resize(ref _postings, _postings.Length * 2);
+        _postings[id] = new PostingList();
+        return id;
+    }
+
+    /// <summary>
+    /// Adds a chunk given its distinct terms (as <paramref name="termIdOf"/>[local id]) and their frequencies, and its
+    /// length in terms; a chunk with the same id is replaced.
+    /// </summary>
+    public void Add(string chunkId, string documentId, ReadOnlySpan<int> localTermIds, ReadOnlySpan<int> frequencies, int length, int[] termIdOf)
+    {
+        if (_slotByChunkId.TryGetValue(chunkId, out var existing))
         {
-            var previousDocument = _chunks[existing]!.DocumentId;
             RemoveSlot(existing);
-            if (previousDocument != chunk.DocumentId && _chunkIdsByDocument.TryGetValue(previousDocument, out var previousIds))
-            {
-                previousIds.Remove(chunk.Id);
-                if (previousIds.Count == 0) _chunkIdsByDocument.Remove(previousDocument);
-            }
+            _deletionEpoch++;
         }
 
         var slot = _slotCount++;
         EnsureSlotCapacity(_slotCount);
-        _chunks[slot] = chunk;
-        _lengths[slot] = analyzed.Length;
-        var termIds = new int[analyzed.Terms.Length];
-        for (var i = 0; i < analyzed.Terms.Length; i++)
-        {
-            var termId = GetOrAddTerm(analyzed.Terms[i]);
-            termIds[i] = termId;
-            _postings[termId].Append(slot, analyzed.Frequencies[i]);
-        }
-        _slotTermIds[slot] = termIds;
-        _slotByChunkId[chunk.Id] = slot;
-        if (!_chunkIdsByDocument.TryGetValue(chunk.DocumentId, out var ids))
-            _chunkIdsByDocument[chunk.DocumentId] = ids = new HashSet<string>(StringComparer.Ordinal);
-        ids.Add(chunk.Id);
+        ref var document = ref CollectionsMarshal.GetValueRefOrAddDefault(_documentsById, documentId, out _);
+        document ??= new DocumentSlots(documentId);
+        document.Slots.Add(slot);
+        _documents[slot] = document;
+        _chunkIds[slot] = chunkId;
+        _lengths[slot] = length;
+        for (var i = 0; i < localTermIds.Length; i++)
+            _postings[termIdOf[localTermIds[i]]].Append(slot, frequencies[i], length);
+        _slotByChunkId[chunkId] = slot;
         _liveCount++;
-        _liveTotalLength += analyzed.Length;
+        _liveTotalLength += length;
     }
 
     /// <summary>Removes every chunk of a document; returns how many were removed.</summary>
     public int DeleteDocument(string documentId)
     {
-        if (!_chunkIdsByDocument.Remove(documentId, out var chunkIds)) return 0;
+        if (!_documentsById.TryGetValue(documentId, out var document)) return 0;
         var removed = 0;
-        foreach (var chunkId in chunkIds)
+        foreach (var slot in document.Slots.ToArray())
         {
-            if (_slotByChunkId.TryGetValue(chunkId, out var slot) && _chunks[slot]!.DocumentId == documentId)
-            {
-                RemoveSlot(slot);
-                removed++;
-            }
+            if (_chunkIds[slot] is null) continue;
+            RemoveSlot(slot);
+            removed++;
         }
+        _deletionEpoch++;
         return removed;
     }
 
@@ -95,136 +103,117 @@ internal sealed class InvertedIndex
             Compact();
     }
 
-    /// <summary>Term id and live document frequency of an analyzed query term, or false when no live chunk has it.</summary>
-    public bool TryGetTerm(ReadOnlySpan<char> term, out int termId, out int documentFrequency)
+    /// <summary>The postings and live document frequency of an analyzed query term, or false when no live chunk has it.</summary>
+    public bool TryGetTerm(ReadOnlySpan<char> term, out PostingList postings, out int documentFrequency)
     {
-        if (_termLookup.TryGetValue(term, out termId) && _postings[termId].LiveDocumentFrequency > 0)
+        if (_termLookup.TryGetValue(term, out var termId))
         {
-            documentFrequency = _postings[termId].LiveDocumentFrequency;
-            return true;
+            postings = _postings[termId];
+            documentFrequency = LiveDocumentFrequency(postings);
+            if (documentFrequency > 0) return true;
         }
+        postings = null!;
         documentFrequency = 0;
         return false;
     }
 
-    /// <summary>
-    /// Adds weight · tf / (tf + normConstant + normPerTerm · dl) to <paramref name="scores"/>[slot] for every live
-    /// chunk containing the term. This is the hot loop of a search: flat arrays, no allocation.
-    /// </summary>
-    public void AccumulateScores(int termId, double weight, double normConstant, double normPerTerm, Span<double> scores)
+    public string? ChunkIdAt(int slot) => _chunkIds[slot];
+
+    public int LengthAt(int slot) => _lengths[slot];
+
+    /// <summary>Per-slot chunk ids (null when dead) and lengths, for the scoring loop.</summary>
+    public (string?[] ChunkIds, int[] Lengths) SlotArrays => (_chunkIds, _lengths);
+
+    /// <summary>An estimate of the heap bytes this index holds (postings, per-slot arrays, ids and maps).</summary>
+    public long EstimateBytes()
     {
-        ref readonly var postings = ref _postings[termId];
-        var data = postings.Data.AsSpan(0, postings.Count * 2);
-        var lengths = _lengths;
-        var chunks = _chunks;
-        for (var i = 0; i < data.Length; i += 2)
-        {
-            var slot = data[i];
-            if (chunks[slot] is null) continue;
-            double tf = data[i + 1];
-            scores[slot] += weight * tf / (tf + normConstant + normPerTerm * lengths[slot]);
-        }
+        long bytes = 0;
+        for (var t = 0; t < _termCount; t++) bytes += _postings[t].AllocatedBytes;
+        bytes += (long)_chunkIds.Length * (8 + 8 + 4);
+        foreach (var id in _slotByChunkId.Keys) bytes += 22 + 2L * id.Length + 24;
+        foreach (var (id, document) in _documentsById) bytes += 22 + 2L * id.Length + 64 + document.Slots.Capacity * 4L;
+        foreach (var term in _termIds.Keys) bytes += 22 + 2L * term.Length + 24;
+        return bytes;
     }
 
-    public int SlotCount => _slotCount;
-
-    public Chunk ChunkAt(int slot) => _chunks[slot]!;
-
-    public bool IsLive(int slot) => _chunks[slot] is not null;
-
-    private int GetOrAddTerm(string term)
+    // Live df = stored postings − dead ones; the dead count is cached per term until the next delete.
+    private int LiveDocumentFrequency(PostingList postings)
     {
-        if (_termIds.TryGetValue(term, out var id)) return id;
-        id = _termCount++;
-        if (id == _postings.Length) Array.Resize(ref _postings, _postings.Length * 2);
-        _postings[id] = PostingList.Create();
-        _termIds.Add(term, id);
-        return id;
+        if (_liveCount == _slotCount) return postings.Count;
+        var stamp = Volatile.Read(ref postings.DeadCountStamp);
+        if (stamp >= 0 && (int)(stamp >> 32) == _deletionEpoch) return postings.Count - (int)(stamp & 0xFFFFFFFF);
+        var dead = 0;
+        var cursor = new PostingCursor(postings);
+        var chunkIds = _chunkIds;
+        for (; cursor.Slot != PostingCursor.Exhausted; cursor.Next())
+        {
+            if (chunkIds[cursor.Slot] is null) dead++;
+        }
+        Volatile.Write(ref postings.DeadCountStamp, ((long)_deletionEpoch << 32) | (uint)dead);
+        return postings.Count - dead;
     }
 
     private void RemoveSlot(int slot)
     {
-        var chunk = _chunks[slot]!;
-        foreach (var termId in _slotTermIds[slot])
-            _postings[termId].LiveDocumentFrequency--;
+        var chunkId = _chunkIds[slot]!;
+        var document = _documents[slot]!;
+        document.Slots.Remove(slot);
+        if (document.Slots.Count == 0) _documentsById.Remove(document.Id);
         _liveCount--;
         _liveTotalLength -= _lengths[slot];
-        _slotByChunkId.Remove(chunk.Id);
-        _chunks[slot] = null;
-        _slotTermIds[slot] = [];
+        _slotByChunkId.Remove(chunkId);
+        _chunkIds[slot] = null;
+        _documents[slot] = null;
     }
 
     private void EnsureSlotCapacity(int needed)
     {
-        if (needed <= _chunks.Length) return;
-        var size = Math.Max(needed, _chunks.Length * 2);
-        Array.Resize(ref _chunks, size);
+        if (needed <= _chunkIds.Length) return;
+        var size = Math.Max(needed, _chunkIds.Length * 2);
+        Array.Resize(ref _chunkIds, size);
+        Array.Resize(ref _documents, size);
         Array.Resize(ref _lengths, size);
-        Array.Resize(ref _slotTermIds, size);
     }
 
-    // Renumbers live slots densely and drops dead postings. Slot order is kept, so postings stay sorted.
+    // Renumbers live slots densely and rewrites every posting list without dead postings. Slot order is kept.
     private void Compact()
     {
-        var newSlotOf = ArrayPool<int>.Shared.Rent(_slotCount);
-        try
+        var newSlotOf = new int[_slotCount];
+        var next = 0;
+        for (var slot = 0; slot < _slotCount; slot++)
         {
-            var next = 0;
-            for (var slot = 0; slot < _slotCount; slot++)
+            if (_chunkIds[slot] is null) { newSlotOf[slot] = -1; continue; }
+            newSlotOf[slot] = next;
+            _chunkIds[next] = _chunkIds[slot];
+            _documents[next] = _documents[slot];
+            _lengths[next] = _lengths[slot];
+            _slotByChunkId[_chunkIds[next]!] = next;
+            next++;
+        }
+        Array.Clear(_chunkIds, next, _slotCount - next);
+        Array.Clear(_documents, next, _slotCount - next);
+        _slotCount = next;
+        foreach (var document in _documentsById.Values)
+        {
+            for (var i = 0; i < document.Slots.Count; i++) document.Slots[i] = newSlotOf[document.Slots[i]];
+        }
+        for (var t = 0; t < _termCount; t++)
+        {
+            var rewritten = new PostingList();
+            for (var cursor = new PostingCursor(_postings[t]); cursor.Slot != PostingCursor.Exhausted; cursor.Next())
             {
-                if (_chunks[slot] is null) { newSlotOf[slot] = -1; continue; }
-                newSlotOf[slot] = next;
-                _chunks[next] = _chunks[slot];
-                _lengths[next] = _lengths[slot];
-                _slotTermIds[next] = _slotTermIds[slot];
-                _slotByChunkId[_chunks[next]!.Id] = next;
-                next++;
+                var slot = newSlotOf[cursor.Slot];
+                if (slot >= 0) rewritten.Append(slot, cursor.TermFrequency, _lengths[slot]);
             }
-            Array.Clear(_chunks, next, _slotCount - next);
-            Array.Clear(_slotTermIds, next, _slotCount - next);
-            _slotCount = next;
-            for (var t = 0; t < _termCount; t++)
-                _postings[t].Remap(newSlotOf);
+            _postings[t] = rewritten;
         }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(newSlotOf);
-        }
+        _deletionEpoch++;
     }
 
-    /// <summary>Pairs (slot, tf) stored flat in one array for locality.</summary>
-    private struct PostingList
+    /// <summary>A document's live slots; shared by its chunks so the id string is stored once.</summary>
+    private sealed class DocumentSlots(string id)
     {
-        public int[] Data;
-        public int Count;
-        public int LiveDocumentFrequency;
-
-        public static PostingList Create() => new() { Data = new int[4] };
-
-        public void Append(int slot, int termFrequency)
-        {
-            if (Count * 2 == Data.Length) Array.Resize(ref Data, Data.Length * 2);
-            Data[Count * 2] = slot;
-            Data[Count * 2 + 1] = termFrequency;
-            Count++;
-            LiveDocumentFrequency++;
-        }
-
-        public void Remap(int[] newSlotOf)
-        {
-            var kept = 0;
-            for (var i = 0; i < Count; i++)
-            {
-                var slot = newSlotOf[Data[i * 2]];
-                if (slot < 0) continue;
-                Data[kept * 2] = slot;
-                Data[kept * 2 + 1] = Data[i * 2 + 1];
-                kept++;
-            }
-            Count = kept;
-        }
+        public string Id { get; } = id;
+        public List<int> Slots { get; } = new(1);
     }
 }
-
-/// <summary>A chunk's distinct analyzed terms with their frequencies, and its length in terms.</summary>
-internal readonly record struct AnalyzedChunk(string[] Terms, int[] Frequencies, int Length);

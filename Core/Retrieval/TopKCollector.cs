@@ -21,6 +21,12 @@ internal sealed class TopKCollector
 
     public int Count => _count;
 
+    /// <summary>Whether K entries are kept, so a candidate must beat <see cref="WorstScore"/> to enter.</summary>
+    public bool IsFull => _count == _slots.Length;
+
+    /// <summary>The score of the worst kept entry (meaningful once <see cref="IsFull"/>).</summary>
+    public double WorstScore => _count == 0 ? double.NegativeInfinity : _scores[0];
+
     /// <summary>Offers a candidate; cheap when it cannot enter (score below the current worst).</summary>
     public void Offer(int slot, double score)
     {

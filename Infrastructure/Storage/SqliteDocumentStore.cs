@@ -154,6 +154,20 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         return await reader.ReadAsync(cancellationToken) ? ReadChunk(reader) : null;
     }
 
+    public async Task<IReadOnlyList<Chunk>> GetChunksByIdAsync(IReadOnlyList<string> chunkIds, CancellationToken cancellationToken)
+    {
+        if (chunkIds.Count == 0) return [];
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // One query for the whole top K: the ids go in as one JSON array, looked up by primary key.
+        command.CommandText = ChunkSelect + " WHERE c.id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(chunkIds));
+        var chunks = new List<Chunk>(chunkIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
+        return chunks;
+    }
+
     public async Task<string?> GetTextAsync(string documentId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "scifact" => await ScifactBenchmark.RunAsync(args[1..], CancellationToken.None),
     "pipeline" => await PipelineBenchmark.RunAsync(args[1..], CancellationToken.None),
     "synthetic" => await SyntheticBenchmark.RunAsync(args[1..], CancellationToken.None),
+    "lucene" => await SideBySideBenchmark.RunAsync(args[1..], CancellationToken.None),
     _ => Usage(),
 };
 
@@ -20,6 +21,10 @@ static int Usage()
               BM25 latency through the real retriever, document-level nDCG@10 / Recall@100, EvalRunner time.
           dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300] [--only bm25|dense]
               BM25 and exact dense search latency over deterministic synthetic chunks.
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- lucene scifact <beir-dir>
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- lucene synthetic [--chunks 100000] [--queries 1000]
+              RagLab's BM25 beside Lucene.Net 4.8 (Anserini's settings) in one process: build time, index memory,
+              p50/p95 with queries interleaved, as RagLab/Lucene ratios.
         """);
     return 2;
 }

@@ -45,16 +45,17 @@ internal static class SyntheticBenchmark
 
     private static async Task RunBm25Async(Chunk[] chunks, string[] queries, CancellationToken cancellationToken)
     {
-        var bm25 = new Bm25Index();
+        using var store = new TemporaryDocumentStore();
+        var bm25 = new Bm25Index(store.Documents);
         var started = Stopwatch.GetTimestamp();
         foreach (var batch in chunks.Chunk(4096))
             await bm25.AddAsync(batch, cancellationToken);
         Console.WriteLine($"bm25 indexing:  {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms");
         foreach (var query in queries.Take(50))
-            await bm25.SearchAsync(Collection, query, TopK, cancellationToken);
+            bm25.Search(Collection, query, TopK, cancellationToken);
         var lexical = new LatencyRecorder();
         foreach (var query in queries)
-            await lexical.TimeAsync(() => bm25.SearchAsync(Collection, query, TopK, cancellationToken));
+            await lexical.TimeAsync(() => Task.FromResult(bm25.Search(Collection, query, TopK, cancellationToken)));
         Console.WriteLine($"bm25 search:    {lexical.Summary()}");
         Console.WriteLine($"memory:         {MemoryReport.Describe()} (bm25 index)");
         GC.KeepAlive(bm25);
@@ -136,7 +137,7 @@ internal static class SyntheticBenchmark
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
-    private static int IntOption(string[] args, string name, int fallback)
+    internal static int IntOption(string[] args, string name, int fallback)
     {
         var at = Array.IndexOf(args, name);
         if (at < 0) return fallback;

@@ -13,9 +13,10 @@ internal sealed class SyntheticCorpus
 
     private readonly string[] _vocabulary;
     private readonly double[] _cumulative;
-    private readonly Random _random;
+    private Random _random;
 
-    public SyntheticCorpus(int vocabularySize, int seed)
+    /// <param name="streamSeed">When given, words are drawn from a stream of its own over the same vocabulary (e.g. for queries).</param>
+    public SyntheticCorpus(int vocabularySize, int seed, int? streamSeed = null)
     {
         _random = new Random(seed);
         var words = new HashSet<string>(StringComparer.Ordinal);
@@ -38,6 +39,7 @@ internal sealed class SyntheticCorpus
             _cumulative[rank] = total;
         }
         for (var rank = 0; rank < vocabularySize; rank++) _cumulative[rank] /= total;
+        if (streamSeed is { } stream) _random = new Random(stream);
     }
 
     public string NextWord()

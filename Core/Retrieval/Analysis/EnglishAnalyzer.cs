@@ -1,15 +1,24 @@
 using RagLab.Core.Kernel;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Util;
+using LuceneEnglishAnalyzer = Lucene.Net.Analysis.En.EnglishAnalyzer;
 namespace RagLab.Core.Retrieval.Analysis;
 
 /// <summary>
-/// English analysis as Lucene's EnglishAnalyzer (and Anserini's default for BEIR) does it:
-/// <see cref="StandardTokenizer"/>, English possessive removal ("John's" → "John"), lower-casing,
-/// Lucene's 33 default English stop words (<see cref="EnglishStopWords"/>), then <see cref="PorterStemmer"/>.
-/// Stateless and thread-safe.
+/// English analysis by Lucene.Net's <c>EnglishAnalyzer</c>, the chain Anserini uses for BEIR: StandardTokenizer (UAX #29),
+/// English possessive removal, lower-casing, Lucene's 33 default English stop words, then the Porter stemmer.
+/// Thread-safe: Lucene keeps one token stream per thread and reuses it for every call on that thread.
 /// </summary>
 public sealed class EnglishAnalyzer : IAnalyzer
 {
+    private const string Field = "text";
+
+    private readonly LuceneEnglishAnalyzer _lucene = new(LuceneVersion.LUCENE_48);
+
     public static EnglishAnalyzer Instance { get; } = new();
+
+    /// <summary>Lucene's default English stop words (<c>EnglishAnalyzer.DefaultStopSet</c>).</summary>
+    public static int StopWordCount => LuceneEnglishAnalyzer.DefaultStopSet.Count;
 
     public IReadOnlyList<string> Analyze(string text)
     {
@@ -19,28 +28,16 @@ public sealed class EnglishAnalyzer : IAnalyzer
         return terms;
     }
 
-    /// <summary>Analyzes text and hands each term to <paramref name="onTerm"/> as a span over a scratch buffer (valid only during the call).</summary>
-    public void Analyze<TState>(ReadOnlySpan<char> text, TState state, TermAction<TState> onTerm)
+    /// <summary>Analyzes text and hands each term to <paramref name="onTerm"/> as a span over Lucene's term buffer (valid only during the call).</summary>
+    public void Analyze<TState>(string text, TState state, TermAction<TState> onTerm)
     {
-        Span<char> buffer = stackalloc char[StandardTokenizer.MaxTokenLength];
-        var tokenizer = new StandardTokenizer(text);
-        while (tokenizer.TryNext(out var token))
-        {
-            token = RemovePossessive(token);
-            var length = token.ToLowerInvariant(buffer);
-            var term = buffer[..length];
-            if (EnglishStopWords.Contains(term)) continue;
-            length = PorterStemmer.Stem(term);
-            onTerm(buffer[..length], state);
-        }
-    }
-
-    // Lucene's EnglishPossessiveFilter: a trailing 's (straight, right single or full-width apostrophe) is dropped.
-    private static ReadOnlySpan<char> RemovePossessive(ReadOnlySpan<char> token)
-    {
-        if (token.Length >= 2 && token[^1] is 's' or 'S' && token[^2] is '\'' or '\u2019' or '\uFF07')
-            return token[..^2];
-        return token;
+        ArgumentNullException.ThrowIfNull(text);
+        using var stream = _lucene.GetTokenStream(Field, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+            onTerm(term.Buffer.AsSpan(0, term.Length), state);
+        stream.End();
     }
 }
 

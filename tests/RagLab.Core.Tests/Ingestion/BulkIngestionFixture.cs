@@ -50,7 +50,7 @@ public sealed class BulkIngestionFixture : IDisposable
     /// <summary>Fresh in-process indexes and services, as after a process restart (the indexes are not reloaded yet).</summary>
     public void Restart()
     {
-        Lexical = new Bm25Index();
+        Lexical = new Bm25Index(Documents);
         Indexes = new ChunkIndexWriter(Lexical, new ExactVectorIndex());
         Service = new IngestionService(Documents, Jobs, Queue, Content, Parsers, Indexes, Cache, Options, TimeProvider.System, NullLogger<IngestionService>.Instance);
         var chunking = new ChunkingOptions();

@@ -1,5 +1,6 @@
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
+using RagLab.Core.Tests.Evaluation.Fakes;
 
 namespace RagLab.Core.Tests.Retrieval;
 
@@ -8,9 +9,9 @@ public class Bm25IndexTests
     private const double Tolerance = 1e-9;
 
     // Corpus: d1 "cat cat dog" (3 terms), d2 "cat fish" (2 terms), d3 "bird" (1 term): N = 3, avgdl = 6/3 = 2.
-    private static async Task<Bm25Index> TinyIndexAsync()
+    private static async Task<StoredBm25Index> TinyIndexAsync()
     {
-        var index = new Bm25Index();
+        var index = new StoredBm25Index();
         await index.AddAsync([TestChunks.Make("d1", "cat cat dog"), TestChunks.Make("d2", "cat fish"), TestChunks.Make("d3", "bird")], CancellationToken.None);
         return index;
     }
@@ -85,7 +86,7 @@ public class Bm25IndexTests
     [Fact]
     public async Task Equal_scores_are_ordered_by_chunk_id_and_top_k_is_respected()
     {
-        var index = new Bm25Index();
+        var index = new StoredBm25Index();
         await index.AddAsync([TestChunks.Make("c", "apple"), TestChunks.Make("a", "apple"), TestChunks.Make("b", "apple"), TestChunks.Make("z", "pear")], CancellationToken.None);
 
         var all = await index.SearchAsync("c", "apple", 10, CancellationToken.None);
@@ -98,7 +99,7 @@ public class Bm25IndexTests
     [Fact]
     public async Task Top_k_keeps_the_best_of_many_in_order()
     {
-        var index = new Bm25Index();
+        var index = new StoredBm25Index();
         // Chunk i holds "term" i times among filler words, so more occurrences score higher.
         var chunks = Enumerable.Range(1, 40).Select(i => TestChunks.Make($"k{i:D2}", string.Join(' ', Enumerable.Repeat("term", i).Concat(Enumerable.Repeat("filler", 41 - i))))).ToList();
         await index.AddAsync(chunks, CancellationToken.None);
@@ -129,14 +130,14 @@ public class Bm25IndexTests
         var chunks = Enumerable.Range(0, 3000)
             .Select(i => TestChunks.Make($"k{i:D4}", string.Join(' ', Enumerable.Range(0, 1 + random.Next(12)).Select(_ => words[random.Next(words.Length)])), documentId: $"doc{i / 2}"))
             .ToList();
-        var index = new Bm25Index();
+        var index = new StoredBm25Index();
         await index.AddAsync(chunks, CancellationToken.None);
 
         // Delete 2 of every 3 documents: enough dead entries to trigger compaction.
         var deleted = Enumerable.Range(0, 1500).Where(d => d % 3 != 0).Select(d => $"doc{d}").ToHashSet();
         foreach (var documentId in deleted)
             await index.DeleteDocumentAsync("c", documentId, CancellationToken.None);
-        var fresh = new Bm25Index();
+        var fresh = new StoredBm25Index();
         await fresh.AddAsync(chunks.Where(c => !deleted.Contains(c.DocumentId)).ToList(), CancellationToken.None);
 
         Assert.Equal(fresh.Count("c"), index.Count("c"));
@@ -175,7 +176,7 @@ public class Bm25IndexTests
     [Fact]
     public void Rejects_invalid_bm25_parameters()
     {
-        Assert.Throws<ValidationException>(() => new Bm25Index(new RagLab.Core.Retrieval.Analysis.EnglishAnalyzer(), new Bm25Options { B = 1.5 }));
-        Assert.Throws<ValidationException>(() => new Bm25Index(new RagLab.Core.Retrieval.Analysis.EnglishAnalyzer(), new Bm25Options { K1 = -1 }));
+        Assert.Throws<ValidationException>(() => new Bm25Index(new FakeDocumentStore(), new RagLab.Core.Retrieval.Analysis.EnglishAnalyzer(), new Bm25Options { B = 1.5 }));
+        Assert.Throws<ValidationException>(() => new Bm25Index(new FakeDocumentStore(), new RagLab.Core.Retrieval.Analysis.EnglishAnalyzer(), new Bm25Options { K1 = -1 }));
     }
 }

@@ -41,7 +41,7 @@ public class EnglishAnalyzerTests
     [Fact]
     public void Drops_all_of_lucenes_default_stop_words()
     {
-        Assert.Equal(33, EnglishStopWords.Words.Count);
+        Assert.Equal(33, EnglishAnalyzer.StopWordCount);
         Assert.Empty(Analyze("a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with"));
     }
 
@@ -58,12 +58,25 @@ public class EnglishAnalyzerTests
         Assert.Empty(Analyze(""));
     }
 
-    [Fact]
-    public void Splits_tokens_longer_than_lucenes_limit()
+    // Porter (1980)'s examples, through the whole chain (Lucene's PorterStemFilter).
+    [Theory]
+    [InlineData("caresses", "caress")]
+    [InlineData("ponies", "poni")]
+    [InlineData("agreed", "agre")]
+    [InlineData("motoring", "motor")]
+    [InlineData("hopping", "hop")]
+    [InlineData("generalizations", "gener")]
+    [InlineData("oscillators", "oscil")]
+    [InlineData("archaeology", "archaeolog")]
+    public void Stems_words_as_porter_does(string word, string stem)
     {
-        var terms = Analyze(new string('x', 300));
-        Assert.Equal(2, terms.Count);
-        Assert.Equal(StandardTokenizer.MaxTokenLength, terms[0].Length);
-        Assert.Equal(45, terms[1].Length);
+        Assert.Equal([stem], Analyze(word));
+    }
+
+    [Fact]
+    public void Inflections_of_a_word_meet_at_one_term()
+    {
+        var terms = new[] { "connect", "connected", "connecting", "connection", "connections", "Connects" }.Select(w => Assert.Single(Analyze(w)));
+        Assert.Single(terms.Distinct());
     }
 }

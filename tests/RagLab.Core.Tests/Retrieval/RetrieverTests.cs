@@ -17,7 +17,7 @@ public class RetrieverTests
 
     private static async Task<(Bm25Retriever Bm25, DenseRetriever Dense, ConceptEmbeddingGenerator Embedder)> BuildAsync(string collection, bool withEmbeddings = true)
     {
-        var lexical = new Bm25Index();
+        var lexical = new StoredBm25Index();
         var vectors = new ExactVectorIndex();
         var chunks = Corpus.Select(c => TestChunks.Make(c.Id, c.Text, collection)).ToList();
         await lexical.AddAsync(chunks, CancellationToken.None);

@@ -43,6 +43,18 @@ public sealed class SqliteDocumentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Chunks_are_read_back_by_id_in_one_call_and_missing_ids_are_left_out()
+    {
+        var document = Document("a.md");
+        var chunks = new[] { ChunkOf(document, 0, "one"), ChunkOf(document, 1, "two"), ChunkOf(document, 2, "three") };
+        await _store.ReplaceContentAsync(document, "one two three", chunks, null, default);
+
+        var read = await _store.GetChunksByIdAsync([chunks[2].Id, "no-such-chunk", chunks[0].Id], default);
+
+        Assert.Equal([chunks[0], chunks[2]], read.OrderBy(c => c.Position));
+    }
+
+    [Fact]
     public async Task Only_chunks_of_ready_documents_are_loaded_into_indexes()
     {
         var ready = Document("ready.txt");

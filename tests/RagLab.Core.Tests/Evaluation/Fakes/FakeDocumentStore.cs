@@ -24,6 +24,19 @@ public sealed class FakeDocumentStore : IDocumentStore
         return chunk;
     }
 
+    /// <summary>Stores chunks as they are (replacing same ids), each document marked ready.</summary>
+    public void PutChunks(IEnumerable<Chunk> chunks)
+    {
+        lock (_gate)
+        {
+            foreach (var chunk in chunks)
+            {
+                _chunks[chunk.Id] = chunk;
+                _documents.TryAdd(chunk.DocumentId, new DocumentRecord(chunk.DocumentId, chunk.Collection, chunk.DocumentName, DocumentStatus.Ready, 1, chunk.Text.Length, "hash", DateTimeOffset.UtcNow));
+            }
+        }
+    }
+
     public void SetStatus(string documentId, DocumentStatus status)
     {
         lock (_gate) _documents[documentId] = _documents[documentId] with { Status = status };
