@@ -6,16 +6,49 @@ namespace RagLab.Core.Retrieval;
 
 /// <summary>
 /// The embedded vector index: exact cosine similarity over every chunk of a collection. Vectors are normalized on
-/// insert and kept in one contiguous float array, plus an int8 copy. A query scans the int8 copy (a quarter of the
-/// bytes; the scan is memory-bound), which gives each chunk a proven interval around its float32 score, then rescores
-/// in float32 only the chunks whose interval reaches the K-th best lower bound. The result is the same top K, with
-/// the same scores and tie order, as scoring every chunk in float32 (see <see cref="VectorQuantizedRows"/>).
+/// insert; the float32 unit vectors, the one authoritative copy, live in memory-mapped segment files under
+/// <see cref="ExactVectorIndexOptions.Directory"/> (<see cref="VectorFloatRows"/>), and the heap holds an int8 copy.
+/// A query scans the int8 copy (a quarter of the bytes; the scan is memory-bound), which gives each chunk a proven
+/// interval around its float32 score, then rescores in float32 only the chunks whose interval reaches the K-th best
+/// lower bound. The result is the same top K, with the same scores and tie order, as scoring every chunk in float32
+/// (see <see cref="VectorQuantizedRows"/>). Both copies grow by segments, never by copying the whole matrix.
 /// Searches run concurrently; writes to a collection are exclusive.
 /// A collection takes the dimension of its first vector; vectors of another dimension are rejected.
 /// </summary>
-public sealed class ExactVectorIndex : IVectorIndex
+public sealed class ExactVectorIndex : IVectorIndex, IDisposable
 {
+    private const long SegmentBytes = 64L << 20;
+
+    private const int StackRowLimit = 2048; // floats: rows up to 8 KiB are copied on the stack
+
     private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
+    private readonly ExactVectorIndexStorage _storage;
+
+    /// <summary>An index whose float32 rows live in anonymous shared memory (tests, tools).</summary>
+    public ExactVectorIndex() : this(new ExactVectorIndexOptions()) { }
+
+    public ExactVectorIndex(ExactVectorIndexOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _storage = ExactVectorIndexStorage.Open(options.Directory);
+    }
+
+    /// <summary>Where the float32 rows live: a directory, or null when they are in memory (no directory was given, or another process holds it).</summary>
+    public string? StorageDirectory => _storage.Directory;
+
+    /// <summary>Bytes on the managed heap and in anonymous memory that the index holds for its vectors (not the mapped files).</summary>
+    public long HeldVectorBytes => _shards.Values.Sum(shard => shard.HeldVectorBytes);
+
+    public void Dispose()
+    {
+        foreach (var shard in _shards.Values)
+        {
+            shard.Lock.EnterWriteLock();
+            try { shard.Dispose(); }
+            finally { shard.Lock.ExitWriteLock(); }
+        }
+        _storage.Dispose();
+    }
 
     public Task UpsertAsync(IReadOnlyList<EmbeddedChunk> chunks, CancellationToken cancellationToken)
     {
@@ -23,7 +56,7 @@ public sealed class ExactVectorIndex : IVectorIndex
         foreach (var group in chunks.GroupBy(c => c.Chunk.Collection, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var shard = _shards.GetOrAdd(group.Key, static _ => new Shard());
+            var shard = _shards.GetOrAdd(group.Key, static (collection, storage) => new Shard(storage.ShardDirectory(collection)), _storage);
             shard.Lock.EnterWriteLock();
             try
             {
@@ -92,10 +125,10 @@ public sealed class ExactVectorIndex : IVectorIndex
     }
 
     /// <summary>One collection: row i of <see cref="_vectors"/> is the unit vector of <see cref="_chunks"/>[i]; rows are dense (a delete moves the last row into the hole).</summary>
-    private sealed class Shard
+    private sealed class Shard(string? directory) : IDisposable
     {
         public readonly ReaderWriterLockSlim Lock = new(LockRecursionPolicy.NoRecursion);
-        private float[] _vectors = [];
+        private VectorFloatRows? _vectors;
         private readonly VectorQuantizedRows _quantized = new();
         private Chunk[] _chunks = [];
         private readonly Dictionary<string, int> _rowByChunkId = new(StringComparer.Ordinal);
@@ -103,6 +136,14 @@ public sealed class ExactVectorIndex : IVectorIndex
 
         public int Count { get; private set; }
         public int Dimensions { get; private set; }
+
+        public long HeldVectorBytes => _vectors is null ? 0 : _quantized.AllocatedBytes + (directory is null ? _vectors.Capacity * Dimensions * sizeof(float) : 0);
+
+        public void Dispose()
+        {
+            _vectors?.Dispose();
+            _vectors = null;
+        }
 
         public void Upsert(Chunk chunk, ReadOnlySpan<float> vector)
         {
@@ -112,8 +153,12 @@ public sealed class ExactVectorIndex : IVectorIndex
             if (Count == 0 && Dimensions != vector.Length)
             {
                 Dimensions = vector.Length;
-                _vectors = new float[checked(_chunks.Length * Dimensions)];
-                _quantized.Reset(_chunks.Length, Dimensions);
+                var rowsPerSegment = (int)Math.Max(1024, 1L << System.Numerics.BitOperations.Log2((ulong)(SegmentBytes / (Dimensions * sizeof(float)))));
+                _vectors?.Dispose();
+                ExactVectorIndexStorage.DeleteSegments(directory);
+                _vectors = new VectorFloatRows(directory, Dimensions, rowsPerSegment);
+                _quantized.Reset(0, Dimensions, rowsPerSegment);
+                _chunks = [];
             }
             else EnsureDimensions(chunk.Collection, vector.Length, "the vector of chunk '" + chunk.Id + "'");
 
@@ -129,10 +174,11 @@ public sealed class ExactVectorIndex : IVectorIndex
                 _rowByChunkId[chunk.Id] = row;
             }
             _chunks[row] = chunk;
-            var target = _vectors.AsSpan(row * Dimensions, Dimensions);
+            Span<float> target = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
             var norm = TensorPrimitives.Norm(vector);
             if (norm > 0) TensorPrimitives.Divide(vector, norm, target);
             else target.Clear();
+            _vectors!.Write(row, target);
             _quantized.Set(row, target);
             if (!_chunkIdsByDocument.TryGetValue(chunk.DocumentId, out var ids))
                 _chunkIdsByDocument[chunk.DocumentId] = ids = new HashSet<string>(StringComparer.Ordinal);
@@ -142,6 +188,7 @@ public sealed class ExactVectorIndex : IVectorIndex
         public void DeleteDocument(string documentId)
         {
             if (!_chunkIdsByDocument.Remove(documentId, out var ids)) return;
+            Span<float> scratch = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
             foreach (var chunkId in ids)
             {
                 if (!_rowByChunkId.Remove(chunkId, out var row)) continue;
@@ -149,7 +196,7 @@ public sealed class ExactVectorIndex : IVectorIndex
                 if (row != last)
                 {
                     _chunks[row] = _chunks[last];
-                    _vectors.AsSpan(last * Dimensions, Dimensions).CopyTo(_vectors.AsSpan(row * Dimensions, Dimensions));
+                    _vectors!.Move(last, row, scratch);
                     _quantized.Move(last, row);
                     _rowByChunkId[_chunks[row].Id] = row;
                 }
@@ -182,12 +229,14 @@ public sealed class ExactVectorIndex : IVectorIndex
             // the top k. The others are rescored exactly as a float32 brute force scores them.
             var threshold = lowerBounds.Threshold;
             var chunks = _chunks;
-            var vectors = _vectors.AsSpan();
+            var vectors = _vectors!;
             var collector = new TopKCollector(k, row => chunks[row].Id);
+            Span<float> unitRow = dimensions <= StackRowLimit ? stackalloc float[dimensions] : new float[dimensions];
             foreach (var (row, upperBound) in candidates)
             {
-                if (upperBound >= threshold)
-                    collector.Offer(row, TensorPrimitives.Dot(vectors.Slice(row * dimensions, dimensions), unitQuery));
+                if (upperBound < threshold) continue;
+                vectors.Read(row, unitRow);
+                collector.Offer(row, TensorPrimitives.Dot(unitRow, unitQuery));
             }
             var top = collector.ToSortedArray();
             var results = new ScoredChunk[top.Length];
@@ -218,11 +267,9 @@ public sealed class ExactVectorIndex : IVectorIndex
 
         private void EnsureCapacity(int rows)
         {
-            if (rows <= _chunks.Length) return;
-            var capacity = Math.Max(rows, Math.Max(16, _chunks.Length * 2));
-            Array.Resize(ref _chunks, capacity);
-            Array.Resize(ref _vectors, checked(capacity * Dimensions));
-            _quantized.Resize(capacity);
+            if (rows > _chunks.Length) Array.Resize(ref _chunks, Math.Max(rows, Math.Max(16, _chunks.Length * 2))); // references only
+            _quantized.EnsureCapacity(rows);
+            _vectors!.EnsureCapacity(rows);
         }
 
         private void Unlink(Chunk chunk)
