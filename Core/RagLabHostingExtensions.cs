@@ -114,7 +114,7 @@ public static class RagLabHostingExtensions
         {
             services.AddSingleton<ILexicalIndex>(sp => new Bm25Index(sp.GetRequiredService<IAnalyzer>(),
                 configuration.GetSection("RagLab:Bm25").Get<Bm25Options>() ?? new Bm25Options()));
-            services.AddSingleton<IVectorIndex, ExactVectorIndex>();
+            services.AddSingleton<IVectorIndex>(sp => new ExactVectorIndex(new ExactVectorIndexOptions(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<RagLabOptions>>().Value.DataDirectory), "vectors"))));
             services.AddSingleton<IRetriever, HybridRetriever>();
             services.AddSingleton<EmbeddedIndexLoader>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedIndexLoader>());

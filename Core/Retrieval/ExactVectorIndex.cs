@@ -6,7 +6,7 @@ namespace RagLab.Core.Retrieval;
 
 /// <summary>
 /// The embedded vector index: exact cosine similarity over every chunk of a collection. Vectors are normalized on
-/// insert; the float32 unit vectors, the one authoritative copy, live in memory-mapped segment files under
+/// insert; the float32 unit vectors, the one authoritative copy, live in segment files under
 /// <see cref="ExactVectorIndexOptions.Directory"/> (<see cref="VectorFloatRows"/>), and the heap holds an int8 copy.
 /// A query scans the int8 copy (a quarter of the bytes; the scan is memory-bound), which gives each chunk a proven
 /// interval around its float32 score, then rescores in float32 only the chunks whose interval reaches the K-th best
@@ -24,7 +24,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
     private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
     private readonly ExactVectorIndexStorage _storage;
 
-    /// <summary>An index whose float32 rows live in anonymous shared memory (tests, tools).</summary>
+    /// <summary>An index whose float32 rows live in anonymous temporary files (tests, tools).</summary>
     public ExactVectorIndex() : this(new ExactVectorIndexOptions()) { }
 
     public ExactVectorIndex(ExactVectorIndexOptions options)
@@ -33,10 +33,10 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         _storage = ExactVectorIndexStorage.Open(options.Directory);
     }
 
-    /// <summary>Where the float32 rows live: a directory, or null when they are in memory (no directory was given, or another process holds it).</summary>
+    /// <summary>Where the float32 rows live: a directory, or null for temporary files (no directory was given, or another process holds it).</summary>
     public string? StorageDirectory => _storage.Directory;
 
-    /// <summary>Bytes on the managed heap and in anonymous memory that the index holds for its vectors (not the mapped files).</summary>
+    /// <summary>Bytes the index holds in memory for its vectors: the int8 codes and their bounds (the float32 rows are in files).</summary>
     public long HeldVectorBytes => _shards.Values.Sum(shard => shard.HeldVectorBytes);
 
     public void Dispose()
@@ -94,11 +94,18 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_shards.TryGetValue(collection, out var shard)) return Task.FromResult<IReadOnlyList<ScoredChunk>>([]);
+        return Task.FromResult(Search(collection, query.Span, topK, out _));
+    }
+
+    /// <summary>The search, and how many rows it read in float32 (what the benchmark needs to compute the bytes a query reads).</summary>
+    internal IReadOnlyList<ScoredChunk> Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)
+    {
+        rescored = 0;
+        if (!_shards.TryGetValue(collection, out var shard)) return [];
         shard.Lock.EnterReadLock();
         try
         {
-            return Task.FromResult(shard.Search(collection, query.Span, topK));
+            return shard.Search(collection, query, topK, out rescored);
         }
         finally
         {
@@ -137,7 +144,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         public int Count { get; private set; }
         public int Dimensions { get; private set; }
 
-        public long HeldVectorBytes => _vectors is null ? 0 : _quantized.AllocatedBytes + (directory is null ? _vectors.Capacity * Dimensions * sizeof(float) : 0);
+        public long HeldVectorBytes => _vectors is null ? 0 : _quantized.AllocatedBytes;
 
         public void Dispose()
         {
@@ -204,8 +211,9 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
             }
         }
 
-        public IReadOnlyList<ScoredChunk> Search(string collection, ReadOnlySpan<float> query, int topK)
+        public IReadOnlyList<ScoredChunk> Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)
         {
+            rescored = 0;
             if (Count == 0) return [];
             EnsureDimensions(collection, query.Length, "the query vector");
             EnsureFinite(query, "the query vector");
@@ -235,6 +243,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
             foreach (var (row, upperBound) in candidates)
             {
                 if (upperBound < threshold) continue;
+                rescored++;
                 vectors.Read(row, unitRow);
                 collector.Offer(row, TensorPrimitives.Dot(unitRow, unitQuery));
             }

@@ -3,6 +3,6 @@ namespace RagLab.Core.Retrieval;
 /// <summary>Where <see cref="ExactVectorIndex"/> keeps its float32 rows.</summary>
 /// <param name="Directory">
 /// A directory of its own (the registration passes <c>{RagLab:DataDirectory}/vectors</c>): one sub-directory of
-/// memory-mapped segment files per collection. Null keeps the rows in anonymous memory, for tests and tools.
+/// segment files per collection. Null keeps the rows in anonymous temporary files, for tests and tools.
 /// </param>
 public sealed record ExactVectorIndexOptions(string? Directory = null);

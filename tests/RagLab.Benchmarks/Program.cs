@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "scifact" => await ScifactBenchmark.RunAsync(args[1..], CancellationToken.None),
     "pipeline" => await PipelineBenchmark.RunAsync(args[1..], CancellationToken.None),
     "synthetic" => await SyntheticBenchmark.RunAsync(args[1..], CancellationToken.None),
+    "restart" => await RestartBenchmark.RunAsync(args[1..], CancellationToken.None),
     _ => Usage(),
 };
 
@@ -19,7 +20,10 @@ static int Usage()
               The embedded stack in-process: BEIR import through BeirImporter, upload→ready time, memory,
               BM25 latency through the real retriever, document-level nDCG@10 / Recall@100, EvalRunner time.
           dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300] [--only bm25|dense]
-              BM25 and exact dense search latency over deterministic synthetic chunks.
+              BM25 and exact dense search latency over deterministic synthetic chunks; for dense also memory, the
+              measured memory-bandwidth bound and exactness against a float32 full scan.
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- restart [--chunks 100000] [--dims 384] [--restarts 2] [--data-dir <dir>]
+              Fills a data directory with N embedded chunks (kept with --data-dir), then times restarts to the first answered query.
         """);
     return 2;
 }
