@@ -12,10 +12,11 @@ namespace RagLab.Core.Retrieval;
 /// interval around its float32 score, then rescores in float32 only the chunks whose interval reaches the K-th best
 /// lower bound. The result is the same top K, with the same scores and tie order, as scoring every chunk in float32
 /// (see <see cref="VectorQuantizedRows"/>). Both copies grow by segments, never by copying the whole matrix.
-/// Searches run concurrently; writes to a collection are exclusive.
+/// Searches run concurrently; writes to a collection are exclusive. With a directory, a shard can be saved as a
+/// snapshot and restored at the next start without reading a vector from the store (<see cref="IVectorIndexSnapshots"/>).
 /// A collection takes the dimension of its first vector; vectors of another dimension are rejected.
 /// </summary>
-public sealed class ExactVectorIndex : IVectorIndex, IDisposable
+public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDisposable
 {
     private const long SegmentBytes = 64L << 20;
 
@@ -31,7 +32,10 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _storage = ExactVectorIndexStorage.Open(options.Directory);
+        _rowsPerSegment = options.RowsPerSegment;
     }
+
+    private readonly int _rowsPerSegment;
 
     /// <summary>Where the float32 rows live: a directory, or null for temporary files (no directory was given, or another process holds it).</summary>
     public string? StorageDirectory => _storage.Directory;
@@ -50,13 +54,66 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         _storage.Dispose();
     }
 
+    public IReadOnlySet<string> Restore(IReadOnlyDictionary<string, long> generations)
+    {
+        ArgumentNullException.ThrowIfNull(generations);
+        var restored = new HashSet<string>(StringComparer.Ordinal);
+        if (_storage.Directory is null) return restored;
+        foreach (var (collection, generation) in generations)
+        {
+            if (_shards.ContainsKey(collection)) continue; // already written to in this run: it is current
+            var shard = new Shard(_storage.ShardDirectory(collection), _rowsPerSegment);
+            if (shard.TryRestore(collection, generation) && _shards.TryAdd(collection, shard)) restored.Add(collection);
+            else shard.Dispose();
+        }
+        _storage.DeleteShardDirectoriesExcept(_shards.Keys.Select(_storage.ShardDirectory).OfType<string>());
+        return restored;
+    }
+
+    public void Bind(IReadOnlyList<Chunk> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        foreach (var group in chunks.GroupBy(c => c.Collection, StringComparer.Ordinal))
+        {
+            if (!_shards.TryGetValue(group.Key, out var shard)) continue;
+            shard.Lock.EnterWriteLock();
+            try { foreach (var chunk in group) shard.Bind(chunk); }
+            finally { shard.Lock.ExitWriteLock(); }
+        }
+    }
+
+    public int CompleteRestore()
+    {
+        var dropped = 0;
+        foreach (var shard in _shards.Values)
+        {
+            shard.Lock.EnterWriteLock();
+            try { dropped += shard.DropUnbound(); }
+            finally { shard.Lock.ExitWriteLock(); }
+        }
+        return dropped;
+    }
+
+    public void SaveSnapshots(IReadOnlyDictionary<string, long> generations)
+    {
+        ArgumentNullException.ThrowIfNull(generations);
+        foreach (var (collection, shard) in _shards)
+        {
+            if (!generations.TryGetValue(collection, out var generation)) continue;
+            // A read lock: searches go on, writes wait until the snapshot is whole.
+            shard.Lock.EnterReadLock();
+            try { shard.Save(generation); }
+            finally { shard.Lock.ExitReadLock(); }
+        }
+    }
+
     public Task UpsertAsync(IReadOnlyList<EmbeddedChunk> chunks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         foreach (var group in chunks.GroupBy(c => c.Chunk.Collection, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var shard = _shards.GetOrAdd(group.Key, static (collection, storage) => new Shard(storage.ShardDirectory(collection)), _storage);
+            var shard = _shards.GetOrAdd(group.Key, static (collection, index) => new Shard(index._storage.ShardDirectory(collection), index._rowsPerSegment), this);
             shard.Lock.EnterWriteLock();
             try
             {
@@ -132,7 +189,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
     }
 
     /// <summary>One collection: row i of <see cref="_vectors"/> is the unit vector of <see cref="_chunks"/>[i]; rows are dense (a delete moves the last row into the hole).</summary>
-    private sealed class Shard(string? directory) : IDisposable
+    private sealed class Shard(string? directory, int segmentRows) : IDisposable
     {
         public readonly ReaderWriterLockSlim Lock = new(LockRecursionPolicy.NoRecursion);
         private VectorFloatRows? _vectors;
@@ -140,6 +197,9 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         private Chunk[] _chunks = [];
         private readonly Dictionary<string, int> _rowByChunkId = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<string>> _chunkIdsByDocument = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _unbound = new(StringComparer.Ordinal); // restored rows still waiting for their chunk
+        private bool _snapshotOnDisk; // true while the snapshot file matches the segment files
+        private long _snapshotGeneration;
 
         public int Count { get; private set; }
         public int Dimensions { get; private set; }
@@ -157,10 +217,12 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
             if (vector.Length == 0)
                 throw new ValidationException($"Chunk '{chunk.Id}' has an empty embedding vector; the embedding model returned nothing for it.");
             EnsureFinite(vector, $"the embedding of chunk '{chunk.Id}'");
+            BeforeChange();
+            _unbound.Remove(chunk.Id);
             if (Count == 0 && Dimensions != vector.Length)
             {
                 Dimensions = vector.Length;
-                var rowsPerSegment = (int)Math.Max(1024, 1L << System.Numerics.BitOperations.Log2((ulong)(SegmentBytes / (Dimensions * sizeof(float)))));
+                var rowsPerSegment = segmentRows > 0 ? segmentRows : (int)Math.Max(1024, 1L << System.Numerics.BitOperations.Log2((ulong)(SegmentBytes / (Dimensions * sizeof(float)))));
                 _vectors?.Dispose();
                 ExactVectorIndexStorage.DeleteSegments(directory);
                 _vectors = new VectorFloatRows(directory, Dimensions, rowsPerSegment);
@@ -195,20 +257,108 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         public void DeleteDocument(string documentId)
         {
             if (!_chunkIdsByDocument.Remove(documentId, out var ids)) return;
+            BeforeChange();
             Span<float> scratch = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
-            foreach (var chunkId in ids)
+            foreach (var chunkId in ids) RemoveRow(chunkId, scratch);
+        }
+
+        /// <summary>Removes a chunk's row: the last row moves into the hole, so rows stay dense.</summary>
+        private void RemoveRow(string chunkId, Span<float> scratch)
+        {
+            _unbound.Remove(chunkId);
+            if (!_rowByChunkId.Remove(chunkId, out var row)) return;
+            var last = --Count;
+            if (row != last)
             {
-                if (!_rowByChunkId.Remove(chunkId, out var row)) continue;
-                var last = --Count;
-                if (row != last)
-                {
-                    _chunks[row] = _chunks[last];
-                    _vectors!.Move(last, row, scratch);
-                    _quantized.Move(last, row);
-                    _rowByChunkId[_chunks[row].Id] = row;
-                }
-                _chunks[last] = null!;
+                _chunks[row] = _chunks[last];
+                _vectors!.Move(last, row, scratch);
+                _quantized.Move(last, row);
+                _rowByChunkId[_chunks[row].Id] = row;
             }
+            _chunks[last] = null!;
+        }
+
+        /// <summary>The segment files are about to change: the snapshot no longer describes them (and must not survive a crash).</summary>
+        private void BeforeChange()
+        {
+            if (!_snapshotOnDisk) return;
+            VectorShardSnapshot.Delete(directory!);
+            _snapshotOnDisk = false;
+        }
+
+        /// <summary>Brings back the rows a snapshot saved at <paramref name="generation"/>; their chunks come with <see cref="Bind"/>.</summary>
+        public bool TryRestore(string collection, long generation)
+        {
+            if (directory is null || !Directory.Exists(directory)) return false;
+            var snapshot = VectorShardSnapshot.TryRead(directory, _quantized);
+            if (snapshot is not ({ } header, var rows) || header.Generation != generation || !SegmentsHold(header)) return false;
+            Dimensions = header.Dimensions;
+            _vectors = new VectorFloatRows(directory, Dimensions, header.RowsPerSegment);
+            _vectors.EnsureCapacity(header.Count);
+            _chunks = new Chunk[Math.Max(16, header.Count)];
+            foreach (var (chunkId, documentId) in rows)
+            {
+                var row = Count++;
+                // A stand-in until the loader binds the chunk read from the store (the text is not in the snapshot).
+                _chunks[row] = new Chunk(chunkId, documentId, "", collection, 0, "", "", 0, 0);
+                _rowByChunkId[chunkId] = row;
+                _unbound.Add(chunkId);
+                if (!_chunkIdsByDocument.TryGetValue(documentId, out var ids))
+                    _chunkIdsByDocument[documentId] = ids = new HashSet<string>(StringComparer.Ordinal);
+                ids.Add(chunkId);
+            }
+            _snapshotOnDisk = true;
+            _snapshotGeneration = generation;
+            return true;
+        }
+
+        private bool SegmentsHold(VectorShardSnapshot.Header header)
+        {
+            var rowBytes = (long)header.Dimensions * sizeof(float);
+            for (var segment = 0; (long)segment * header.RowsPerSegment < header.Count; segment++)
+            {
+                var rows = Math.Min(header.RowsPerSegment, header.Count - segment * header.RowsPerSegment);
+                var file = new FileInfo(Path.Combine(directory!, VectorFloatRows.SegmentFileName(segment)));
+                if (!file.Exists || file.Length < rows * rowBytes) return false;
+            }
+            return true;
+        }
+
+        public void Bind(Chunk chunk)
+        {
+            if (!_unbound.Contains(chunk.Id)) return;
+            var row = _rowByChunkId[chunk.Id];
+            if (_chunks[row].DocumentId != chunk.DocumentId) return; // not the same chunk: DropUnbound removes it
+            _chunks[row] = chunk;
+            _unbound.Remove(chunk.Id);
+        }
+
+        /// <summary>Removes restored rows whose chunk the store no longer has (there are none when the generation matched).</summary>
+        public int DropUnbound()
+        {
+            if (_unbound.Count == 0) return 0;
+            BeforeChange();
+            var dropped = _unbound.Count;
+            Span<float> scratch = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
+            foreach (var chunkId in _unbound.ToList())
+            {
+                var documentId = _chunks[_rowByChunkId[chunkId]].DocumentId;
+                RemoveRow(chunkId, scratch);
+                if (_chunkIdsByDocument.TryGetValue(documentId, out var ids) && ids.Remove(chunkId) && ids.Count == 0) _chunkIdsByDocument.Remove(documentId);
+            }
+            return dropped;
+        }
+
+        /// <summary>Writes the snapshot (after forcing the rows to disk), unless the one on disk is still current.</summary>
+        public void Save(long generation)
+        {
+            if (directory is null || _vectors is null || _unbound.Count > 0 || (_snapshotOnDisk && _snapshotGeneration == generation)) return;
+            _vectors.Flush();
+            var rows = new (string, string)[Count];
+            for (var row = 0; row < Count; row++) rows[row] = (_chunks[row].Id, _chunks[row].DocumentId);
+            VectorShardSnapshot.Write(directory, new VectorShardSnapshot.Header(generation, Dimensions, _vectors.RowsPerSegment, Count), rows, _quantized);
+            _snapshotOnDisk = true;
+            _snapshotGeneration = generation;
         }
 
         public IReadOnlyList<ScoredChunk> Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)

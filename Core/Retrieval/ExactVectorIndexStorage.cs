@@ -38,8 +38,6 @@ internal sealed partial class ExactVectorIndexStorage : IDisposable
         {
             return new ExactVectorIndexStorage(null, null);
         }
-        // Rows from an earlier run are not trusted: the index is rebuilt from the document store.
-        foreach (var shard in System.IO.Directory.EnumerateDirectories(directory)) System.IO.Directory.Delete(shard, recursive: true);
         return new ExactVectorIndexStorage(directory, lockHandle);
     }
 
@@ -47,11 +45,21 @@ internal sealed partial class ExactVectorIndexStorage : IDisposable
     public string? ShardDirectory(string collection) =>
         Directory is null ? null : Path.Combine(Directory, SafeName().IsMatch(collection) ? collection : "x-" + Convert.ToHexString(Encoding.UTF8.GetBytes(collection)));
 
-    /// <summary>Removes a shard's segment files (its dimension changed, or it starts over).</summary>
+    /// <summary>Removes a shard's segment files and snapshot (its dimension changed, or it starts over).</summary>
     public static void DeleteSegments(string? shardDirectory)
     {
         if (shardDirectory is null || !System.IO.Directory.Exists(shardDirectory)) return;
+        VectorShardSnapshot.Delete(shardDirectory);
         foreach (var file in System.IO.Directory.EnumerateFiles(shardDirectory, "vectors-*.f32")) File.Delete(file);
+    }
+
+    /// <summary>Deletes the shard directories an earlier run left that are not in use now (collections deleted, or not restorable).</summary>
+    public void DeleteShardDirectoriesExcept(IEnumerable<string> inUse)
+    {
+        if (Directory is null) return;
+        var keep = inUse.ToHashSet(StringComparer.Ordinal);
+        foreach (var shard in System.IO.Directory.EnumerateDirectories(Directory))
+            if (!keep.Contains(shard)) System.IO.Directory.Delete(shard, recursive: true);
     }
 
     public void Dispose() => _lock?.Dispose();

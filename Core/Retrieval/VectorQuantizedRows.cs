@@ -108,6 +108,29 @@ internal sealed class VectorQuantizedRows
         _bounds[toSegment][toLocal] = _bounds[fromSegment][fromLocal];
     }
 
+    /// <summary>Writes the codes and bounds of rows [0, count) (a snapshot; see <see cref="ReadFrom"/>).</summary>
+    public void WriteTo(Stream stream, int count)
+    {
+        for (var segment = 0; segment << _segmentShift < count; segment++)
+        {
+            var rows = Math.Min(RowsPerSegment, count - (segment << _segmentShift));
+            stream.Write(_codes[segment].AsSpan(0, rows * _dimensions));
+            stream.Write(MemoryMarshal.AsBytes(_bounds[segment].AsSpan(0, rows)));
+        }
+    }
+
+    /// <summary>Makes room for <paramref name="count"/> rows and reads them as <see cref="WriteTo"/> wrote them.</summary>
+    public void ReadFrom(Stream stream, int count)
+    {
+        EnsureCapacity(count);
+        for (var segment = 0; segment << _segmentShift < count; segment++)
+        {
+            var rows = Math.Min(RowsPerSegment, count - (segment << _segmentShift));
+            stream.ReadExactly(_codes[segment].AsSpan(0, rows * _dimensions));
+            stream.ReadExactly(MemoryMarshal.AsBytes(_bounds[segment].AsSpan(0, rows)));
+        }
+    }
+
     private (int Segment, int Local) Locate(int row) => (row >> _segmentShift, row & (RowsPerSegment - 1));
 
     /// <summary>
