@@ -36,6 +36,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
     }
 
     private readonly int _rowsPerSegment;
+    private readonly Lock _saveGate = new();
 
     /// <summary>Where the float32 rows live: a directory, or null for temporary files (no directory was given, or another process holds it).</summary>
     public string? StorageDirectory => _storage.Directory;
@@ -97,6 +98,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
     public void SaveSnapshots(IReadOnlyDictionary<string, long> generations)
     {
         ArgumentNullException.ThrowIfNull(generations);
+        lock (_saveGate) // one writer of snapshot files at a time (after start and at stop may overlap)
         foreach (var (collection, shard) in _shards)
         {
             if (!generations.TryGetValue(collection, out var generation)) continue;
