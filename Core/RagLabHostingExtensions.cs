@@ -122,7 +122,7 @@ public static class RagLabHostingExtensions
             return
             [
                 new("lexical index", "embedded", null, "in-process BM25, rebuilt from the database at start"),
-                new("vector index", "embedded", null, "in-process exact cosine, rebuilt from the database at start"),
+                new("vector index", "embedded", null, "in-process exact cosine; float32 rows in vectors/, restored from their snapshot at start when unchanged"),
             ];
         }
 

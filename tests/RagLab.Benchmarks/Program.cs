@@ -22,8 +22,9 @@ static int Usage()
           dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300] [--only bm25|dense]
               BM25 and exact dense search latency over deterministic synthetic chunks; for dense also memory, the
               measured memory-bandwidth bound and exactness against a float32 full scan.
-          dotnet run -c Release --project tests/RagLab.Benchmarks -- restart [--chunks 100000] [--dims 384] [--restarts 2] [--data-dir <dir>]
-              Fills a data directory with N embedded chunks (kept with --data-dir), then times restarts to the first answered query.
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- restart [--chunks 100000] [--dims 384] [--restarts 2] [--data-dir <dir>] [--no-halves]
+              Fills a data directory with N embedded chunks (kept with --data-dir), then times restarts to the first answered query
+              (the first reads the vectors from SQLite; later ones restore them from the dense index's snapshot).
         """);
     return 2;
 }
