@@ -119,7 +119,7 @@ public static class RagLabHostingExtensions
         {
             services.AddSingleton<ILexicalIndex>(sp => new Bm25Index(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<IAnalyzer>(),
                 configuration.GetSection("RagLab:Bm25").Get<Bm25Options>() ?? new Bm25Options()));
-            services.AddSingleton<IVectorIndex, ExactVectorIndex>();
+            services.AddSingleton<IVectorIndex>(sp => new ExactVectorIndex(new ExactVectorIndexOptions(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<RagLabOptions>>().Value.DataDirectory), "vectors"))));
             services.AddSingleton<IRetriever, HybridRetriever>();
             services.AddSingleton<EmbeddedIndexLoader>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedIndexLoader>());
@@ -127,7 +127,7 @@ public static class RagLabHostingExtensions
             return
             [
                 new("lexical index", "embedded", null, "in-process BM25, rebuilt from the database at start"),
-                new("vector index", "embedded", null, "in-process exact cosine, rebuilt from the database at start"),
+                new("vector index", "embedded", null, "in-process exact cosine; float32 rows in vectors/, restored from their snapshot at start when unchanged"),
             ];
         }
 

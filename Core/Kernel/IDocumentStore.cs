@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 
 namespace RagLab.Core.Kernel;
 
@@ -38,6 +39,12 @@ public interface IDocumentStore
 
     /// <summary>Every chunk with its embedding, if it has one, for rebuilding in-process indexes.</summary>
     IAsyncEnumerable<(Chunk Chunk, float[]? Embedding)> ReadAllChunksAsync(string? collection, CancellationToken cancellationToken);
+
+    /// <summary>Every chunk, without reading the embeddings (much less to read), for an index that has its own copy of them.</summary>
+    async IAsyncEnumerable<Chunk> ReadAllChunksWithoutEmbeddingsAsync(string? collection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var (chunk, _) in ReadAllChunksAsync(collection, cancellationToken)) yield return chunk;
+    }
 
     /// <summary>Deletes a document and its chunks. Returns false if it did not exist.</summary>
     Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken);

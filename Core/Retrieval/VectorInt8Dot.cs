@@ -21,10 +21,22 @@ internal static class VectorInt8Dot
         if (AvxVnni.IsSupported && dimensions >= 32)
         {
             // 32 byte pairs per instruction (vpdpbusd): four products summed into each int lane, no widening needed.
-            var accumulator = Vector256<int>.Zero;
+            // Four accumulators: one chain would wait out the instruction's latency on every step (integer sums are
+            // exact in any order).
+            var a0 = Vector256<int>.Zero;
+            var a1 = Vector256<int>.Zero;
+            var a2 = Vector256<int>.Zero;
+            var a3 = Vector256<int>.Zero;
+            for (; i <= dimensions - 128; i += 128)
+            {
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref query, (nuint)i));
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.LoadUnsafe(ref row, (nuint)i + 32), Vector256.LoadUnsafe(ref query, (nuint)i + 32));
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, Vector256.LoadUnsafe(ref row, (nuint)i + 64), Vector256.LoadUnsafe(ref query, (nuint)i + 64));
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, Vector256.LoadUnsafe(ref row, (nuint)i + 96), Vector256.LoadUnsafe(ref query, (nuint)i + 96));
+            }
             for (; i <= dimensions - 32; i += 32)
-                accumulator = AvxVnni.MultiplyWideningAndAdd(accumulator, Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref query, (nuint)i));
-            sum = Vector256.Sum(accumulator);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.LoadUnsafe(ref row, (nuint)i), Vector256.LoadUnsafe(ref query, (nuint)i));
+            sum = Vector256.Sum((a0 + a1) + (a2 + a3));
         }
         else if (Avx512BW.IsSupported && dimensions >= 32)
         {

@@ -21,33 +21,70 @@ internal sealed class VectorQuantizedRows
     // Covers the double rounding of s·t·(c·d) and of the per-query norms (relative 1e-16 on values ≤ ~1).
     private const double ArithmeticSlack = 1e-9;
 
-    private byte[] _codes = []; // code + 128, see VectorInt8Dot
-    private RowBound[] _bounds = [];
+    // Rows live in segments of RowsPerSegment rows (a power of two): growing adds a segment, or doubles the last
+    // one while it is smaller than that, so the matrix is never copied whole. Only the last segment may be short.
+    private readonly List<byte[]> _codes = []; // code + 128, see VectorInt8Dot
+    private readonly List<RowBound[]> _bounds = [];
     private int _dimensions;
+    private int _segmentShift;
+    private int _capacity;
+
+    public int RowsPerSegment => 1 << _segmentShift;
 
     /// <summary>Drops every row and sets the dimension (an emptied collection may change it).</summary>
-    public void Reset(int capacity, int dimensions)
+    /// <param name="rowsPerSegment">Rounded down to a power of two.</param>
+    public void Reset(int capacity, int dimensions, int rowsPerSegment = 1 << 15)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerSegment, 1);
         _dimensions = dimensions;
-        _codes = new byte[checked(capacity * dimensions)];
-        _bounds = new RowBound[capacity];
+        _segmentShift = System.Numerics.BitOperations.Log2((uint)rowsPerSegment);
+        _codes.Clear();
+        _bounds.Clear();
+        _capacity = 0;
+        EnsureCapacity(capacity);
     }
 
-    public void Resize(int capacity)
+    /// <summary>Makes room for <paramref name="rows"/> rows, keeping the ones there.</summary>
+    public void EnsureCapacity(int rows)
     {
-        Array.Resize(ref _codes, checked(capacity * _dimensions));
-        Array.Resize(ref _bounds, capacity);
+        var segmentRows = RowsPerSegment;
+        while (_capacity < rows)
+        {
+            var last = _codes.Count - 1;
+            var lastRows = last < 0 ? segmentRows : _bounds[last].Length;
+            if (lastRows < segmentRows)
+            {
+                // The last segment is short: double it (at most to a full segment); only its rows are copied.
+                var grown = Math.Min(segmentRows, Math.Max(2 * lastRows, rows - (last << _segmentShift)));
+                var codes = _codes[last];
+                Array.Resize(ref codes, checked(grown * _dimensions));
+                _codes[last] = codes;
+                var bounds = _bounds[last];
+                Array.Resize(ref bounds, grown);
+                _bounds[last] = bounds;
+                _capacity += grown - lastRows;
+                continue;
+            }
+            var size = Math.Min(segmentRows, Math.Max(rows - _capacity, 64));
+            _codes.Add(new byte[checked(size * _dimensions)]);
+            _bounds.Add(new RowBound[size]);
+            _capacity += size;
+        }
     }
+
+    /// <summary>Bytes held: the codes and the per-row bounds.</summary>
+    public long AllocatedBytes => (long)_capacity * (_dimensions + Unsafe.SizeOf<RowBound>());
 
     public void Set(int row, ReadOnlySpan<float> unitVector)
     {
-        var codes = _codes.AsSpan(row * _dimensions, _dimensions);
+        var (segment, local) = Locate(row);
+        var codes = _codes[segment].AsSpan(local * _dimensions, _dimensions);
         float maxAbs = 0;
         foreach (var value in unitVector) maxAbs = MathF.Max(maxAbs, MathF.Abs(value));
         if (maxAbs == 0)
         {
             codes.Fill(128);
-            _bounds[row] = default;
+            _bounds[segment][local] = default;
             return;
         }
         var scale = maxAbs / 127f;
@@ -61,14 +98,41 @@ internal sealed class VectorQuantizedRows
             var error = unitVector[i] - quantized;
             errorSquares += error * error;
         }
-        _bounds[row] = new RowBound(scale, RoundUp(Math.Sqrt(quantizedSquares)), RoundUp(Math.Sqrt(errorSquares)));
+        _bounds[segment][local] = new RowBound(scale, RoundUp(Math.Sqrt(quantizedSquares)), RoundUp(Math.Sqrt(errorSquares)));
     }
 
     public void Move(int from, int to)
     {
-        _codes.AsSpan(from * _dimensions, _dimensions).CopyTo(_codes.AsSpan(to * _dimensions, _dimensions));
-        _bounds[to] = _bounds[from];
+        var (fromSegment, fromLocal) = Locate(from);
+        var (toSegment, toLocal) = Locate(to);
+        _codes[fromSegment].AsSpan(fromLocal * _dimensions, _dimensions).CopyTo(_codes[toSegment].AsSpan(toLocal * _dimensions, _dimensions));
+        _bounds[toSegment][toLocal] = _bounds[fromSegment][fromLocal];
     }
+
+    /// <summary>Writes the codes and bounds of rows [0, count) (a snapshot; see <see cref="ReadFrom"/>).</summary>
+    public void WriteTo(Stream stream, int count)
+    {
+        for (var segment = 0; segment << _segmentShift < count; segment++)
+        {
+            var rows = Math.Min(RowsPerSegment, count - (segment << _segmentShift));
+            stream.Write(_codes[segment].AsSpan(0, rows * _dimensions));
+            stream.Write(MemoryMarshal.AsBytes(_bounds[segment].AsSpan(0, rows)));
+        }
+    }
+
+    /// <summary>Makes room for <paramref name="count"/> rows and reads them as <see cref="WriteTo"/> wrote them.</summary>
+    public void ReadFrom(Stream stream, int count)
+    {
+        EnsureCapacity(count);
+        for (var segment = 0; segment << _segmentShift < count; segment++)
+        {
+            var rows = Math.Min(RowsPerSegment, count - (segment << _segmentShift));
+            stream.ReadExactly(_codes[segment].AsSpan(0, rows * _dimensions));
+            stream.ReadExactly(MemoryMarshal.AsBytes(_bounds[segment].AsSpan(0, rows)));
+        }
+    }
+
+    private (int Segment, int Local) Locate(int row) => (row >> _segmentShift, row & (RowsPerSegment - 1));
 
     /// <summary>
     /// Scores rows [from, to) from the int8 copy: offers each row's lower bound to <paramref name="lowerBounds"/> and
@@ -86,19 +150,26 @@ internal sealed class VectorQuantizedRows
         var offset = 128 * query.CodeSum;
         ref var queryCodes = ref MemoryMarshal.GetArrayDataReference(query.Codes);
         ref var wideQueryCodes = ref MemoryMarshal.GetArrayDataReference(query.WideCodes);
-        ref var codes = ref MemoryMarshal.GetArrayDataReference(_codes);
-        var bounds = _bounds;
         var threshold = lowerBounds.Threshold;
-        for (var row = from; row < to; row++)
+        var row = from;
+        for (var segment = from >> _segmentShift; row < to; segment++)
         {
-            var bound = bounds[row];
-            var dot = VectorInt8Dot.Compute(ref Unsafe.Add(ref codes, (nint)row * dimensions), ref queryCodes, ref wideQueryCodes, dimensions) - offset;
-            var estimate = bound.Scale * queryScale * dot;
-            var radius = bound.QuantizedNorm * quantizedWeight + bound.ErrorNorm * errorWeight + ArithmeticSlack;
-            if (estimate + radius < threshold) continue; // its lower bound is lower still: the heap would not take it
-            candidates.Add((row, estimate + radius));
-            lowerBounds.Offer(estimate - radius);
-            threshold = lowerBounds.Threshold;
+            var first = segment << _segmentShift;
+            var end = Math.Min(to, first + RowsPerSegment);
+            ref var codes = ref MemoryMarshal.GetArrayDataReference(_codes[segment]);
+            var bounds = _bounds[segment];
+            for (; row < end; row++)
+            {
+                var local = row - first;
+                var bound = bounds[local];
+                var dot = VectorInt8Dot.Compute(ref Unsafe.Add(ref codes, (nint)local * dimensions), ref queryCodes, ref wideQueryCodes, dimensions) - offset;
+                var estimate = bound.Scale * queryScale * dot;
+                var radius = bound.QuantizedNorm * quantizedWeight + bound.ErrorNorm * errorWeight + ArithmeticSlack;
+                if (estimate + radius < threshold) continue; // its lower bound is lower still: the heap would not take it
+                candidates.Add((row, estimate + radius));
+                lowerBounds.Offer(estimate - radius);
+                threshold = lowerBounds.Threshold;
+            }
         }
     }
 

@@ -13,15 +13,20 @@ namespace RagLab.Infrastructure.Indexing;
 /// Keeps the in-process indexes equal to the document store. At start it rebuilds them, so a restart loses nothing
 /// (readiness waits for it: <see cref="IsLoaded"/>). Then it follows each collection's generation, so documents that
 /// another process indexed or deleted in the same data directory (the CLI, a Worker) appear here within seconds.
+/// A vector index with snapshots (<see cref="IVectorIndexSnapshots"/>) gets back the vectors of every collection whose
+/// generation did not move since its snapshot, so only chunks, not vectors, are read for it; snapshots are saved once
+/// loaded and at shutdown.
 /// </summary>
 public sealed class EmbeddedIndexLoader(
     IDocumentStore documents,
     ChunkIndexWriter indexes,
     IOptions<RagLabOptions> options,
-    ILogger<EmbeddedIndexLoader> logger) : BackgroundService
+    ILogger<EmbeddedIndexLoader> logger,
+    IVectorIndex? vectors = null) : BackgroundService
 {
     private const int BatchSize = 2048;
     private readonly Dictionary<string, long> _seenGenerations = new(StringComparer.Ordinal);
+    private readonly IVectorIndexSnapshots? _snapshots = vectors as IVectorIndexSnapshots;
 
     public bool IsLoaded { get; private set; }
 
@@ -31,14 +36,39 @@ public sealed class EmbeddedIndexLoader(
         // Generations first: anything that changes during the load is reconciled by the first sync.
         foreach (var collection in await documents.ListCollectionsAsync(cancellationToken))
             _seenGenerations[collection] = await documents.GetGenerationAsync(collection, cancellationToken);
-        var total = await LoadAsync(null, _ => true, cancellationToken);
+        var restored = _snapshots?.Restore(_seenGenerations) ?? new HashSet<string>();
+        var total = 0;
+        foreach (var collection in _seenGenerations.Keys)
+            total += await LoadAsync(collection, _ => true, cancellationToken, vectorsRestored: restored.Contains(collection));
+        _snapshots?.CompleteRestore();
         IsLoaded = true;
-        logger.LogInformation("Loaded {Chunks} chunks into the in-process indexes in {Elapsed:0} ms", total, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        logger.LogInformation("Loaded {Chunks} chunks into the in-process indexes in {Elapsed:0} ms (vectors of {Restored} of {Collections} collections from their snapshot)",
+            total, Stopwatch.GetElapsedTime(started).TotalMilliseconds, restored.Count, _seenGenerations.Count);
         await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_snapshots is null || !IsLoaded) return;
+        try
+        {
+            // Catch up with the store first, so the generations saved are ones the indexes reflect.
+            await SyncAsync(cancellationToken);
+            _snapshots.SaveSnapshots(_seenGenerations);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not save the vector index snapshot; the next start reads the vectors from the database");
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the start-up path: a crash before the next graceful stop still restarts from these snapshots.
+        await Task.Yield();
+        try { _snapshots?.SaveSnapshots(new Dictionary<string, long>(_seenGenerations)); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { logger.LogWarning(ex, "Could not save the vector index snapshot"); }
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(options.Value.IndexSyncInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -86,25 +116,35 @@ public sealed class EmbeddedIndexLoader(
                 collection, removed.Count, stale.Count, loaded);
     }
 
-    private async Task<int> LoadAsync(string? collection, Func<Chunk, bool> include, CancellationToken cancellationToken)
+    /// <param name="vectorsRestored">The vector index restored this collection's vectors: read no embedding, bind its rows to the chunks.</param>
+    private async Task<int> LoadAsync(string? collection, Func<Chunk, bool> include, CancellationToken cancellationToken, bool vectorsRestored = false)
     {
         var batch = new List<Chunk>(BatchSize);
         var embeddings = new Dictionary<string, float[]>();
         var total = 0;
-        await foreach (var (chunk, embedding) in documents.ReadAllChunksAsync(collection, cancellationToken))
+        var rows = vectorsRestored
+            ? documents.ReadAllChunksWithoutEmbeddingsAsync(collection, cancellationToken).Select(chunk => (chunk, (float[]?)null))
+            : documents.ReadAllChunksAsync(collection, cancellationToken);
+        await foreach (var (chunk, embedding) in rows)
         {
             if (!include(chunk)) continue;
             batch.Add(chunk);
             if (embedding is not null) embeddings[chunk.Id] = embedding;
             if (batch.Count == BatchSize)
             {
-                await indexes.AddAsync(batch, embeddings, cancellationToken);
+                await AddAsync();
                 total += batch.Count;
                 batch.Clear();
                 embeddings.Clear();
             }
         }
-        await indexes.AddAsync(batch, embeddings, cancellationToken);
+        await AddAsync();
         return total + batch.Count;
+
+        async Task AddAsync()
+        {
+            await indexes.AddAsync(batch, embeddings, cancellationToken);
+            if (vectorsRestored) _snapshots!.Bind(batch);
+        }
     }
 }

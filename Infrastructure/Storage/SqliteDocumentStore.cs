@@ -180,11 +180,22 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     public async IAsyncEnumerable<(Chunk Chunk, float[]? Embedding)> ReadAllChunksAsync(string? collection,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var row in ReadChunksAsync(collection, withEmbeddings: true, cancellationToken)) yield return row;
+    }
+
+    public async IAsyncEnumerable<Chunk> ReadAllChunksWithoutEmbeddingsAsync(string? collection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var (chunk, _) in ReadChunksAsync(collection, withEmbeddings: false, cancellationToken)) yield return chunk;
+    }
+
+    private async IAsyncEnumerable<(Chunk Chunk, float[]? Embedding)> ReadChunksAsync(string? collection, bool withEmbeddings,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Only chunks of ready documents are searchable.
-        command.CommandText = """
-            SELECT c.embedding, c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset
+        command.CommandText = "SELECT " + (withEmbeddings ? "c.embedding" : "NULL") + """
+            , c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE d.status = 'ready'
             """ + (collection is null ? "" : " AND c.collection = $c") + " ORDER BY c.document_id, c.position";

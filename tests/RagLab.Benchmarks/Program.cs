@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "pipeline" => await PipelineBenchmark.RunAsync(args[1..], CancellationToken.None),
     "synthetic" => await SyntheticBenchmark.RunAsync(args[1..], CancellationToken.None),
     "lucene" => await SideBySideBenchmark.RunAsync(args[1..], CancellationToken.None),
+    "restart" => await RestartBenchmark.RunAsync(args[1..], CancellationToken.None),
     _ => Usage(),
 };
 
@@ -20,11 +21,15 @@ static int Usage()
               The embedded stack in-process: BEIR import through BeirImporter, upload→ready time, memory,
               BM25 latency through the real retriever, document-level nDCG@10 / Recall@100, EvalRunner time.
           dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300] [--only bm25|dense]
-              BM25 and exact dense search latency over deterministic synthetic chunks.
+              BM25 and exact dense search latency over deterministic synthetic chunks; for dense also memory, the
+              measured memory-bandwidth bound and exactness against a float32 full scan.
           dotnet run -c Release --project tests/RagLab.Benchmarks -- lucene scifact <beir-dir>
           dotnet run -c Release --project tests/RagLab.Benchmarks -- lucene synthetic [--chunks 100000] [--queries 1000]
               RagLab's BM25 beside Lucene.Net 4.8 (Anserini's settings) in one process: build time, index memory,
               p50/p95 with queries interleaved, as RagLab/Lucene ratios.
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- restart [--chunks 100000] [--dims 384] [--restarts 2] [--data-dir <dir>] [--no-halves]
+              Fills a data directory with N embedded chunks (kept with --data-dir), then times restarts to the first answered query
+              (the first reads the vectors from SQLite; later ones restore them from the dense index's snapshot).
         """);
     return 2;
 }

@@ -1,4 +1,4 @@
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 using RagLab.Infrastructure.Storage;
 
 namespace RagLab.Benchmarks;

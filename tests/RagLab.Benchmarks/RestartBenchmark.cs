@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RagLab.Core;
+using RagLab.Core.Ingestion;
+using RagLab.Core.Retrieval;
+using RagLab.Infrastructure;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Indexing;
+
+namespace RagLab.Benchmarks;
+
+/// <summary>
+/// A restart with N embedded chunks in the data directory, as a user lives it: a data directory is filled once through
+/// the store (synthetic documents of 20 chunks, 384-d vectors), then a fresh host with <c>AddRagLab()</c> is started on
+/// it, and the time to the first answered dense and BM25 queries is printed. Also prints what the two halves of a load
+/// cost alone: streaming the chunks and vectors out of SQLite, and upserting the vectors into a dense index.
+/// Each restart stops gracefully, so the dense index saves its snapshots: from the second restart on, the vectors of
+/// the unchanged collection come back from them and only the chunks are read from SQLite.
+/// </summary>
+internal static class RestartBenchmark
+{
+    private const string Collection = "restart";
+    private const int ChunksPerDocument = 20;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var chunkCount = SyntheticBenchmark.IntOption(args, "--chunks", 100_000);
+        var dimensions = SyntheticBenchmark.IntOption(args, "--dims", 384);
+        var restarts = SyntheticBenchmark.IntOption(args, "--restarts", 2);
+        var given = SyntheticBenchmark.StringOption(args, "--data-dir");
+        var dataDirectory = given ?? Path.Combine(Path.GetTempPath(), "raglab-restart-" + Guid.NewGuid().ToString("n"));
+        Console.WriteLine($"restart: {chunkCount:N0} chunks, {dimensions} dimensions, data directory {dataDirectory}");
+        try
+        {
+            await FillAsync(dataDirectory, chunkCount, dimensions, cancellationToken);
+            if (!args.Contains("--no-halves")) await MeasureHalvesAsync(dataDirectory, cancellationToken);
+            for (var run = 1; run <= restarts; run++) await RestartAsync(dataDirectory, run, dimensions, cancellationToken);
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (given is null && Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static IHost BuildHost(string dataDirectory)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RagLab:DataDirectory"] = dataDirectory,
+            ["RagLab:Ollama:Endpoint"] = "http://127.0.0.1:9",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter(typeof(EmbeddedIndexLoader).FullName, LogLevel.Information); // its load time
+        builder.AddRagLab();
+        return builder.Build();
+    }
+
+    /// <summary>Writes the synthetic documents through the store, unless a previous run (--data-dir) already did.</summary>
+    private static async Task FillAsync(string dataDirectory, int chunkCount, int dimensions, CancellationToken cancellationToken)
+    {
+        using var host = BuildHost(dataDirectory);
+        var store = host.Services.GetRequiredService<SqliteDocumentStore>();
+        var existing = (await store.ListAsync(Collection, cancellationToken)).Sum(d => d.Chunks);
+        if (existing == chunkCount)
+        {
+            Console.WriteLine($"fill:           reusing {existing:N0} chunks already in the data directory");
+            return;
+        }
+        if (existing != 0) throw new ArgumentException($"{dataDirectory} holds {existing:N0} chunks, not {chunkCount:N0}; give an empty --data-dir.");
+
+        var started = Stopwatch.GetTimestamp();
+        var corpus = new SyntheticCorpus(vocabularySize: 50_000, seed: 42);
+        var vectors = new SyntheticCorpus(vocabularySize: 1, seed: 4242);
+        var now = DateTimeOffset.UtcNow;
+        var batch = new List<DocumentContent>();
+        for (var first = 0; first < chunkCount; first += ChunksPerDocument)
+        {
+            var documentId = $"doc{first / ChunksPerDocument:D6}";
+            var chunks = new List<Chunk>();
+            var embeddings = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            var text = new System.Text.StringBuilder();
+            for (var i = first; i < Math.Min(chunkCount, first + ChunksPerDocument); i++)
+            {
+                var chunkText = corpus.NextText(corpus.NextInt(80, 220));
+                var chunk = new Chunk($"chunk{i:D7}", documentId, documentId + ".txt", Collection, i - first, "", chunkText, text.Length, text.Length + chunkText.Length);
+                text.Append(chunkText).Append('\n');
+                chunks.Add(chunk);
+                embeddings[chunk.Id] = vectors.NextVector(dimensions);
+            }
+            var record = new DocumentRecord(documentId, Collection, documentId + ".txt", DocumentStatus.Ready, chunks.Count, text.Length, "hash-" + documentId, now);
+            batch.Add(new DocumentContent(record, text.ToString(), chunks, embeddings));
+            if (batch.Count == 500) await WriteAsync(store, batch, cancellationToken);
+        }
+        await WriteAsync(store, batch, cancellationToken);
+        await store.BumpGenerationAsync(Collection, cancellationToken);
+        Console.WriteLine($"fill:           {chunkCount:N0} chunks written through the store in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s " +
+                          $"(database {MemoryReport.Mib(new FileInfo(Path.Combine(dataDirectory, "raglab.db")).Length)})");
+
+        static async Task WriteAsync(SqliteDocumentStore store, List<DocumentContent> batch, CancellationToken cancellationToken)
+        {
+            await store.SaveManyAsync(batch.Select(b => b.Document).ToList(), cancellationToken);
+            await store.ReplaceContentManyAsync(batch, cancellationToken);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>What a load from the database costs, in two halves measured alone.</summary>
+    private static async Task MeasureHalvesAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var store = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
+        var started = Stopwatch.GetTimestamp();
+        var rows = new List<(Chunk Chunk, float[]? Embedding)>();
+        await foreach (var row in store.ReadAllChunksAsync(Collection, cancellationToken)) rows.Add(row);
+        Console.WriteLine($"load, halves:   reading {rows.Count:N0} chunks and vectors from SQLite {Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s");
+        started = Stopwatch.GetTimestamp();
+        using (var index = new ExactVectorIndex(new ExactVectorIndexOptions(Path.Combine(dataDirectory, "halves"))))
+        {
+            foreach (var batch in rows.Chunk(2048))
+                await index.UpsertAsync(batch.Select(r => new EmbeddedChunk(r.Chunk, r.Embedding)).ToList(), cancellationToken);
+        }
+        Console.WriteLine($"                upserting them into a dense index {Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s");
+        Directory.Delete(Path.Combine(dataDirectory, "halves"), recursive: true);
+    }
+
+    private static async Task RestartAsync(string dataDirectory, int run, int dimensions, CancellationToken cancellationToken)
+    {
+        GC.Collect();
+        var started = Stopwatch.GetTimestamp();
+        using var host = BuildHost(dataDirectory);
+        await host.StartAsync(cancellationToken); // the loader fills the indexes before StartAsync returns
+        var loaded = Stopwatch.GetElapsedTime(started);
+        var query = new SyntheticCorpus(vocabularySize: 1, seed: run).NextVector(dimensions);
+        var dense = await host.Services.GetRequiredService<IVectorIndex>().SearchAsync(Collection, query, 10, cancellationToken);
+        var denseAnswered = Stopwatch.GetElapsedTime(started);
+        var bm25 = await host.Services.GetRequiredService<ILexicalIndex>().SearchAsync(Collection, dense[0].Chunk.Text[..40], 10, cancellationToken);
+        var bm25Answered = Stopwatch.GetElapsedTime(started);
+        Console.WriteLine($"restart {run}:      host started and indexes loaded {loaded.TotalSeconds:F2} s; first dense answer {denseAnswered.TotalSeconds:F2} s " +
+                          $"({dense.Count} hits), first bm25 answer {bm25Answered.TotalSeconds:F2} s ({bm25.Count} hits); RSS {MemoryReport.Mib(Environment.WorkingSet)}");
+        await host.StopAsync(cancellationToken);
+    }
+}
