@@ -199,7 +199,6 @@ public static class RagLabHostingExtensions
         services.AddSingleton(_ => DocumentParserRegistry.CreateDefault());
         services.AddSingleton(sp => new StructuredChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value));
         services.AddSingleton<IIngestionService, IngestionService>();
-        services.AddSingleton<IJobHandler, IngestJobHandler>();
         services.AddBulkIngestion();
     }
 
