@@ -135,7 +135,9 @@ public static class RagLabHostingExtensions
         configuration.GetSection("RagLab:Qdrant").Bind(qdrant);
         services.AddSingleton(qdrant);
         services.AddSingleton(sp => new QdrantRestClient(new HttpClient { BaseAddress = qdrant.Endpoint, Timeout = TimeSpan.FromMinutes(2) }, qdrant));
-        services.AddSingleton(sp => new SparseBm25Encoder(sp.GetRequiredService<IAnalyzer>()));
+        // "bm25" is one ranker: the embedded index's analyzer, k1 and b (RagLab:Bm25).
+        var bm25 = configuration.GetSection("RagLab:Bm25").Get<Bm25Options>() ?? new Bm25Options();
+        services.AddSingleton(sp => new SparseBm25Encoder(sp.GetRequiredService<IAnalyzer>(), bm25.K1, bm25.B));
         services.AddSingleton<QdrantChunkIndex>();
         services.AddSingleton<ILexicalIndex>(sp => sp.GetRequiredService<QdrantChunkIndex>());
         services.AddSingleton<IVectorIndex>(sp => sp.GetRequiredService<QdrantChunkIndex>());
@@ -199,7 +201,6 @@ public static class RagLabHostingExtensions
         services.AddSingleton(_ => DocumentParserRegistry.CreateDefault());
         services.AddSingleton(sp => new StructuredChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value));
         services.AddSingleton<IIngestionService, IngestionService>();
-        services.AddSingleton<IJobHandler, IngestJobHandler>();
         services.AddBulkIngestion();
     }
 

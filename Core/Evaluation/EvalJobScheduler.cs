@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
@@ -24,7 +23,7 @@ public sealed class EvalJobScheduler(IJobStore jobs, IJobQueue queue, IQuestionA
         var unknown = request.Modes?.FirstOrDefault(m => !answerer.Modes.Contains(m.Trim(), StringComparer.OrdinalIgnoreCase));
         if (unknown is not null)
             throw new ValidationException($"Unknown mode '{unknown}'. Use one of: {string.Join(", ", answerer.Modes)}.");
-        return await EnqueueAsync(FreshnessProbeJobHandler.JobKind, JsonSerializer.Serialize(request, FreshnessProbeJobHandler.Json), cancellationToken);
+        return await EnqueueAsync(request, cancellationToken);
     }
 
     /// <exception cref="ValidationException">Bad request values.</exception>
@@ -38,12 +37,12 @@ public sealed class EvalJobScheduler(IJobStore jobs, IJobQueue queue, IQuestionA
             var status = await models.GetStatusAsync(cancellationToken);
             throw new DependencyUnavailableException(EvalSetGenerator.NoModelMessage + (status.Error is null ? "" : $" ({status.Error})"));
         }
-        return await EnqueueAsync(EvalSetGenerationJobHandler.JobKind, JsonSerializer.Serialize(request, EvalSetGenerationJobHandler.Json), cancellationToken);
+        return await EnqueueAsync(request, cancellationToken);
     }
 
-    private async Task<JobRecord> EnqueueAsync(string kind, string payload, CancellationToken cancellationToken)
+    private async Task<JobRecord> EnqueueAsync<TPayload>(TPayload payload, CancellationToken cancellationToken) where TPayload : IJobPayload
     {
-        var job = await jobs.CreateAsync(kind, payload, cancellationToken);
+        var job = await jobs.CreateAsync(payload, cancellationToken);
         try
         {
             await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);

@@ -29,6 +29,22 @@ public static class DocumentStoreBulkExtensions
         return written;
     }
 
+    public static async Task<IReadOnlyList<string>> MarkReadyAsync(this IDocumentStore store, string collection, IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken)
+    {
+        if (store is IBulkDocumentStore bulk) return await bulk.MarkReadyAsync(collection, documents, cancellationToken);
+        var marked = new List<string>(documents.Count);
+        foreach (var document in documents)
+        {
+            var current = await store.GetAsync(document.Id, cancellationToken);
+            if (current is null || current.ContentHash != document.ContentHash || current.Status != DocumentStatus.Indexing) continue;
+            await store.SaveAsync(current with { Status = DocumentStatus.Ready, UpdatedAt = document.UpdatedAt }, cancellationToken);
+            marked.Add(document.Id);
+        }
+        // Ready first, then the generation: whoever sees the new generation also sees the documents ready.
+        await store.BumpGenerationAsync(collection, cancellationToken);
+        return marked;
+    }
+
     public static async Task<bool> IsContentReferencedAsync(this IDocumentStore store, string contentHash, CancellationToken cancellationToken)
     {
         if (store is IBulkDocumentStore bulk) return await bulk.IsContentReferencedAsync(contentHash, cancellationToken);

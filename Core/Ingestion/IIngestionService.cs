@@ -5,7 +5,7 @@ namespace RagLab.Core.Ingestion;
 /// <summary>The outcome of submitting one file: queued for indexing, or already indexed with the same content.</summary>
 public sealed record IngestionReceipt(string DocumentId, string Name, string Collection, DocumentStatus Status, string? JobId);
 
-/// <summary>Accepts documents and removes them. Indexing itself runs as an <c>ingest</c> job.</summary>
+/// <summary>Accepts documents and removes them. Indexing itself runs as an <c>ingest-batch</c> job through <see cref="IngestionPipeline"/>.</summary>
 public interface IIngestionService
 {
     /// <summary>
@@ -45,6 +45,12 @@ public interface IIngestionService
         }
         return new BulkIngestionReceipt(collectionName, null, accepted, rejected);
     }
+
+    /// <summary>
+    /// Stores and indexes one document now, in the caller, and returns its final status (ready, or failed with the
+    /// record's error). For work that already runs as a job and must not wait on another job in the same pool.
+    /// </summary>
+    Task<IngestionReceipt> IngestNowAsync(string? collection, string name, Stream content, CancellationToken cancellationToken);
 
     /// <summary>Removes the document from the store, every index and every cache. False if it did not exist.</summary>
     Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Caching;
@@ -10,8 +9,8 @@ using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion;
 
 /// <summary>
-/// Accepts uploads into content-addressed storage and queues them (one <c>ingest</c> job per single upload, one
-/// <c>ingest-batch</c> job per bulk upload); deletes documents from everything.
+/// Accepts uploads into content-addressed storage and queues them (one <c>ingest-batch</c> job per upload, single or
+/// bulk), or indexes one at once for a caller that is itself a job; deletes documents from everything.
 /// </summary>
 public sealed class IngestionService(
     IDocumentStore documents,
@@ -19,6 +18,7 @@ public sealed class IngestionService(
     IJobQueue queue,
     IContentStore content,
     DocumentParserRegistry parsers,
+    IngestionPipeline pipeline,
     ChunkIndexWriter indexes,
     IAnswerCache cache,
     IOptions<IngestionOptions> options,
@@ -40,8 +40,8 @@ public sealed class IngestionService(
             return new IngestionReceipt(existing.Id, existing.Name, existing.Collection, existing.Status, existing.Status == DocumentStatus.Ready ? null : existing.JobId);
         }
 
-        var payload = JsonSerializer.Serialize(new IngestJobPayload(documentId, collectionName, documentName, hash));
-        var job = await jobs.CreateAsync(IngestJobHandler.JobKind, payload, cancellationToken);
+        // A single upload is a batch of one: the same job and pipeline as a bulk upload.
+        var job = await jobs.CreateAsync(new IngestBatchJobPayload(collectionName, 1, null), cancellationToken);
         var record = new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Queued,
             existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow(), JobId: job.Id);
         await documents.SaveAsync(record, cancellationToken);
@@ -60,6 +60,28 @@ public sealed class IngestionService(
         }
         logger.LogInformation("Queued {Document} in {Collection} ({Bytes} bytes) as job {JobId}", documentName, collectionName, bytes, job.Id);
         return new IngestionReceipt(documentId, documentName, collectionName, DocumentStatus.Queued, job.Id);
+    }
+
+    public async Task<IngestionReceipt> IngestNowAsync(string? collection, string name, Stream stream, CancellationToken cancellationToken)
+    {
+        var collectionName = CollectionName.Normalize(collection);
+        var documentName = DocumentName.Normalize(name);
+        if (!parsers.IsSupported(documentName)) parsers.GetParser(documentName); // throws with the list of supported types
+
+        var (hash, bytes) = await content.PutAsync(stream, options.Value.MaxUploadBytes, documentName, cancellationToken);
+        var documentId = DocumentIds.ForDocument(collectionName, documentName);
+        var existing = await documents.GetAsync(documentId, cancellationToken);
+        if (existing is not null && existing.ContentHash == hash && existing.Status == DocumentStatus.Ready)
+            return Receipt(existing);
+
+        // No job: the record names none, so a job queued earlier for an older version of this document leaves it alone.
+        var record = new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Indexing,
+            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow());
+        await documents.SaveAsync(record, cancellationToken);
+        await pipeline.IndexAsync(collectionName, [record], null, null, cancellationToken);
+        var indexed = await documents.GetAsync(documentId, cancellationToken) ?? record;
+        logger.LogInformation("Indexed {Document} in {Collection} at once: {Status}", documentName, collectionName, indexed.Status);
+        return Receipt(indexed);
     }
 
     private const int BlobGroupSize = 1000;
@@ -134,8 +156,7 @@ public sealed class IngestionService(
         if (changed.Count == 0)
             return new BulkIngestionReceipt(collectionName, null, accepted.Select(a => Receipt(a.Record)).ToList(), rejected);
 
-        var payload = JsonSerializer.Serialize(new IngestBatchJobPayload(collectionName, changed.Count, bulkOptions?.MaxChunkTokens));
-        var job = await jobs.CreateAsync(IngestBatchJobHandler.JobKind, payload, cancellationToken);
+        var job = await jobs.CreateAsync(new IngestBatchJobPayload(collectionName, changed.Count, bulkOptions?.MaxChunkTokens), cancellationToken);
         var queued = changed.Select(r => r with { JobId = job.Id }).ToList();
         await documents.SaveManyAsync(queued, cancellationToken);
         try
@@ -218,7 +239,7 @@ public sealed class IngestionService(
 /// <summary>What an <c>ingest-batch</c> job indexes: the documents of <paramref name="Collection"/> whose record names the job.</summary>
 /// <param name="Documents">How many documents the job was created with (for display; the records are the source of truth).</param>
 /// <param name="MaxChunkTokens">The chunk budget asked for at upload, or null for the configured one.</param>
-public sealed record IngestBatchJobPayload(string Collection, int Documents, int? MaxChunkTokens);
-
-/// <summary>What an <c>ingest</c> job indexes: one version (content hash) of one document.</summary>
-public sealed record IngestJobPayload(string DocumentId, string Collection, string Name, string ContentHash);
+public sealed record IngestBatchJobPayload(string Collection, int Documents, int? MaxChunkTokens) : IJobPayload
+{
+    public static string Kind => IngestBatchJobHandler.JobKind;
+}

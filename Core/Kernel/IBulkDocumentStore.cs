@@ -17,6 +17,13 @@ public interface IBulkDocumentStore
     /// </summary>
     Task<IReadOnlyList<string>> ReplaceContentManyAsync(IReadOnlyList<DocumentContent> entries, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Marks ready each document still stored with the record's content hash and status indexing, and bumps the
+    /// collection's generation, in one transaction: a process that sees the new generation also sees the documents ready.
+    /// Returns the ids of the documents marked.
+    /// </summary>
+    Task<IReadOnlyList<string>> MarkReadyAsync(string collection, IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken);
+
     /// <summary>Whether any document still refers to the blob with this content hash.</summary>
     Task<bool> IsContentReferencedAsync(string contentHash, CancellationToken cancellationToken);
 }

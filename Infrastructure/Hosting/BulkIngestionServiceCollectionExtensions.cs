@@ -6,12 +6,13 @@ using RagLab.Core.Ingestion;
 
 namespace RagLab.Infrastructure.Hosting;
 
-/// <summary>Registration of the bulk ingestion job; safe to call more than once.</summary>
+/// <summary>Registration of the ingestion pipeline and its job; safe to call more than once.</summary>
 public static class BulkIngestionServiceCollectionExtensions
 {
-    /// <summary>Adds the <c>ingest-batch</c> job handler that <see cref="IIngestionService.SubmitManyAsync"/> queues work for.</summary>
+    /// <summary>Adds the <see cref="IngestionPipeline"/> and the <c>ingest-batch</c> job handler that every upload queues work for.</summary>
     public static IServiceCollection AddBulkIngestion(this IServiceCollection services)
     {
+        services.TryAddSingleton<IngestionPipeline>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IngestBatchJobHandler>());
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using RagLab.Core.Retrieval;
 using RagLab.Core.Retrieval.Analysis;
 using RagLab.Core.Kernel;
 
@@ -21,8 +22,10 @@ namespace RagLab.Infrastructure.Qdrant;
 /// </remarks>
 public sealed class SparseBm25Encoder(IAnalyzer analyzer, double k1 = SparseBm25Encoder.DefaultK1, double b = SparseBm25Encoder.DefaultB, double averageDocumentLength = SparseBm25Encoder.DefaultAverageDocumentLength)
 {
-    public const double DefaultK1 = 1.2;
-    public const double DefaultB = 0.75;
+    /// <summary>The embedded index's default (<see cref="Bm25Options"/>, Anserini's); the host passes RagLab:Bm25.</summary>
+    public const double DefaultK1 = 0.9;
+    /// <summary>The embedded index's default (<see cref="Bm25Options"/>, Anserini's); the host passes RagLab:Bm25.</summary>
+    public const double DefaultB = 0.4;
     public const double DefaultAverageDocumentLength = 150;
 
     public double K1 { get; } = k1;

@@ -123,6 +123,41 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         return written;
     }
 
+    public async Task<IReadOnlyList<string>> MarkReadyAsync(string collection, IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken)
+    {
+        var marked = new List<string>(documents.Count);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            // Guarded: a document deleted, re-uploaded or re-queued while it was being indexed keeps its newer state.
+            update.CommandText = """
+                UPDATE documents SET status = 'ready', updated_at = $updated
+                WHERE id = $id AND content_hash = $hash AND status = 'indexing'
+                """;
+            var id = update.Parameters.Add("$id", SqliteType.Text);
+            var hash = update.Parameters.Add("$hash", SqliteType.Text);
+            var updated = update.Parameters.Add("$updated", SqliteType.Text);
+            foreach (var document in documents)
+            {
+                id.Value = document.Id;
+                hash.Value = document.ContentHash;
+                updated.Value = document.UpdatedAt.ToString("O");
+                if (await update.ExecuteNonQueryAsync(cancellationToken) > 0) marked.Add(document.Id);
+            }
+        }
+        await using (var bump = connection.CreateCommand())
+        {
+            bump.Transaction = transaction;
+            bump.CommandText = "INSERT INTO collections (name, generation) VALUES ($c, 1) ON CONFLICT(name) DO UPDATE SET generation = generation + 1";
+            bump.Parameters.AddWithValue("$c", collection);
+            await bump.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return marked;
+    }
+
     public async Task<bool> IsContentReferencedAsync(string contentHash, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -152,5 +152,5 @@ public sealed class AspireRedisOnlyTests : IAsyncLifetime
         Assert.True(again.GetProperty("cached").GetBoolean());
     }
 
-    private const string IngestJobKind = RagLab.Core.Ingestion.IngestJobHandler.JobKind;
+    private const string IngestJobKind = RagLab.Core.Ingestion.IngestBatchJobHandler.JobKind;
 }

@@ -42,7 +42,8 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
     {
         _ollama = await FakeOllamaServer.StartAsync();
         _ollama.Respond = Respond;
-        _factory = new RagLabApiFactory(_data.Path, _ollama.BaseAddress);
+        // One job at a time: the freshness probe (a job) must finish without waiting on another job in the same pool.
+        _factory = new RagLabApiFactory(_data.Path, _ollama.BaseAddress, new Dictionary<string, string?> { ["RagLab:Jobs:Concurrency"] = "1" });
         // A stand-in for a fine-tuned model: a mode without retrieval whose model has learnt the shop's facts.
         _host = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IAnswerMode, StyleTunedMode>()));
         _client = _host.CreateClient();

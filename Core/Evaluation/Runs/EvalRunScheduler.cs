@@ -1,11 +1,10 @@
-using System.Text.Json;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
 
-/// <summary>Creates a run and queues the <c>eval-run</c> job that executes it (payload: the run id as a JSON string).</summary>
+/// <summary>Creates a run and queues the <c>eval-run</c> job that executes it (payload: <see cref="EvalRunJobPayload"/>).</summary>
 public sealed class EvalRunScheduler(IEvalStore store, IJobStore jobs, IJobQueue queue)
 {
     /// <exception cref="ValidationException">A bad request.</exception>
@@ -13,7 +12,7 @@ public sealed class EvalRunScheduler(IEvalStore store, IJobStore jobs, IJobQueue
     public async Task<EvalRun> StartAsync(EvalRunRequest request, CancellationToken cancellationToken)
     {
         var run = await store.CreateRunAsync(request, cancellationToken);
-        var job = await jobs.CreateAsync(EvalRunner.JobKind, JsonSerializer.Serialize(run.Id), cancellationToken);
+        var job = await jobs.CreateAsync(new EvalRunJobPayload(run.Id), cancellationToken);
         await store.SetRunJobAsync(run.Id, job.Id, cancellationToken);
         try
         {
@@ -28,4 +27,10 @@ public sealed class EvalRunScheduler(IEvalStore store, IJobStore jobs, IJobQueue
         }
         return run with { JobId = job.Id };
     }
+}
+
+/// <summary>What an <c>eval-run</c> job runs: the stored run <paramref name="RunId"/>.</summary>
+public sealed record EvalRunJobPayload(string RunId) : IJobPayload
+{
+    public static string Kind => EvalRunner.JobKind;
 }

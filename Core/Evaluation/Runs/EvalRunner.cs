@@ -45,7 +45,7 @@ public sealed class EvalRunner(
     public Task OnFailedAsync(JobRecord job, string error, CancellationToken cancellationToken) =>
         store.UpdateRunAsync(ParseRunId(job.Payload), EvalRunStatus.Failed, error, null, cancellationToken);
 
-    /// <summary>Accepts the run id as a JSON string, as <c>{"runId": "..."}</c>, or bare.</summary>
+    /// <summary>Reads an <see cref="EvalRunJobPayload"/> (<c>{"runId": "..."}</c>); jobs queued before it carry the run id as a JSON string or bare.</summary>
     public static string ParseRunId(string payload)
     {
         var text = payload.Trim();

@@ -3,6 +3,7 @@ using System.Text;
 using RagLab.Core.Evaluation.Metrics;
 using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
+using RagLab.Core.Jobs;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
@@ -20,8 +21,10 @@ public sealed record FreshnessProbeRequest(
     string DocumentText,
     IReadOnlyList<string>? Modes = null,
     TimeSpan? Timeout = null,
-    TimeSpan? PollInterval = null)
+    TimeSpan? PollInterval = null) : IJobPayload
 {
+    public static string Kind => FreshnessProbeJobHandler.JobKind;
+
     /// <summary>The longest a probe may wait, for indexing and for each mode.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(30);
 
@@ -46,8 +49,9 @@ public sealed record FreshnessResult(string Mode, bool PickedUp, double? Seconds
 public sealed record FreshnessReport(string DocumentId, double IndexedAfterSeconds, IReadOnlyList<FreshnessResult> Modes);
 
 /// <summary>
-/// Measures how fast each mode reflects changed knowledge: submits the changed document, waits until it is indexed,
-/// then re-asks every mode (cache bypassed) until the expected answer shows up or the timeout passes.
+/// Measures how fast each mode reflects changed knowledge: indexes the changed document at once, in the caller (a probe
+/// runs as a job, and a job never waits on another job of the same pool), then re-asks every mode (cache bypassed) until
+/// the expected answer shows up or the timeout passes.
 /// RAG should pick it up at once; a fine-tuned model without retrieval never will until retrained.
 /// </summary>
 public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswerer answerer, IDocumentStore documents)
@@ -56,7 +60,7 @@ public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswere
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
 
     /// <exception cref="ValidationException">Missing fields, or the ingestion rejected the document.</exception>
-    /// <exception cref="InvalidOperationException">The document failed to index or was not indexed within the timeout.</exception>
+    /// <exception cref="InvalidOperationException">The document failed to index.</exception>
     public async Task<FreshnessReport> RunAsync(FreshnessProbeRequest request, CancellationToken cancellationToken)
     {
         request.Validate();
@@ -67,8 +71,12 @@ public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswere
 
         var clock = Stopwatch.StartNew();
         using var content = new MemoryStream(Encoding.UTF8.GetBytes(request.DocumentText));
-        var receipt = await ingestion.SubmitAsync(collection, request.DocumentName, content, cancellationToken);
-        await WaitUntilReadyAsync(receipt, timeout, poll, cancellationToken);
+        var receipt = await ingestion.IngestNowAsync(collection, request.DocumentName, content, cancellationToken);
+        if (receipt.Status != DocumentStatus.Ready)
+        {
+            var document = await documents.GetAsync(receipt.DocumentId, cancellationToken);
+            throw new InvalidOperationException($"Document '{receipt.Name}' failed to index: {document?.Error ?? receipt.Status.ToString()}");
+        }
         var indexedAfter = clock.Elapsed.TotalSeconds;
 
         var results = new List<FreshnessResult>();
@@ -83,23 +91,6 @@ public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswere
         var normalizedExpected = SquadNormalizer.Normalize(expected);
         return (normalizedExpected.Length > 0 && $" {SquadNormalizer.Normalize(answer)} ".Contains($" {normalizedExpected} ", StringComparison.Ordinal))
             || TokenF1.Score(answer, [expected]) >= 0.5;
-    }
-
-    private async Task WaitUntilReadyAsync(IngestionReceipt receipt, TimeSpan timeout, TimeSpan poll, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var document = await documents.GetAsync(receipt.DocumentId, cancellationToken);
-            switch (document?.Status)
-            {
-                case DocumentStatus.Ready: return;
-                case DocumentStatus.Failed: throw new InvalidOperationException($"Document '{receipt.Name}' failed to index: {document.Error}");
-            }
-            if (deadline.Elapsed > timeout)
-                throw new InvalidOperationException($"Document '{receipt.Name}' was not indexed within {timeout.TotalSeconds:0} s; is the worker running?");
-            await Task.Delay(poll, cancellationToken);
-        }
     }
 
     private async Task<FreshnessResult> ProbeModeAsync(string mode, string collection, FreshnessProbeRequest request, Stopwatch clock, TimeSpan timeout, TimeSpan poll, CancellationToken cancellationToken)

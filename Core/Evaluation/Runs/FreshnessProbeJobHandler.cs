@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
 using RagLab.Core.Kernel;
@@ -13,15 +12,12 @@ public sealed class FreshnessProbeJobHandler(FreshnessProbe probe, IEvalStore st
 {
     public const string JobKind = "eval-freshness";
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public string Kind => JobKind;
 
     public async Task RunAsync(JobRecord job, IJobProgress progress, CancellationToken cancellationToken)
     {
-        var request = JsonSerializer.Deserialize<FreshnessProbeRequest>(job.Payload, Json)
-            ?? throw new ValidationException("The eval-freshness job has no probe request.");
-        await progress.ReportAsync(0, $"Submitting {request.DocumentName} and waiting until it is indexed", cancellationToken);
+        var request = JobPayloads.Read<FreshnessProbeRequest>(job);
+        await progress.ReportAsync(0, $"Indexing {request.DocumentName}, then asking each mode", cancellationToken);
         var report = await probe.RunAsync(request, cancellationToken);
         await store.SaveFreshnessReportAsync(job.Id, report, cancellationToken);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RagLab.Core.Jobs;
 using RagLab.Core.Kernel;
 
@@ -12,14 +11,11 @@ public sealed class EvalSetGenerationJobHandler(EvalSetGenerator generator, IEva
 {
     public const string JobKind = "evalset-generate";
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public string Kind => JobKind;
 
     public async Task RunAsync(JobRecord job, IJobProgress progress, CancellationToken cancellationToken)
     {
-        var request = JsonSerializer.Deserialize<EvalSetGenerationRequest>(job.Payload, Json)
-            ?? throw new ValidationException("The evalset-generate job has no generation request.");
+        var request = JobPayloads.Read<EvalSetGenerationRequest>(job);
         var draft = await generator.GenerateAsync(request, progress, cancellationToken);
         var set = await store.ImportAsync(draft, cancellationToken);
         await store.SaveGeneratedSetAsync(job.Id, set.Id, cancellationToken);

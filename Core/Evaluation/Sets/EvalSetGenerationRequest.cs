@@ -1,3 +1,4 @@
+using RagLab.Core.Jobs;
 using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Sets;
 
@@ -11,4 +12,7 @@ public sealed record EvalSetGenerationRequest(
     int Count = 30,
     int Seed = 42,
     double DuplicateThreshold = QuestionSimilarity.DefaultDuplicateThreshold,
-    int MinChunkWords = 20);
+    int MinChunkWords = 20) : IJobPayload
+{
+    public static string Kind => EvalSetGenerationJobHandler.JobKind;
+}

@@ -9,16 +9,18 @@ namespace RagLab.Core.Tests.Evaluation;
 
 public sealed class FreshnessProbeTests
 {
-    /// <summary>Stores the document as Indexing, and marks it Ready when the probe checks its status the third time.</summary>
+    /// <summary>Indexes the document at once (ready); queuing it for a job is not what a probe may do.</summary>
     private sealed class FakeIngestion(FakeDocumentStore store) : IIngestionService
     {
-        public async Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream content, CancellationToken cancellationToken)
+        public Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream content, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The probe must not queue an ingest job and wait for it.");
+
+        public async Task<IngestionReceipt> IngestNowAsync(string? collection, string name, Stream content, CancellationToken cancellationToken)
         {
             var text = await new StreamReader(content).ReadToEndAsync(cancellationToken);
             var chunk = store.AddChunk(collection!, name, text);
-            store.SetStatus(chunk.DocumentId, DocumentStatus.Indexing);
-            store.BecomeReadyAfterChecks(chunk.DocumentId, 3);
-            return new IngestionReceipt(chunk.DocumentId, name, collection!, DocumentStatus.Queued, "job");
+            store.SetStatus(chunk.DocumentId, DocumentStatus.Ready);
+            return new IngestionReceipt(chunk.DocumentId, name, collection!, DocumentStatus.Ready, null);
         }
 
         public Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken) => Task.FromResult(false);

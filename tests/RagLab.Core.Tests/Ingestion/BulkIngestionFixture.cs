@@ -44,6 +44,7 @@ public sealed class BulkIngestionFixture : IDisposable
 
     public Bm25Index Lexical { get; private set; } = null!;
     public ChunkIndexWriter Indexes { get; private set; } = null!;
+    public IngestionPipeline Pipeline { get; private set; } = null!;
     public IngestionService Service { get; private set; } = null!;
     public IngestBatchJobHandler BatchHandler { get; private set; } = null!;
 
@@ -52,11 +53,12 @@ public sealed class BulkIngestionFixture : IDisposable
     {
         Lexical = new Bm25Index(Documents);
         Indexes = new ChunkIndexWriter(Lexical, new ExactVectorIndex());
-        Service = new IngestionService(Documents, Jobs, Queue, Content, Parsers, Indexes, Cache, Options, TimeProvider.System, NullLogger<IngestionService>.Instance);
         var chunking = new ChunkingOptions();
-        BatchHandler = new IngestBatchJobHandler(Documents, Content, Parsers, new StructuredChunker(chunking),
+        Pipeline = new IngestionPipeline(Documents, Content, Parsers, new StructuredChunker(chunking),
             Microsoft.Extensions.Options.Options.Create(chunking), new NoModels(), Indexes, Cache, Options, TimeProvider.System,
-            NullLogger<IngestBatchJobHandler>.Instance);
+            NullLogger<IngestionPipeline>.Instance);
+        Service = new IngestionService(Documents, Jobs, Queue, Content, Parsers, Pipeline, Indexes, Cache, Options, TimeProvider.System, NullLogger<IngestionService>.Instance);
+        BatchHandler = new IngestBatchJobHandler(Pipeline, Documents, TimeProvider.System, NullLogger<IngestBatchJobHandler>.Instance);
     }
 
     /// <summary>Rebuilds the in-process indexes from the store, as the embedded host does at start.</summary>
