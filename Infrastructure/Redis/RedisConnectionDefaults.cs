@@ -15,6 +15,8 @@ public static class RedisConnectionDefaults
     {
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        // Retry every second instead of backing off exponentially, so a restarted Redis is used again within seconds.
+        options.ReconnectRetryPolicy = new LinearRetry(1000);
         options.ClientName ??= "raglab";
         return options;
     }

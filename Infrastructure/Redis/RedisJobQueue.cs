@@ -195,9 +195,10 @@ public sealed class RedisJobQueue : IJobQueue
             var claimed = await Database.StreamAutoClaimAsync(options.StreamKey, options.GroupName, options.ConsumerName,
                 (long)options.ClaimMinIdle.TotalMilliseconds, cursor, count: 1).WaitAsync(cancellationToken).ConfigureAwait(false);
             // Entries deleted while pending come back as null entries (and their ids in DeletedIds): nothing to run.
-            if (claimed.ClaimedEntries.FirstOrDefault(entry => !entry.IsNull) is { IsNull: false } entry)
+            var entries = claimed.ClaimedEntries.Where(entry => !entry.Id.IsNull && entry.Values is { Length: > 0 }).ToArray();
+            if (entries.Length > 0)
             {
-                var lease = ToLease(entry);
+                var lease = ToLease(entries[0]);
                 logger.LogWarning("Reclaimed job {JobId} ({Entry}) that another worker left unacknowledged for over {Idle}.",
                     lease.JobId, lease.DeliveryTag, options.ClaimMinIdle);
                 return lease;
