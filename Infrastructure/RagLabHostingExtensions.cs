@@ -181,7 +181,7 @@ public static class RagLabHostingExtensions
             options.ApplyRagLabDefaults();
             if (options.Ssl)
             {
-                var host = options.SslHost ?? RedisConnectionDefaults.Describe(options).Split(',')[0].Split(':')[0];
+                var host = options.SslHost ?? RedisConnectionDefaults.FirstHost(options);
                 options.CertificateValidation += RedisCertificateValidation.Create(host, pinned, refused: refusals.Record);
             }
         });

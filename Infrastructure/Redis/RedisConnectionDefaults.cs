@@ -28,6 +28,14 @@ public static class RedisConnectionDefaults
     public static string Describe(ConfigurationOptions options) =>
         Describe([.. options.EndPoints]) + (options.Ssl ? ",ssl=true" : "");
 
+    /// <summary>The host of the first endpoint: the name a TLS certificate must carry when no <c>sslHost</c> is given.</summary>
+    public static string FirstHost(ConfigurationOptions options) => options.EndPoints.FirstOrDefault() switch
+    {
+        DnsEndPoint dns => dns.Host,
+        IPEndPoint ip => ip.Address.ToString(),
+        _ => "localhost",
+    };
+
     private static string Describe(IEnumerable<EndPoint> endPoints) => string.Join(",", endPoints.Select(endPoint => endPoint switch
     {
         DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
