@@ -25,6 +25,7 @@ using RagLab.Infrastructure.Jobs;
 using RagLab.Infrastructure.Indexing;
 using RagLab.Infrastructure.Ingestion;
 using RagLab.Infrastructure.Hosting;
+using StackExchange.Redis;
 
 namespace RagLab.Infrastructure;
 
@@ -49,7 +50,7 @@ public static class RagLabHostingExtensions
 
         var dataDirectory = Path.GetFullPath((section.Get<RagLabOptions>() ?? new RagLabOptions()).DataDirectory);
         var jobs = section.GetSection("Jobs").Get<JobOptions>() ?? new JobOptions();
-        var redis = configuration.GetConnectionString("cache") is { Length: > 0 } cache ? ConfigureRedis(RedisConnectionOptions.Parse(cache), configuration) : null;
+        var redis = configuration.GetConnectionString("cache") is { Length: > 0 } cache ? AddRedis(builder, cache) : null;
 
         List<DependencyChoice> dependencies =
         [
@@ -150,31 +151,46 @@ public static class RagLabHostingExtensions
         ];
     }
 
-    private static DependencyChoice AddAnswerCache(IServiceCollection services, RedisConnectionOptions? redis, IHealthChecksBuilder health)
+    private static DependencyChoice AddAnswerCache(IServiceCollection services, string? redis, IHealthChecksBuilder health)
     {
         if (redis is null)
         {
             services.AddSingleton<IAnswerCache>(sp => new MemoryAnswerCache(sp.GetRequiredService<TimeProvider>()));
             return new("answer cache", "embedded", null, "in-memory");
         }
-        services.AddSingleton<IRedisClient>(sp => new RedisClient(redis, sp.GetRequiredService<ILogger<RedisClient>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IAnswerCache>(sp => new RedisAnswerCache(sp.GetRequiredService<IRedisClient>(), null,
+        services.AddSingleton<IAnswerCache>(sp => new RedisAnswerCache(sp.GetRequiredService<IConnectionMultiplexer>(), null,
             sp.GetRequiredService<ILogger<RedisAnswerCache>>(), sp.GetRequiredService<TimeProvider>()));
-        services.Replace(ServiceDescriptor.Singleton<IEmbeddingCache>(sp => new RedisEmbeddingCache(sp.GetRequiredService<IRedisClient>(), null,
+        services.Replace(ServiceDescriptor.Singleton<IEmbeddingCache>(sp => new RedisEmbeddingCache(sp.GetRequiredService<IConnectionMultiplexer>(), null,
             sp.GetRequiredService<ILogger<RedisEmbeddingCache>>(), sp.GetRequiredService<TimeProvider>())));
         // Redis down degrades the lab (no cache, no uploads) but it still answers.
-        health.AddDelegateCheck("cache", "Redis answer cache, embedding cache and job queue",
-            sp => async ct => await sp.GetRequiredService<IRedisClient>().PingAsync(ct) == "PONG");
-        return new("answer cache", "redis", redis.ToString(), "answers and embeddings; bypassed while Redis is down");
+        health.AddDelegateCheck("cache", "Redis answer cache, embedding cache and job queue", RedisHealthProbe.Create);
+        return new("answer cache", "redis", redis, "answers and embeddings; bypassed while Redis is down");
     }
 
-    /// <summary>With <c>ssl=true</c>: see <see cref="RedisCertificateValidation"/> (optional pin: <c>RagLab:Redis:CertificateThumbprint</c>).</summary>
-    private static RedisConnectionOptions ConfigureRedis(RedisConnectionOptions redis, IConfiguration configuration) =>
-        redis.Ssl && redis.CertificateValidation is null
-            ? redis with { CertificateValidation = RedisCertificateValidation.Create(redis.SslHost ?? redis.Host, configuration["RagLab:Redis:CertificateThumbprint"]) }
-            : redis;
+    /// <summary>
+    /// The one StackExchange.Redis multiplexer, through Aspire's client integration (logging, tracing). Its own health check
+    /// is off: it reports Unhealthy, while Redis down only degrades RagLab (see <c>AddAnswerCache</c>). With <c>ssl=true</c>
+    /// the certificate is checked by <see cref="RedisCertificateValidation"/> (optional pin: <c>RagLab:Redis:CertificateThumbprint</c>).
+    /// </summary>
+    /// <returns>The endpoints, for the status page (never the password).</returns>
+    private static string AddRedis(IHostApplicationBuilder builder, string connectionString)
+    {
+        var refusals = new RedisCertificateRefusals();
+        builder.Services.AddSingleton(refusals);
+        var pinned = builder.Configuration["RagLab:Redis:CertificateThumbprint"];
+        builder.AddRedisClient("cache", settings => settings.DisableHealthChecks = true, options =>
+        {
+            options.ApplyRagLabDefaults();
+            if (options.Ssl)
+            {
+                var host = options.SslHost ?? RedisConnectionDefaults.FirstHost(options);
+                options.CertificateValidation += RedisCertificateValidation.Create(host, pinned, refused: refusals.Record);
+            }
+        });
+        return RedisConnectionDefaults.Describe(ConfigurationOptions.Parse(connectionString));
+    }
 
-    private static DependencyChoice AddJobQueue(IServiceCollection services, RedisConnectionOptions? redis, JobOptions jobs, IConfiguration configuration)
+    private static DependencyChoice AddJobQueue(IServiceCollection services, string? redis, JobOptions jobs, IConfiguration configuration)
     {
         if (jobs.RunInProcess)
         {
@@ -191,9 +207,9 @@ public static class RagLabHostingExtensions
         }
         // RagLab:Redis:Queue binds RedisJobQueueOptions (ClaimMinIdle: how long a crashed worker's job waits before another takes it).
         var queueOptions = configuration.GetSection("RagLab:Redis:Queue").Get<RedisJobQueueOptions>();
-        services.AddSingleton<IJobQueue>(sp => new RedisJobQueue(sp.GetRequiredService<IRedisClient>(), queueOptions,
+        services.AddSingleton<IJobQueue>(sp => new RedisJobQueue(sp.GetRequiredService<IConnectionMultiplexer>(), queueOptions,
             sp.GetRequiredService<ILogger<RedisJobQueue>>(), sp.GetRequiredService<TimeProvider>()));
-        return new("job queue", "redis", redis.ToString(), $"stream raglab:jobs, consumer group workers; {runs}");
+        return new("job queue", "redis", redis, $"stream raglab:jobs, consumer group workers, polled and woken by pub/sub; {runs}");
     }
 
     private static void AddIngestion(IServiceCollection services)

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Kernel;
 using RagLab.Core.Jobs;
+using RagLab.Core.Telemetry;
 
 namespace RagLab.Infrastructure.Jobs;
 
@@ -176,6 +178,12 @@ public sealed class JobProcessor(
             return;
         }
 
+        // The job's span continues the trace of the request that queued it (the Api), across the queue.
+        ActivityContext.TryParse(lease.TraceParent, lease.TraceState, out var parent);
+        using var activity = RagLabTelemetry.ActivitySource.StartActivity("job", ActivityKind.Consumer, parent);
+        activity?.SetTag("job.id", job.Id);
+        activity?.SetTag("job.kind", job.Kind);
+        await using var hold = queue.HoldLease(lease);
         await store.MarkRunningAsync(job.Id, cancellationToken);
         try
         {

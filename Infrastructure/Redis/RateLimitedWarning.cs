@@ -27,7 +27,7 @@ internal sealed class RateLimitedWarning(ILogger logger, TimeProvider time, Time
             skipped = suppressed;
             suppressed = 0;
         }
-        logger.LogWarning("{Operation} skipped because Redis failed: {Reason} ({Suppressed} similar warnings suppressed).",
+        logger.LogWarning("{Operation} skipped because Redis is unreachable or failed: {Reason} ({Suppressed} similar warnings suppressed).",
             operation, exception.Message, skipped);
     }
 }

@@ -6,6 +6,7 @@ using RagLab.Core.Caching;
 using RagLab.Core.Generation;
 using RagLab.Core.Telemetry;
 using RagLab.Core.Kernel;
+using StackExchange.Redis;
 
 namespace RagLab.Infrastructure.Redis;
 
@@ -28,12 +29,12 @@ public sealed record RedisAnswerCacheOptions
 public sealed class RedisAnswerCache : IAnswerCache
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly IRedisClient redis;
+    private readonly IConnectionMultiplexer redis;
     private readonly RedisAnswerCacheOptions options;
     private readonly ILogger logger;
     private readonly RateLimitedWarning warning;
 
-    public RedisAnswerCache(IRedisClient redis, RedisAnswerCacheOptions? options = null, ILogger<RedisAnswerCache>? logger = null, TimeProvider? time = null)
+    public RedisAnswerCache(IConnectionMultiplexer redis, RedisAnswerCacheOptions? options = null, ILogger<RedisAnswerCache>? logger = null, TimeProvider? time = null)
     {
         this.redis = redis;
         this.options = options ?? new RedisAnswerCacheOptions();
@@ -50,7 +51,7 @@ public sealed class RedisAnswerCache : IAnswerCache
         AnswerResult? answer = null;
         try
         {
-            var json = await redis.GetBytesAsync(KeyFor(key), cancellationToken).ConfigureAwait(false);
+            var json = (byte[]?)await redis.GetDatabase().StringGetAsync(KeyFor(key)).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (json is not null) answer = JsonSerializer.Deserialize<AnswerResult>(json, Json);
         }
         catch (Exception exception) when (exception is RedisException or JsonException)
@@ -74,7 +75,7 @@ public sealed class RedisAnswerCache : IAnswerCache
         try
         {
             var json = JsonSerializer.SerializeToUtf8Bytes(answer with { Cached = false }, Json);
-            await redis.SetAsync(KeyFor(key), json, options.TimeToLive, cancellationToken).ConfigureAwait(false);
+            await redis.GetDatabase().StringSetAsync(KeyFor(key), json, options.TimeToLive).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (RedisException exception)
         {
@@ -91,16 +92,21 @@ public sealed class RedisAnswerCache : IAnswerCache
         var removed = 0L;
         try
         {
-            var pattern = $"{RedisCommands.EscapeGlob(options.KeyPrefix + collection)}:*";
-            var batch = new List<string>(500);
-            await foreach (var key in redis.ScanAsync(pattern, 500, cancellationToken).ConfigureAwait(false))
+            var pattern = $"{EscapeGlob(options.KeyPrefix + collection)}:*";
+            var database = redis.GetDatabase();
+            var batch = new List<RedisKey>(500);
+            // SCAN each primary (IServer.KeysAsync pages with a cursor, never KEYS), then UNLINK in batches.
+            foreach (var server in redis.GetServers().Where(server => !server.IsReplica))
             {
-                batch.Add(key);
-                if (batch.Count < 500) continue;
-                removed += await redis.UnlinkAsync([.. batch], cancellationToken).ConfigureAwait(false);
-                batch.Clear();
+                await foreach (var key in server.KeysAsync(database.Database, pattern, pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(key);
+                    if (batch.Count < 500) continue;
+                    removed += await database.KeyDeleteAsync([.. batch], CommandFlags.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                }
             }
-            removed += await redis.UnlinkAsync([.. batch], cancellationToken).ConfigureAwait(false);
+            if (batch.Count > 0) removed += await database.KeyDeleteAsync([.. batch]).WaitAsync(cancellationToken).ConfigureAwait(false);
             logger.LogDebug("Removed {Count} cached answers of collection {Collection}.", removed, collection);
         }
         catch (RedisException exception)
@@ -111,6 +117,10 @@ public sealed class RedisAnswerCache : IAnswerCache
         }
         activity?.SetTag("cache.removed", removed);
     }
+
+    /// <summary>Collection names are user text: glob characters in them must match literally.</summary>
+    internal static string EscapeGlob(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"([\\*?\[\]])", @"\$1");
 
     private string KeyFor(AnswerCacheKey key) => $"{options.KeyPrefix}{key.Collection}:{key.ToKeyString()}";
 }

@@ -26,7 +26,9 @@ public static class RedisCertificateValidation
     /// <param name="host">The host RagLab connects to; the development-certificate rule applies only to loopback hosts.</param>
     /// <param name="pinnedThumbprint">Hex SHA-1 or SHA-256 thumbprint (colons and spaces ignored), or null.</param>
     /// <param name="developmentCertificates">The trusted development certificates; null reads them from the current user's store.</param>
-    public static RemoteCertificateValidationCallback Create(string host, string? pinnedThumbprint, Func<X509Certificate2Collection>? developmentCertificates = null)
+    /// <param name="refused">Told the SHA-256 thumbprint of each refused certificate, so the health report can say what to pin.</param>
+    public static RemoteCertificateValidationCallback Create(string host, string? pinnedThumbprint,
+        Func<X509Certificate2Collection>? developmentCertificates = null, Action<string>? refused = null)
     {
         var pinned = Normalize(pinnedThumbprint);
         var loopback = IsLoopback(host);
@@ -38,7 +40,9 @@ public static class RedisCertificateValidation
             using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
             if (pinned is not null && Matches(presented, pinned)) return true;
             // Only an untrusted chain is forgiven, never a name mismatch.
-            return loopback && errors == SslPolicyErrors.RemoteCertificateChainErrors && ChainsTo(presented, devCertificates.Value);
+            if (loopback && errors == SslPolicyErrors.RemoteCertificateChainErrors && ChainsTo(presented, devCertificates.Value)) return true;
+            refused?.Invoke(presented.GetCertHashString(HashAlgorithmName.SHA256));
+            return false;
         };
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagLab.Core.Caching;
 using RagLab.Core.Kernel;
+using StackExchange.Redis;
 
 namespace RagLab.Infrastructure.Redis;
 
@@ -23,11 +24,11 @@ public sealed record RedisEmbeddingCacheOptions
 /// </summary>
 public sealed class RedisEmbeddingCache : IEmbeddingCache
 {
-    private readonly IRedisClient redis;
+    private readonly IConnectionMultiplexer redis;
     private readonly RedisEmbeddingCacheOptions options;
     private readonly RateLimitedWarning warning;
 
-    public RedisEmbeddingCache(IRedisClient redis, RedisEmbeddingCacheOptions? options = null, ILogger<RedisEmbeddingCache>? logger = null, TimeProvider? time = null)
+    public RedisEmbeddingCache(IConnectionMultiplexer redis, RedisEmbeddingCacheOptions? options = null, ILogger<RedisEmbeddingCache>? logger = null, TimeProvider? time = null)
     {
         this.redis = redis;
         this.options = options ?? new RedisEmbeddingCacheOptions();
@@ -38,7 +39,7 @@ public sealed class RedisEmbeddingCache : IEmbeddingCache
     {
         try
         {
-            var bytes = await redis.GetBytesAsync(KeyFor(model, text), cancellationToken).ConfigureAwait(false);
+            var bytes = (byte[]?)await redis.GetDatabase().StringGetAsync(KeyFor(model, text)).WaitAsync(cancellationToken).ConfigureAwait(false);
             return bytes is null || bytes.Length % sizeof(float) != 0 ? null : Decode(bytes);
         }
         catch (RedisException exception)
@@ -52,7 +53,7 @@ public sealed class RedisEmbeddingCache : IEmbeddingCache
     {
         try
         {
-            await redis.SetAsync(KeyFor(model, text), Encode(vector), options.TimeToLive, cancellationToken).ConfigureAwait(false);
+            await redis.GetDatabase().StringSetAsync(KeyFor(model, text), Encode(vector), options.TimeToLive is { } ttl ? ttl : Expiration.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (RedisException exception)
         {

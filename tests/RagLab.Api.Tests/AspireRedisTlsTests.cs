@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using RagLab.Infrastructure.Redis;
+using StackExchange.Redis;
 using RagLab.Testing;
 using RagLab.Core.Kernel;
 
@@ -57,18 +58,27 @@ public sealed class AspireRedisTlsTests : IAsyncLifetime
         // Stands in for the ASP.NET Core development certificate Aspire gives its Redis container.
         X509Certificate2Collection developmentCertificates = [_stack.Redis.Certificate!];
 
-        var loopback = _stack.Redis.ConnectionOptions with { CertificateValidation = RedisCertificateValidation.Create("127.0.0.1", null, () => developmentCertificates) };
-        await using (var client = new RedisClient(loopback))
-            Assert.Equal("PONG", await client.PingAsync(CancellationToken.None));
+        await using (var client = await ConnectionMultiplexer.ConnectAsync(Options(RedisCertificateValidation.Create("127.0.0.1", null, () => developmentCertificates))))
+            await client.GetDatabase().PingAsync();
 
-        var noDevelopmentCertificate = _stack.Redis.ConnectionOptions with { CertificateValidation = RedisCertificateValidation.Create("127.0.0.1", null, () => []) };
-        await using (var client = new RedisClient(noDevelopmentCertificate))
-            await Assert.ThrowsAsync<RedisConnectionException>(() => client.PingAsync(CancellationToken.None));
+        string? refused = null;
+        await using (var client = await ConnectionMultiplexer.ConnectAsync(Options(RedisCertificateValidation.Create("127.0.0.1", null, () => [], t => refused = t))))
+            await Assert.ThrowsAsync<RedisConnectionException>(() => client.GetDatabase().PingAsync());
+        Assert.Equal(_stack.Redis.Certificate!.GetCertHashString(HashAlgorithmName.SHA256), refused);
 
         // A remote host never gets the development-certificate exception, even with the same certificate.
         var validation = RedisCertificateValidation.Create("redis.example.com", null, () => developmentCertificates);
         Assert.False(validation(this, _stack.Redis.Certificate, null, SslPolicyErrors.RemoteCertificateChainErrors));
         Assert.True(RedisCertificateValidation.Create("redis.example.com", _stack.Redis.Certificate!.GetCertHashString(), () => [])
             (this, _stack.Redis.Certificate, null, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch));
+    }
+
+    /// <summary>The connection string as Aspire passes it, with RagLab's defaults and the given certificate check only.</summary>
+    private ConfigurationOptions Options(System.Net.Security.RemoteCertificateValidationCallback validation)
+    {
+        var options = ConfigurationOptions.Parse(_stack.Redis.ConnectionString).ApplyRagLabDefaults();
+        options.ConnectTimeout = 15_000;
+        options.CertificateValidation += validation;
+        return options;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RagLab.Infrastructure.Redis;
+using StackExchange.Redis;
 using RagLab.Core.Jobs;
 using RagLab.Testing;
 using RagLab.Core.Kernel;
@@ -36,7 +37,7 @@ public sealed class AspireStack : IAsyncDisposable
     public RedisServerProcess Redis { get; private set; } = null!;
 
     /// <summary>A client of the test's own for looking into Redis (keys, the job stream).</summary>
-    public RedisClient RedisProbe { get; private set; } = null!;
+    public ConnectionMultiplexer RedisProbe { get; private set; } = null!;
 
     /// <param name="models">Start the fake Ollama and pass ConnectionStrings:chat/embeddings.</param>
     /// <param name="vectors">Start the fake Qdrant and pass ConnectionStrings:vectordb_http.</param>
@@ -47,7 +48,8 @@ public sealed class AspireStack : IAsyncDisposable
         {
             stack.Redis = await RedisServerProcess.StartAsync(redis ?? new RedisServerSettings(Password: RedisPassword));
             stack._owned.Add(stack.Redis);
-            stack.RedisProbe = new RedisClient(stack.Redis.ConnectionOptions with { ClientName = null });
+            // Waits out a restart (queues commands until reconnected) rather than failing fast like RagLab's own client.
+            stack.RedisProbe = await stack.Redis.ConnectAsync(options => { options.BacklogPolicy = BacklogPolicy.Default; options.ClientName = "raglab-test-probe"; });
             stack._owned.Add(stack.RedisProbe);
             if (models)
             {
@@ -120,13 +122,13 @@ public sealed class AspireStack : IAsyncDisposable
     public async Task<List<string>> RedisKeysAsync(string pattern)
     {
         var keys = new List<string>();
-        await foreach (var key in RedisProbe.ScanAsync(pattern, 100, CancellationToken.None)) keys.Add(key);
+        await foreach (var key in RedisProbe.GetServers()[0].KeysAsync(pattern: pattern, pageSize: 100)) keys.Add(key.ToString());
         return keys;
     }
 
     /// <summary>Entries in the job stream (waiting or delivered and not acknowledged).</summary>
     public async Task<long> QueuedJobsAsync() =>
-        (await RedisProbe.ExecuteAsync("XLEN", ["raglab:jobs"], CancellationToken.None)).AsInt64();
+        await RedisProbe.GetDatabase().StreamLengthAsync("raglab:jobs");
 
     public async ValueTask DisposeAsync()
     {

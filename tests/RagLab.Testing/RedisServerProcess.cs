@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using RagLab.Infrastructure.Redis;
-using RagLab.Core.Kernel;
+using StackExchange.Redis;
 
 namespace RagLab.Testing;
 
@@ -47,13 +47,23 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// Connection options that trust exactly this server's certificate, with generous timeouts because CI machines
     /// are often saturated.
     /// </summary>
-    public RedisConnectionOptions ConnectionOptions => RedisConnectionOptions.Parse(ConnectionString) with
+    public ConfigurationOptions ClientOptions()
     {
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-        CommandTimeout = TimeSpan.FromSeconds(30),
-        CertificateValidation = Certificate is null ? null : (_, presented, _, _) =>
-            presented is not null && presented.GetCertHashString() == Certificate.GetCertHashString(),
-    };
+        var options = ConfigurationOptions.Parse(ConnectionString).ApplyRagLabDefaults();
+        options.ConnectTimeout = 15_000;
+        options.SyncTimeout = options.AsyncTimeout = 30_000;
+        if (Certificate is { } certificate)
+            options.CertificateValidation += (_, presented, _, _) => presented is not null && presented.GetCertHashString() == certificate.GetCertHashString();
+        return options;
+    }
+
+    /// <summary>A multiplexer connected to this server with <see cref="ClientOptions"/>, as RagLab configures its own.</summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync(Action<ConfigurationOptions>? configure = null)
+    {
+        var options = ClientOptions();
+        configure?.Invoke(options);
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
 
     public bool IsRunning => process is { HasExited: false };
 
@@ -142,7 +152,10 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        var options = ConnectionOptions with { ConnectTimeout = TimeSpan.FromSeconds(10), ClientName = null };
+        var options = ClientOptions();
+        options.AbortOnConnectFail = true; // here a refused connection should throw at once
+        options.ConnectTimeout = 10_000;
+        options.ConnectRetry = 1;
         var deadline = Stopwatch.StartNew();
         Exception? last = null;
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
@@ -151,9 +164,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"redis-server exited with code {process.ExitCode}. Log:\n{ReadLog()}");
             try
             {
-                await using var connection = await RespConnection.ConnectAsync(options, cancellationToken);
-                var reply = await connection.SendAsync("PING", []).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-                if (reply.AsString() == "PONG") return;
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+                await connection.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                return;
             }
             catch (RedisException exception)
             {

@@ -108,6 +108,29 @@ public sealed class JobProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task The_job_span_continues_the_trace_that_queued_the_job()
+    {
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RagLab.Core.Telemetry.RagLabTelemetry.ActivitySource.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var job = await _store.CreateAsync("test", "{}", default);
+        System.Diagnostics.Activity? seen = null;
+        var handler = new RecordingHandler((_, _) => { seen = System.Diagnostics.Activity.Current; return Task.CompletedTask; });
+        const string upload = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        await Processor(new ChannelJobQueue(), handler).ProcessAsync(new JobLease(job.Id, job.Kind, "x", upload, "raglab=1"), default);
+
+        Assert.NotNull(seen);
+        Assert.Equal("job", seen.OperationName);
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", seen.TraceId.ToHexString());
+        Assert.Equal("00f067aa0ba902b7", seen.ParentSpanId.ToHexString());
+        Assert.Equal("raglab=1", seen.TraceStateString);
+    }
+
+    [Fact]
     public async Task A_job_that_keeps_dying_is_given_up_after_max_attempts()
     {
         var job = await _store.CreateAsync("test", "{}", default);

@@ -87,7 +87,7 @@ public sealed class EmbeddingCacheTests : RedisServerTest
         float[] vector = [1.5f, -2.25f, float.Epsilon];
         await cache.SetAsync("all-minilm", "some chunk", vector, CancellationToken.None);
 
-        var bytes = await Redis.GetBytesAsync($"raglab:embedding:all-minilm:{EmbeddingCacheKey.HashText("some chunk")}", CancellationToken.None);
+        var bytes = (byte[]?)await Database.StringGetAsync($"raglab:embedding:all-minilm:{EmbeddingCacheKey.HashText("some chunk")}");
         Assert.NotNull(bytes);
         Assert.Equal(12, bytes.Length);
         Assert.Equal(1.5f, BitConverter.ToSingle(bytes.AsSpan(0, 4)));
@@ -100,7 +100,7 @@ public sealed class EmbeddingCacheTests : RedisServerTest
     {
         var inner = new RecordingEmbeddingGenerator("all-minilm");
         using var generator = new CachingEmbeddingGenerator(inner,
-            new RedisEmbeddingCache(new RedisClient(Server.ConnectionOptions with { ReconnectWindow = TimeSpan.Zero })));
+            new RedisEmbeddingCache(Redis));
         await Server.StopAsync();
 
         var result = await generator.GenerateAsync(["a", "b"]);

@@ -47,10 +47,10 @@ public sealed class RedisAnswerCacheTests : RedisServerTest
         await cache.SetAsync(key, Answer("a"), CancellationToken.None);
 
         var redisKey = $"raglab:answer:docs:{key.ToKeyString()}";
-        var json = await Redis.GetAsync(redisKey, CancellationToken.None);
+        var json = (string?)await Database.StringGetAsync(redisKey);
         Assert.NotNull(json);
         Assert.Contains("\"answer\":\"a\"", json);
-        var ttl = await Redis.TimeToLiveAsync(redisKey, CancellationToken.None);
+        var ttl = await Database.KeyTimeToLiveAsync(redisKey);
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
 
@@ -76,7 +76,7 @@ public sealed class RedisAnswerCacheTests : RedisServerTest
         Assert.Null(await cache.GetAsync(Key("question 1199", "docs"), CancellationToken.None));
         Assert.NotNull(await cache.GetAsync(Key("kept", "docs-archive"), CancellationToken.None));
         Assert.NotNull(await cache.GetAsync(Key("kept", "other"), CancellationToken.None));
-        var remaining = await Redis.ScanAsync("raglab:answer:docs:*", 1000, CancellationToken.None).CountAsync();
+        var remaining = await Redis.GetServers()[0].KeysAsync(pattern: "raglab:answer:docs:*", pageSize: 1000).CountAsync();
         Assert.Equal(0, remaining);
     }
 
