@@ -9,7 +9,9 @@ internal sealed class AppModel
 
     public IDistributedApplicationTestingBuilder Builder { get; }
 
-    public IReadOnlyList<string> ResourceNames => Builder.Resources.Select(r => r.Name).ToList();
+    /// <summary>The stack's resources, without parameters (passwords, keys) and the "-rebuilder" helpers Aspire adds to projects.</summary>
+    public IReadOnlyList<string> ResourceNames =>
+        Builder.Resources.Where(r => r is not ParameterResource && !r.Name.EndsWith("-rebuilder", StringComparison.Ordinal)).Select(r => r.Name).Order(StringComparer.Ordinal).ToList();
 
     public static async Task<AppModel> CreateAsync(params string[] args) =>
         new(await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagLab_AppHost>(args, TestContext.Cancellation));

@@ -12,7 +12,7 @@ public class ContainerGraphTests
         var model = await ContainerModel();
 
         Assert.Equal(["api", "cache", "chat", "db", "embeddings", "ollama", "postgres", "vectordb", "web", "worker"],
-            model.ResourceNames.Where(n => !n.Contains("-password") && !n.Contains("-Key") && !n.EndsWith("-username")).Order(StringComparer.Ordinal));
+            model.ResourceNames);
 
         AssertImage(model, "ollama", "docker.io", "ollama/ollama", "0.32.15");
         AssertImage(model, "vectordb", "docker.io", "qdrant/qdrant", "v1.16.3");
@@ -22,7 +22,7 @@ public class ContainerGraphTests
         Assert.Equal("/root/.ollama", VolumeTarget(model, "ollama"));
         Assert.Equal("/qdrant/storage", VolumeTarget(model, "vectordb"));
         Assert.Equal("/data", VolumeTarget(model, "cache"));
-        Assert.Equal("/var/lib/postgresql/data", VolumeTarget(model, "postgres"));
+        Assert.Equal("/var/lib/postgresql", VolumeTarget(model, "postgres"));
     }
 
     [Theory]
@@ -74,9 +74,9 @@ public class ContainerGraphTests
     {
         var model = await ContainerModel();
 
-        // Not the models: a pull can take hours, and the Api answers extractively meanwhile.
-        Assert.Equal(["cache", "db", "vectordb"], model.WaitsOf("api"));
-        Assert.Equal(["cache", "db", "vectordb"], model.WaitsOf("worker"));
+        // Not the models: a pull can take hours, and the Api answers extractively meanwhile. Waiting for db waits for its server.
+        Assert.Equal(["cache", "db", "postgres", "vectordb"], model.WaitsOf("api"));
+        Assert.Equal(["cache", "db", "postgres", "vectordb"], model.WaitsOf("worker"));
         Assert.Equal(["api"], model.WaitsOf("web"));
         Assert.Empty(model.WaitsOf("chat"));
     }
@@ -94,7 +94,7 @@ public class ContainerGraphTests
         Assert.IsType<ContainerResource>(model.Resource("vectordb"), exactMatch: false);
         Assert.Equal("{chat.connectionString}", (await model.EnvironmentOf("api"))["ConnectionStrings__chat"]);
         // The AppHost does not run them, so nothing waits for them.
-        Assert.Equal(["db", "vectordb"], model.WaitsOf("api"));
+        Assert.Equal(["db", "postgres", "vectordb"], model.WaitsOf("api"));
     }
 
     private static void AssertImage(AppModel model, string name, string registry, string image, string tag)

@@ -14,7 +14,7 @@ public class HostGraphTests
         Assert.DoesNotContain("ollama", model.ResourceNames);
         Assert.DoesNotContain("vectordb", model.ResourceNames);
         Assert.Equal(["cache", "db"], await model.ConnectionStringsOf("worker"));
-        Assert.Equal(["cache", "db"], model.WaitsOf("api"));
+        Assert.Equal(["cache", "db", "postgres"], model.WaitsOf("api"));
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public class HostGraphTests
     {
         var model = await AppModel.CreateAsync("--RagLab:Containers=false", "--PATH=/nonexistent", "--RagLab:Tools:PostgresRoot=/nonexistent");
 
-        Assert.Equal(["api", "web"], model.ResourceNames.Order(StringComparer.Ordinal));
+        Assert.Equal(["api", "web"], model.ResourceNames);
         Assert.Equal("true", (await model.EnvironmentOf("api"))["RagLab__Jobs__RunInProcess"]);
         Assert.Empty(await model.ConnectionStringsOf("api"));
     }
