@@ -1,0 +1,124 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using RagLab.Testing;
+
+namespace RagLab.AppHost.Tests;
+
+/// <summary>
+/// The real AppHost, started once for the tests of <see cref="RunningLabTests"/>, as on a machine without a container engine:
+/// redis-server and Debian's Postgres as executables, the in-test Ollama server as an existing model server.
+/// </summary>
+public sealed class RunningLab : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    public FakeOllamaServer Ollama { get; private set; } = null!;
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    private DirectoryInfo _data = null!;
+
+    public async Task InitializeAsync()
+    {
+        Ollama = await FakeOllamaServer.StartAsync();
+        _data = LabDirectories.Create();
+        var models = Ollama.BaseAddress.ToString().TrimEnd('/');
+        App = await LabDirectories.StartAsync(
+        [
+            "--RagLab:Containers=false",
+            $"--RagLab:DataDirectory={_data.FullName}",
+            $"--ConnectionStrings:chat=Endpoint={models};Model=qwen2.5:1.5b",
+            $"--ConnectionStrings:embeddings=Endpoint={models};Model=all-minilm",
+            // A job its worker left unacknowledged (stopped mid-job) is claimed by the restarted worker after this, not 60 s.
+            "--RagLab:Redis:Queue:ClaimMinIdle=00:00:02",
+        ], ["api", "worker", "web"]);
+        Api = App.CreateHttpClient("api");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        if (App is not null) await App.DisposeAsync();
+        if (Ollama is not null) await Ollama.DisposeAsync();
+        LabDirectories.Delete(_data);
+    }
+
+    public Task ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken)
+    {
+        var target = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
+        return App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(target, command, cancellationToken);
+    }
+
+    /// <summary>Uploads a text document; returns its job id.</summary>
+    public async Task<string> UploadAsync(string name, string text, CancellationToken cancellationToken)
+    {
+        using var response = await Api.PostAsJsonAsync("/api/documents", new { name, text }, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+        return (string)body["documents"]![0]!["jobId"]!;
+    }
+
+    public async Task<JsonNode> GetJsonAsync(string path, CancellationToken cancellationToken) =>
+        JsonNode.Parse(await Api.GetStringAsync(path, cancellationToken))!;
+
+    /// <summary>Polls a job until it succeeded or failed.</summary>
+    public async Task<JsonNode> WaitForJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var job = await GetJsonAsync($"/api/jobs/{jobId}", cancellationToken);
+            if ((string?)job["status"] is "succeeded" or "failed") return job;
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+}
+
+/// <summary>Temporary data folders and the AppHost start shared by the running tests.</summary>
+internal static class LabDirectories
+{
+    public static DirectoryInfo Create()
+    {
+        var directory = Directory.CreateTempSubdirectory("raglab-apphost-");
+        // Postgres runs as the postgres user when the tests run as root: it must reach its folder inside this one.
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(directory.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        return directory;
+    }
+
+    public static void Delete(DirectoryInfo? directory)
+    {
+        try
+        {
+            directory?.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still flushing; the OS cleans temp folders.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    public static async Task<DistributedApplication> StartAsync(string[] args, string[] healthy)
+    {
+        using var timeout = new CancellationTokenSource(RunningLab.StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagLab_AppHost>(args, timeout.Token);
+        var app = await builder.BuildAsync(timeout.Token);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await Task.WhenAll(healthy.Select(name => app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token)));
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+}
