@@ -1,7 +1,8 @@
 namespace RagLab.Core.Jobs;
 
 /// <summary>A job handed out by <see cref="IJobQueue.DequeueAsync"/>; acknowledge it only once the work is done.</summary>
-public sealed record JobLease(string JobId, string Kind, string DeliveryTag);
+/// <param name="TraceParent">W3C <c>traceparent</c> of the activity that queued it (the upload request), so the job's trace continues it.</param>
+public sealed record JobLease(string JobId, string Kind, string DeliveryTag, string? TraceParent = null);
 
 /// <summary>
 /// Delivers job ids to workers at least once: a lease not acknowledged (the worker crashed) is delivered again.

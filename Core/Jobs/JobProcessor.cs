@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using RagLab.Core.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -137,6 +139,7 @@ public sealed class JobProcessor(
             if (_running.TryGetValue(lease.JobId, out var tag) && tag != lease.DeliveryTag) await queue.AcknowledgeAsync(lease, cancellationToken);
             return;
         }
+        using var activity = StartJobActivity(lease);
         try
         {
             await ProcessClaimedAsync(lease, cancellationToken);
@@ -145,6 +148,16 @@ public sealed class JobProcessor(
         {
             _running.TryRemove(lease.JobId, out _);
         }
+    }
+
+    /// <summary>The job's span, a child of the request that queued it when the queue carried its trace context.</summary>
+    private static Activity? StartJobActivity(JobLease lease)
+    {
+        ActivityContext.TryParse(lease.TraceParent, null, out var parent);
+        var activity = RagLabTelemetry.ActivitySource.StartActivity($"job {lease.Kind}", ActivityKind.Consumer, parent);
+        activity?.SetTag("raglab.job.id", lease.JobId);
+        activity?.SetTag("raglab.job.kind", lease.Kind);
+        return activity;
     }
 
     private async Task ProcessClaimedAsync(JobLease lease, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ namespace RagLab.AppHost.Tests;
 
 /// <summary><c>dotnet run --project AppHost</c> on a machine with only the .NET SDK: no container engine, no redis-server, no Postgres.</summary>
 [Collection(AppHostCollection.Name)]
-public class NothingInstalledTests
+public class NothingInstalledTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task The_api_and_web_come_up_on_the_embedded_fallbacks()
@@ -16,7 +16,7 @@ public class NothingInstalledTests
                 "--PATH=/nonexistent",
                 "--RagLab:Tools:PostgresRoot=/nonexistent",
                 $"--RagLab:DataDirectory={data.FullName}",
-            ], ["api", "web"]);
+            ], ["api", "web"], output.WriteLine);
             using var api = app.CreateHttpClient("api");
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
@@ -28,6 +28,7 @@ public class NothingInstalledTests
             Assert.Equal("sqlite", RunningLabTests.Dependency(status, "database"));
             Assert.True((bool)status["jobsInProcess"]!);
             Assert.False(app.ResourceNotifications.TryGetCurrentState("worker", out _));
+            output.WriteLine("asserted");
         }
         finally
         {

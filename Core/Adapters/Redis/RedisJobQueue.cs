@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagLab.Core.Jobs;
@@ -33,6 +34,7 @@ public sealed class RedisJobQueue : IJobQueue
 {
     private const string JobIdField = "jobId";
     private const string KindField = "kind";
+    private const string TraceParentField = "traceparent";
     private readonly IRedisClient redis;
     private readonly RedisJobQueueOptions options;
     private readonly ILogger logger;
@@ -55,8 +57,10 @@ public sealed class RedisJobQueue : IJobQueue
     {
         try
         {
-            await RunWithGroupAsync(() => redis.StreamAddAsync(options.StreamKey,
-                new Dictionary<string, string> { [JobIdField] = jobId, [KindField] = kind }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var fields = new Dictionary<string, string> { [JobIdField] = jobId, [KindField] = kind };
+            // The trace context travels with the job, so the worker's spans join the upload's trace (Web → Api → Worker).
+            if (Activity.Current?.Id is { } traceParent) fields[TraceParentField] = traceParent;
+            await RunWithGroupAsync(() => redis.StreamAddAsync(options.StreamKey, fields, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (RedisConnectionException exception)
         {
@@ -154,7 +158,8 @@ public sealed class RedisJobQueue : IJobQueue
     private static JobLease ToLease(RedisStreamEntry entry) => new(
         entry.Fields.GetValueOrDefault(JobIdField) ?? throw new InvalidOperationException($"Stream entry {entry.Id} has no {JobIdField} field."),
         entry.Fields.GetValueOrDefault(KindField) ?? "",
-        entry.Id);
+        entry.Id,
+        entry.Fields.GetValueOrDefault(TraceParentField));
 
     /// <summary>
     /// Creates the consumer group once (MKSTREAM, BUSYGROUP ignored) and again if Redis lost it (NOGROUP after a

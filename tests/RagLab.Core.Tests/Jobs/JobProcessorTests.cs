@@ -106,6 +106,32 @@ public sealed class JobProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task The_job_runs_in_a_span_of_the_trace_that_queued_it()
+    {
+        var job = await _store.CreateAsync("test", "{}", default);
+        System.Diagnostics.Activity? seen = null;
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RagLab.Core.Telemetry.RagLabTelemetry.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var handler = new RecordingHandler((_, _) =>
+        {
+            seen = System.Diagnostics.Activity.Current;
+            return Task.CompletedTask;
+        });
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        await Processor(new ChannelJobQueue(), handler).ProcessAsync(new JobLease(job.Id, job.Kind, "x", traceParent), default);
+
+        Assert.NotNull(seen);
+        Assert.Equal("job test", seen.DisplayName);
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", seen.TraceId.ToString());
+        Assert.Equal("b7ad6b7169203331", seen.ParentSpanId.ToString());
+    }
+
+    [Fact]
     public async Task A_job_that_keeps_dying_is_given_up_after_max_attempts()
     {
         var job = await _store.CreateAsync("test", "{}", default);

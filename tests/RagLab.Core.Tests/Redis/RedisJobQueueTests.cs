@@ -36,6 +36,18 @@ public sealed class RedisJobQueueTests : RedisServerTest
     }
 
     [Fact]
+    public async Task The_trace_context_of_the_enqueuing_request_travels_with_the_job()
+    {
+        using var upload = new System.Diagnostics.Activity("upload").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+        await Queue("api").EnqueueAsync("job-traced", "ingest", Guard);
+        upload.Stop();
+
+        var lease = await Queue("worker-a").DequeueAsync(Guard);
+
+        Assert.Equal(upload.Id, lease.TraceParent);
+    }
+
+    [Fact]
     public async Task A_waiting_worker_receives_a_job_enqueued_later()
     {
         var worker = Queue("worker-a");
