@@ -52,10 +52,10 @@ public sealed class RunningLab : IAsyncLifetime
         return App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(target, command, cancellationToken);
     }
 
-    /// <summary>Uploads a text document; returns its job id.</summary>
-    public async Task<string> UploadAsync(string name, string text, CancellationToken cancellationToken)
+    /// <summary>Uploads a text document into a collection of its own (tests share the lab); returns its job id.</summary>
+    public async Task<string> UploadAsync(string collection, string name, string text, CancellationToken cancellationToken)
     {
-        using var response = await Api.PostAsJsonAsync("/api/documents", new { name, text }, cancellationToken);
+        using var response = await Api.PostAsJsonAsync("/api/documents", new { name, text, collection }, cancellationToken);
         response.EnsureSuccessStatusCode();
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
         return (string)body["documents"]![0]!["jobId"]!;

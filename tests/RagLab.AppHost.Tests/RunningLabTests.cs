@@ -14,6 +14,8 @@ public sealed class AppHostCollection
 [Collection(AppHostCollection.Name)]
 public class RunningLabTests(RunningLab lab) : IClassFixture<RunningLab>
 {
+    private const string Refunds = "refunds";
+
     private static CancellationToken Timeout(int seconds) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
     [Fact]
@@ -22,7 +24,7 @@ public class RunningLabTests(RunningLab lab) : IClassFixture<RunningLab>
         var ct = Timeout(60);
         lab.Ollama.Respond = _ => "Refunds are accepted within 30 days of purchase [1].";
 
-        var jobId = await lab.UploadAsync("refunds.md", "# Refunds\n\nRefunds are accepted within 30 days of purchase.", ct);
+        var jobId = await lab.UploadAsync(Refunds, "refunds.md", "# Refunds\n\nRefunds are accepted within 30 days of purchase.", ct);
         var job = await lab.WaitForJobAsync(jobId, ct);
 
         Assert.Equal("succeeded", (string?)job["status"]);
@@ -60,7 +62,7 @@ public class RunningLabTests(RunningLab lab) : IClassFixture<RunningLab>
         lab.Ollama.BeforeEmbed = abort => held.Task.WaitAsync(abort);
         try
         {
-            var jobId = await lab.UploadAsync("warranty.md", text, ct);
+            var jobId = await lab.UploadAsync("warranty", "warranty.md", text, ct);
             while (EmbedRequestsFor(text) == 0) await Task.Delay(100, ct);
             Assert.Equal("running", (string?)(await lab.GetJsonAsync($"/api/jobs/{jobId}", ct))["status"]);
 
@@ -94,7 +96,7 @@ public class RunningLabTests(RunningLab lab) : IClassFixture<RunningLab>
 
     private async Task<JsonNode> AskAsync(string question, CancellationToken ct)
     {
-        using var response = await lab.Api.PostAsJsonAsync("/api/ask", new { question, mode = "rag" }, ct);
+        using var response = await lab.Api.PostAsJsonAsync("/api/ask", new { question, mode = "rag", collection = Refunds }, ct);
         response.EnsureSuccessStatusCode();
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
     }
