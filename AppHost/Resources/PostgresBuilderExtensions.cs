@@ -7,6 +7,7 @@ public static class PostgresExecutableBuilderExtensions
 {
     // initdb once (password from a file, scram-sha-256), create the databases in single-user mode, then serve on 127.0.0.1 only,
     // without a Unix socket (its path may exceed 107 bytes). Postgres refuses root: as root, run both as the postgres user.
+    // Its log goes to stdout: on stderr the dashboard would show every line as an error.
     private const string StartScript = """
         set -eu
         bin="$1"; data="$2"; port="$3"; pwfile="$4"; shift 4
@@ -21,9 +22,9 @@ public static class PostgresExecutableBuilderExtensions
           for db in "$@"; do echo "CREATE DATABASE \"$db\";" | as_postgres "$bin/postgres" --single -D "$data/cluster" postgres > /dev/null; done
         fi
         if [ "$(id -u)" = 0 ]; then
-          exec runuser -u postgres -- "$bin/postgres" -D "$data/cluster" -h 127.0.0.1 -p "$port" -c unix_socket_directories=
+          exec runuser -u postgres -- "$bin/postgres" -D "$data/cluster" -h 127.0.0.1 -p "$port" -c unix_socket_directories= 2>&1
         fi
-        exec "$bin/postgres" -D "$data/cluster" -h 127.0.0.1 -p "$port" -c unix_socket_directories=
+        exec "$bin/postgres" -D "$data/cluster" -h 127.0.0.1 -p "$port" -c unix_socket_directories= 2>&1
         """;
 
     /// <summary>
