@@ -2,10 +2,13 @@ using RagLab.Infrastructure;
 
 // The Worker runs background jobs (ingestion now; evaluation and fine-tuning later) for an Api that only enqueues them.
 // Under Aspire the queue is Redis Streams and the indexes are Qdrant; on the embedded default the Api runs the same jobs itself.
+// It serves only /health and /alive, so the AppHost can tell it is up (WithHttpHealthCheck).
 // The tests build this host the same way (tests/RagLab.Api.Tests/AspireWorkerHost.cs): keep the two in step.
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddRagLab();
 
-builder.Build().Run();
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

@@ -54,6 +54,9 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     /// <summary>Pause before each streamed token (both APIs).</summary>
     public TimeSpan TokenDelay { get; set; }
 
+    /// <summary>Awaited before <c>/api/embed</c> answers (with the request's abort token), e.g. to hold a job mid-way.</summary>
+    public Func<CancellationToken, Task>? BeforeEmbed { get; set; }
+
     /// <summary>Every request received so far, in arrival order.</summary>
     public IReadOnlyList<FakeRecordedRequest> Requests
     {
@@ -359,7 +362,14 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             ? input.EnumerateArray().Select(e => e.GetString()!).ToList()
             : null;
 
-    private Task Embed(HttpContext context)
+    private async Task Embed(HttpContext context)
+    {
+        if (BeforeEmbed is { } wait)
+            await wait(context.RequestAborted);
+        await EmbedNow(context);
+    }
+
+    private Task EmbedNow(HttpContext context)
     {
         if (!TryReadBody(context, out var body) || GetString(body, "model") is not { } model)
             return WriteError(context, 400, "model is required");

@@ -1,0 +1,36 @@
+namespace RagLab.AppHost.Tests;
+
+/// <summary>The stack without a container engine: what the machine has runs as executables, the rest is embedded.</summary>
+public class HostGraphTests
+{
+    [Fact]
+    public async Task Installed_servers_run_as_executables_and_postgres_runs_through_its_start_script()
+    {
+        var model = await AppModel.CreateAsync("--RagLab:Containers=false", "--PATH=/nonexistent",
+            "--RagLab:Tools:RedisServer=/usr/bin/redis-server", "--RagLab:Tools:PostgresBin=/usr/lib/postgresql/15/bin");
+
+        Assert.Equal("/usr/bin/redis-server", model.Resource<ExecutableResource>("cache").Command);
+        Assert.Equal("sh", model.Resource<ExecutableResource>("postgres").Command);
+        Assert.DoesNotContain("ollama", model.ResourceNames);
+        Assert.DoesNotContain("vectordb", model.ResourceNames);
+        Assert.Equal(["cache", "db"], await model.ConnectionStringsOf("worker"));
+        Assert.Equal(["cache", "db", "postgres"], model.WaitsOf("api"));
+    }
+
+    [Fact]
+    public async Task With_nothing_installed_the_api_runs_jobs_itself_and_there_is_no_worker()
+    {
+        var model = await AppModel.CreateAsync("--RagLab:Containers=false", "--PATH=/nonexistent", "--RagLab:Tools:PostgresRoot=/nonexistent");
+
+        Assert.Equal(["api", "web"], model.ResourceNames);
+        Assert.Equal("true", (await model.EnvironmentOf("api"))["RagLab__Jobs__RunInProcess"]);
+        Assert.Empty(await model.ConnectionStringsOf("api"));
+    }
+
+    [Fact]
+    public async Task A_wrong_gpu_setting_says_which_values_work()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AppModel.CreateAsync("--RagLab:Gpu=intel"));
+        Assert.Contains("Use auto, nvidia, amd or none", error.ToString());
+    }
+}
