@@ -65,6 +65,7 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
             .UseLogging(loggerFactory)
             .UseOpenTelemetry(loggerFactory)
             .Use(inner => new ModelCallErrorChatClient(inner, ex => OllamaErrors.Translate(ex, _chat.Endpoint, _chat.Model, options.RequestTimeout)))
+            .Use(inner => new OllamaStreamEndChatClient(inner, _chat.Endpoint))
             .Use(inner => new OllamaContextWindowChatClient(inner, _contextWindow))
             .Build();
         _embeddingGenerator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(

@@ -36,7 +36,7 @@ public sealed class OpenAiCompatibleModelProviderTests
 
         var status = await provider.GetStatusAsync(CancellationToken.None);
 
-        Assert.True(status.ChatAvailable);
+        Assert.True(status.ChatAvailable, status.Error);
         Assert.False(status.EmbeddingsAvailable);
         Assert.Contains("'nomic-embed-text'", status.Error);
         Assert.NotNull(await provider.GetChatClientAsync(CancellationToken.None));
