@@ -32,6 +32,7 @@ public sealed class OpenAiCompatibleModelProviderTests
             Endpoint = server.OpenAiEndpoint.ToString(),
             ChatModel = "qwen2.5:1.5b",
             EmbeddingModel = "nomic-embed-text",
+            ProbeTimeout = TimeSpan.FromSeconds(10), // the first request of a loaded test run can take seconds
         }, ModelHttpClientFactory.Create(), new ManualTimeProvider());
 
         var status = await provider.GetStatusAsync(CancellationToken.None);
