@@ -26,6 +26,10 @@ using RagLab.Infrastructure.Indexing;
 using RagLab.Infrastructure.Ingestion;
 using RagLab.Infrastructure.Hosting;
 using StackExchange.Redis;
+using RagLab.Infrastructure.ModelClients;
+using RagLab.Core.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace RagLab.Infrastructure;
 
@@ -62,6 +66,7 @@ public static class RagLabHostingExtensions
         ];
         AddIngestion(services);
         AddGeneration(services);
+        AddTelemetry(services);
         services.AddRagLabEvaluation();
 
         services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess));
@@ -88,8 +93,11 @@ public static class RagLabHostingExtensions
         if (openAi is { IsConfigured: true })
         {
             services.AddSingleton(openAi);
+            services.AddResilientHttpClient(RagLabHttpClients.OpenAiCompatible, openAi.RequestTimeout, "/models");
             services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
-                new OpenAiCompatibleModelProvider(openAi, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<IEmbeddingCache>()));
+                new OpenAiCompatibleModelProvider(openAi, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILoggerFactory>()),
+                sp.GetRequiredService<IEmbeddingCache>()));
             return new("models", "openai-compatible", openAi.Endpoint ?? "api.openai.com", $"chat {openAi.ChatModel}, embeddings {openAi.EmbeddingModel}");
         }
 
@@ -98,8 +106,11 @@ public static class RagLabHostingExtensions
         var chat = ollama.ResolveChat(configuration.GetConnectionString("chat"));
         var embeddings = ollama.ResolveEmbeddings(configuration.GetConnectionString("embeddings"));
         services.AddSingleton(ollama);
+        // The probe has its own cadence (ProbeInterval), so it is not retried either.
+        services.AddResilientHttpClient(RagLabHttpClients.Ollama, ollama.RequestTimeout, "/api/tags");
         services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
-            new OllamaModelProvider(ollama, chat, embeddings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OllamaModelProvider>>()),
+            new OllamaModelProvider(ollama, sp.GetRequiredService<IHttpClientFactory>(), chat, embeddings, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>()),
             sp.GetRequiredService<IEmbeddingCache>()));
         var where = chat.Endpoint == embeddings.Endpoint ? chat.Endpoint.ToString() : $"{chat.Endpoint} (chat), {embeddings.Endpoint} (embeddings)";
         return new("models", "ollama", where, $"chat {chat.Model}, embeddings {embeddings.Model}; extractive answers while it does not answer");
@@ -135,7 +146,8 @@ public static class RagLabHostingExtensions
         var qdrant = QdrantOptions.FromConnectionString(connection);
         configuration.GetSection("RagLab:Qdrant").Bind(qdrant);
         services.AddSingleton(qdrant);
-        services.AddSingleton(sp => new QdrantRestClient(new HttpClient { BaseAddress = qdrant.Endpoint, Timeout = TimeSpan.FromMinutes(2) }, qdrant));
+        services.AddResilientHttpClient(RagLabHttpClients.Qdrant, TimeSpan.FromMinutes(2)).ConfigureHttpClient(http => http.BaseAddress = qdrant.Endpoint);
+        services.AddSingleton(sp => new QdrantRestClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(RagLabHttpClients.Qdrant), qdrant));
         // "bm25" is one ranker: the embedded index's analyzer, k1 and b (RagLab:Bm25).
         var bm25 = configuration.GetSection("RagLab:Bm25").Get<Bm25Options>() ?? new Bm25Options();
         services.AddSingleton(sp => new SparseBm25Encoder(sp.GetRequiredService<IAnalyzer>(), bm25.K1, bm25.B));
@@ -219,6 +231,19 @@ public static class RagLabHostingExtensions
         services.AddSingleton<IIngestionService, IngestionService>();
         services.AddBulkIngestion();
     }
+
+    /// <summary>
+    /// RagLab's spans and instruments, and Microsoft.Extensions.AI's gen_ai spans (one per model call, with token counts), join
+    /// whatever OpenTelemetry the host set up (ServiceDefaults); without one they cost nothing.
+    /// </summary>
+    public static IServiceCollection AddRagLabTelemetry(this IServiceCollection services)
+    {
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(RagLabTelemetry.SourceName, ModelTelemetry.SourceName));
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(RagLabTelemetry.SourceName, ModelTelemetry.SourceName));
+        return services;
+    }
+
+    private static void AddTelemetry(IServiceCollection services) => services.AddRagLabTelemetry();
 
     private static void AddGeneration(IServiceCollection services)
     {

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using RagLab.Infrastructure.Ollama;
-using RagLab.Infrastructure.OpenAI;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 
@@ -36,7 +34,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         DocumentParseException => (StatusCodes.Status422UnprocessableEntity, "Unreadable document"),
         NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
         DependencyUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Dependency unavailable"),
-        OllamaException or OpenAiCompatibleException => (StatusCodes.Status502BadGateway, "Model server error"),
+        ModelCallException => (StatusCodes.Status502BadGateway, "Model server error"),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
         System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
         _ => (StatusCodes.Status500InternalServerError, "Server error"),

@@ -26,4 +26,6 @@ public sealed class EmbeddingCachingModelProvider(IModelProvider inner, IEmbeddi
     }
 
     public ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
+
+    public ValueTask<int?> GetChatContextLengthAsync(CancellationToken cancellationToken) => inner.GetChatContextLengthAsync(cancellationToken);
 }

@@ -25,4 +25,11 @@ public interface IAnswerMode
     string? ModelOverride { get; }
 
     IReadOnlyList<ChatMessage> BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits);
+
+    /// <summary>
+    /// As <see cref="BuildPrompt(string, IReadOnlyList{RetrievalHit})"/>, fitted to a chat model whose window holds
+    /// <paramref name="contextWindowTokens"/> tokens (null: unknown, no limit). A mode that does not send retrieved text sends all of it.
+    /// </summary>
+    RagPrompt BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits, int? contextWindowTokens) =>
+        new(BuildPrompt(question, hits), hits, DroppedHits: 0, TopHitTruncated: false);
 }

@@ -91,33 +91,37 @@ public sealed class QuestionAnswerer(
         else
         {
             var generation = Stopwatch.StartNew();
+            IReadOnlyList<RetrievalHit> sentHits = hits;
+            var warnings = new List<string>();
             double? firstToken = null;
             var text = new StringBuilder();
             long input = 0, output = 0;
             var chatOptions = new ChatOptions { ModelId = mode.ModelOverride, Temperature = 0 };
-            using (var activity = RagLabTelemetry.ActivitySource.StartActivity("generate"))
+            var window = await models.GetChatContextLengthAsync(cancellationToken);
+            var prompt = mode.BuildPrompt(question, hits, window);
+            sentHits = prompt.Hits;
+            warnings.AddRange(BudgetWarnings(prompt, hits.Count, window));
+            // No span here: the chat client's pipeline emits one gen_ai span per model call, with its token counts.
+            await foreach (var update in chat!.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
             {
-                activity?.SetTag("raglab.mode", mode.Name);
-                activity?.SetTag("gen_ai.request.model", model);
-                await foreach (var update in chat!.GetStreamingResponseAsync(mode.BuildPrompt(question, hits), chatOptions, cancellationToken))
+                foreach (var usage in update.Contents.OfType<UsageContent>())
                 {
-                    foreach (var usage in update.Contents.OfType<UsageContent>())
-                    {
-                        input += usage.Details.InputTokenCount ?? 0;
-                        output += usage.Details.OutputTokenCount ?? 0;
-                    }
-                    if (string.IsNullOrEmpty(update.Text)) continue;
-                    firstToken ??= total.Elapsed.TotalMilliseconds;
-                    text.Append(update.Text);
-                    yield return new AnswerEvent.Token(update.Text);
+                    input += usage.Details.InputTokenCount ?? 0;
+                    output += usage.Details.OutputTokenCount ?? 0;
                 }
+                if (string.IsNullOrEmpty(update.Text)) continue;
+                firstToken ??= total.Elapsed.TotalMilliseconds;
+                text.Append(update.Text);
+                yield return new AnswerEvent.Token(update.Text);
             }
+            RagLabTelemetry.RecordTokenUsage(null, model, input, output);
             var generationMs = generation.Elapsed.TotalMilliseconds;
             RagLabTelemetry.GenerationDuration.Record(generationMs);
-            var parsed = citations.Parse(text.ToString(), hits);
+            var parsed = citations.Parse(text.ToString(), sentHits);
+            warnings.AddRange(parsed.Warnings);
             result = new AnswerResult(parsed.Answer, mode.Name, model, Extractive: false, parsed.Citations, Cached: false,
                 new AnswerTimings(retrievalMs, generationMs, total.Elapsed.TotalMilliseconds, firstToken), new TokenUsage(input, output),
-                retriever?.Name, [.. hits.Select(h => h.Chunk.Id)], parsed.Warnings.Count > 0 ? parsed.Warnings : null);
+                retriever?.Name, [.. hits.Select(h => h.Chunk.Id)], warnings.Count > 0 ? warnings : null);
         }
 
         await StoreAsync(key, result, cancellationToken);
@@ -162,6 +166,16 @@ public sealed class QuestionAnswerer(
     /// <summary>Lower-cased, whitespace-collapsed, trailing punctuation removed: "What is X?" and "what is  x" share an entry.</summary>
     public static string NormalizeQuestion(string question) =>
         string.Join(' ', question.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).TrimEnd('?', '.', '!', ' ');
+
+    /// <summary>What the prompt budget left out, said so a user knows the answer saw fewer chunks than were retrieved.</summary>
+    internal static IEnumerable<string> BudgetWarnings(RagPrompt prompt, int retrieved, int? window)
+    {
+        var where = window is { } tokens ? $"the chat model's {tokens}-token context window" : "the prompt budget";
+        if (prompt.DroppedHits > 0)
+            yield return $"{prompt.DroppedHits} of {retrieved} retrieved chunks did not fit {where} and were left out (lowest-ranked first).";
+        if (prompt.TopHitTruncated)
+            yield return $"The top retrieved chunk was cut to fit {where}.";
+    }
 
     private static string NoModelMessage(string mode, ModelStatus status) =>
         $"The '{mode}' mode needs a language model, and none is connected" + (status.Error is null ? "." : $": {status.Error}.") +

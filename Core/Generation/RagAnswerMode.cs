@@ -14,4 +14,7 @@ public sealed class RagAnswerMode(RagPromptBuilder prompts) : IAnswerMode
     public string? ModelOverride => null;
 
     public IReadOnlyList<ChatMessage> BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits) => prompts.Build(question, hits);
+
+    public RagPrompt BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits, int? contextWindowTokens) =>
+        prompts.BuildPrompt(question, hits, contextWindowTokens);
 }

@@ -30,6 +30,9 @@ public sealed partial class RagPromptBuilder(PromptBudget? budget = null)
     /// <summary>Marks where a chunk's text was cut to fit the budget.</summary>
     public const string TruncationMark = " …(truncated)";
 
+    /// <summary>The user message's own text around the context and the question (tags, labels, the closing line).</summary>
+    private const int UserFrameCharacters = 120;
+
     private readonly PromptBudget _budget = Validate(budget ?? PromptBudget.Unlimited);
 
     /// <summary>The chat messages for <paramref name="question"/> over <paramref name="hits"/> (in rank order).</summary>
@@ -37,12 +40,21 @@ public sealed partial class RagPromptBuilder(PromptBudget? budget = null)
         BuildPrompt(question, hits).Messages;
 
     /// <summary>As <see cref="Build"/>, also saying which hits made it into the prompt under the budget.</summary>
-    public RagPrompt BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits)
+    public RagPrompt BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits) => BuildPrompt(question, hits, contextWindowTokens: null);
+
+    /// <summary>
+    /// As <see cref="BuildPrompt(string, IReadOnlyList{RetrievalHit})"/>, with the context also fitted to a chat model's window of
+    /// <paramref name="contextWindowTokens"/> tokens (see <see cref="PromptBudget.ForContextWindow"/>).
+    /// </summary>
+    public RagPrompt BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits, int? contextWindowTokens)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
         ArgumentNullException.ThrowIfNull(hits);
 
-        var (entries, truncated) = FitToBudget(hits);
+        var budget = contextWindowTokens is { } window
+            ? _budget.Min(PromptBudget.ForContextWindow(window, SystemPrompt.Length + question.Length + UserFrameCharacters))
+            : _budget;
+        var (entries, truncated) = FitToBudget(hits, budget);
         var user = new StringBuilder();
         user.Append("<context>\n");
         user.Append(string.Join("\n\n", entries));
@@ -67,10 +79,10 @@ public sealed partial class RagPromptBuilder(PromptBudget? budget = null)
     /// Renders hits in order while the context block stays within budget. Keeping a prefix of the ranking means the
     /// lowest-ranked hits go first, and the numbers the model sees match <c>hits[n - 1]</c>.
     /// </summary>
-    private (List<string> Entries, bool TopHitTruncated) FitToBudget(IReadOnlyList<RetrievalHit> hits)
+    private static (List<string> Entries, bool TopHitTruncated) FitToBudget(IReadOnlyList<RetrievalHit> hits, PromptBudget budget)
     {
         var entries = new List<string>(hits.Count);
-        int? max = _budget.MaxContextCharacters;
+        int? max = budget.MaxContextCharacters;
         int used = 0;
         for (int i = 0; i < hits.Count; i++)
         {

@@ -18,4 +18,10 @@ public interface IModelProvider
     ValueTask<IEmbeddingGenerator<string, Embedding<float>>?> GetEmbeddingGeneratorAsync(CancellationToken cancellationToken);
 
     ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many tokens the chat model's window holds for one request (prompt and answer together), or null when unknown.
+    /// The prompt builder fits the retrieved chunks into it.
+    /// </summary>
+    ValueTask<int?> GetChatContextLengthAsync(CancellationToken cancellationToken) => ValueTask.FromResult<int?>(null);
 }

@@ -2,15 +2,20 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using RagLab.Core.Generation;
+using OllamaSharp;
+using OllamaSharp.Models;
 using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Hosting;
+using RagLab.Infrastructure.ModelClients;
 
 namespace RagLab.Infrastructure.Ollama;
 
 /// <summary>
 /// Hands out Ollama's chat client and embedding generator when the server answers and has the model. Chat and embeddings may live
 /// on different servers (two Aspire connection strings). Each server is probed with <c>GET /api/tags</c> at most once per
-/// <see cref="OllamaOptions.ProbeInterval"/>.
+/// <see cref="OllamaOptions.ProbeInterval"/>. The clients are OllamaSharp's <see cref="OllamaApiClient"/> on the
+/// <see cref="RagLabHttpClients.Ollama"/> HttpClient, behind a Microsoft.Extensions.AI pipeline (logging, OpenTelemetry), with RagLab's
+/// thin layer on top: actionable <see cref="ModelCallException"/>s and <c>num_ctx</c> on every chat request.
 /// </summary>
 public sealed class OllamaModelProvider : IModelProvider, IDisposable
 {
@@ -18,38 +23,63 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
     private readonly ModelEndpoint _chat;
     private readonly ModelEndpoint _embeddings;
     private readonly ILogger _logger;
-    private readonly Dictionary<Uri, (HttpClient Http, OllamaApiClient Api, OllamaTagsProbe Probe)> _servers = [];
-    private readonly OllamaChatClient _chatClient;
-    private readonly OllamaEmbeddingGenerator _embeddingGenerator;
+    private readonly Dictionary<Uri, (OllamaApiClient Api, OllamaTagsProbe Probe)> _servers = [];
+    private readonly IChatClient _chatClient;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
+    private readonly OllamaContextWindow _contextWindow;
     private readonly ConcurrentDictionary<string, BackgroundPull> _pulls = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _disposed = new();
 
-    /// <param name="options">Timeouts, probe interval, batch size, and the endpoint and models used when no connection string is given.</param>
+    /// <param name="options">Timeouts, probe interval, and the endpoint and models used when no connection string is given.</param>
+    /// <param name="httpClients">Makes the <see cref="RagLabHttpClients.Ollama"/> clients (see <see cref="RagLabHttpClients.AddResilientHttpClient"/>).</param>
     /// <param name="chat">The chat model and its server; defaults to <see cref="OllamaOptions.ResolveChat"/>.</param>
     /// <param name="embeddings">The embedding model and its server; defaults to <see cref="OllamaOptions.ResolveEmbeddings"/>.</param>
     /// <param name="timeProvider">The clock that ages probe outcomes; <see cref="TimeProvider.System"/> by default.</param>
     public OllamaModelProvider(
         OllamaOptions options,
+        IHttpClientFactory httpClients,
         ModelEndpoint? chat = null,
         ModelEndpoint? embeddings = null,
         TimeProvider? timeProvider = null,
-        ILogger<OllamaModelProvider>? logger = null)
+        ILoggerFactory? loggerFactory = null)
     {
+        ArgumentNullException.ThrowIfNull(httpClients);
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _chat = chat ?? options.ResolveChat();
         _embeddings = embeddings ?? options.ResolveEmbeddings();
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<OllamaModelProvider>();
         var clock = timeProvider ?? TimeProvider.System;
 
         foreach (var endpoint in new[] { _chat.Endpoint, _embeddings.Endpoint }.Distinct())
         {
-            var http = new HttpClient { BaseAddress = endpoint, Timeout = options.RequestTimeout };
-            var api = new OllamaApiClient(http);
-            _servers[endpoint] = (http, api, new OllamaTagsProbe(api, options.ProbeTimeout, options.ProbeInterval, clock));
+            var api = new OllamaApiClient(CreateClient(httpClients, endpoint));
+            _servers[endpoint] = (api, new OllamaTagsProbe(api, endpoint, options.ProbeTimeout, options.ProbeInterval, clock));
         }
-        _chatClient = new OllamaChatClient(_servers[_chat.Endpoint].Http, _chat.Model);
-        _embeddingGenerator = new OllamaEmbeddingGenerator(_servers[_embeddings.Endpoint].Http, _embeddings.Model, options.EmbeddingBatchSize);
+
+        var chatApi = _servers[_chat.Endpoint].Api;
+        _contextWindow = new OllamaContextWindow(chatApi, _chat.Model, options.MaxContextTokens);
+        // Outermost first. One span per call: Microsoft.Extensions.AI's gen_ai "chat {model}" span, with token counts.
+        _chatClient = new ChatClientBuilder(new OllamaApiClient(CreateClient(httpClients, _chat.Endpoint), _chat.Model))
+            .UseLogging(loggerFactory)
+            .UseOpenTelemetry(loggerFactory)
+            .Use(inner => new ModelCallErrorChatClient(inner, ex => OllamaErrors.Translate(ex, _chat.Endpoint, _chat.Model, options.RequestTimeout)))
+            .Use(inner => new OllamaStreamEndChatClient(inner, _chat.Endpoint))
+            .Use(inner => new OllamaContextWindowChatClient(inner, _contextWindow))
+            .Build();
+        _embeddingGenerator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(
+                new OllamaApiClient(CreateClient(httpClients, _embeddings.Endpoint), _embeddings.Model))
+            .UseLogging(loggerFactory)
+            .Use(inner => new ModelCallErrorEmbeddingGenerator(inner, ex => OllamaErrors.Translate(ex, _embeddings.Endpoint, _embeddings.Model, options.RequestTimeout)))
+            .Build();
+    }
+
+    private static HttpClient CreateClient(IHttpClientFactory httpClients, Uri endpoint)
+    {
+        var http = httpClients.CreateClient(RagLabHttpClients.Ollama);
+        http.BaseAddress = endpoint;
+        return http;
     }
 
     public ModelEndpoint Chat => _chat;
@@ -61,6 +91,12 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
 
     public async ValueTask<IEmbeddingGenerator<string, Embedding<float>>?> GetEmbeddingGeneratorAsync(CancellationToken cancellationToken) =>
         await CheckAsync(_embeddings, cancellationToken).ConfigureAwait(false) is { Available: true } ? _embeddingGenerator : null;
+
+    /// <summary>The chat model's window (capped at <see cref="OllamaOptions.MaxContextTokens"/>), or null while the model is unavailable.</summary>
+    public async ValueTask<int?> GetChatContextLengthAsync(CancellationToken cancellationToken) =>
+        await CheckAsync(_chat, cancellationToken).ConfigureAwait(false) is { Available: true }
+            ? await _contextWindow.GetAsync(cancellationToken).ConfigureAwait(false)
+            : null;
 
     public async ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
@@ -80,11 +116,8 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
     public void Dispose()
     {
         _disposed.Cancel();
-        foreach (var (http, _, probe) in _servers.Values)
-        {
+        foreach (var (_, probe) in _servers.Values)
             probe.Dispose();
-            http.Dispose();
-        }
         _disposed.Dispose();
     }
 
@@ -115,8 +148,8 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
                 try
                 {
                     _logger.LogInformation("Pulling missing model {Model} on {Endpoint}", target.Model, target.Endpoint);
-                    await foreach (var progress in api.PullAsync(target.Model, _disposed.Token).ConfigureAwait(false))
-                        pull.Last = progress;
+                    await foreach (var progress in api.PullModelAsync(target.Model, _disposed.Token).ConfigureAwait(false))
+                        pull.Last = progress ?? pull.Last;
                     _logger.LogInformation("Pulled model {Model} on {Endpoint}", target.Model, target.Endpoint);
                 }
                 catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
@@ -139,11 +172,11 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
     {
         public Task? Task { get; set; }
 
-        public volatile OllamaPullProgress? Last;
+        public volatile PullModelResponse? Last;
 
         public string Describe() => Last switch
         {
-            { Percent: { } percent } last => $": {last.Status} {percent:0}%",
+            { Total: > 0 } last => $": {last.Status} {last.Percent:0}%",
             { } last => $": {last.Status}",
             null => string.Empty,
         };

@@ -29,8 +29,11 @@ public sealed class OllamaOptions
     /// <summary>When true, a configured model the server lacks is pulled in the background.</summary>
     public bool PullMissingModels { get; set; }
 
-    /// <summary>Texts per <c>POST /api/embed</c> request.</summary>
-    public int EmbeddingBatchSize { get; set; } = 64;
+    /// <summary>
+    /// The largest <c>num_ctx</c> RagLab sends, whatever the model's own window: Ollama allocates the KV cache for the whole window,
+    /// so a model's 128k would cost gigabytes of RAM. The prompt budget fits the retrieved chunks into the smaller of the two.
+    /// </summary>
+    public int MaxContextTokens { get; set; } = 8192;
 
     /// <summary>The chat endpoint: the Aspire connection string when given, else <see cref="Endpoint"/> and <see cref="ChatModel"/>.</summary>
     /// <exception cref="FormatException">The connection string is malformed.</exception>

@@ -1,23 +1,23 @@
-using RagLab.Core.Kernel;
+using OllamaSharp;
+
 namespace RagLab.Infrastructure.Ollama;
 
 /// <summary>What one <c>GET /api/tags</c> probe found.</summary>
 /// <param name="Error">Why the server could not be used, when <paramref name="Reachable"/> is false.</param>
-internal sealed record OllamaProbeResult(bool Reachable, IReadOnlyList<OllamaModel> Models, string? Error, DateTimeOffset CheckedAt)
+/// <param name="Models">The names of the local models.</param>
+internal sealed record OllamaProbeResult(bool Reachable, IReadOnlyList<string> Models, string? Error, DateTimeOffset CheckedAt)
 {
-    public bool HasModel(string model) => Models.Any(m => m.Matches(model));
+    public bool HasModel(string model) => Models.Any(name => OllamaModelName.SameModel(name, model));
 }
 
 /// <summary>
 /// Asks one Ollama server for its models with a short timeout and reuses the answer for an interval, so a server started later is
 /// found without a restart while a dead one costs one short probe per interval, not one per request.
 /// </summary>
-internal sealed class OllamaTagsProbe(OllamaApiClient api, TimeSpan timeout, TimeSpan interval, TimeProvider timeProvider) : IDisposable
+internal sealed class OllamaTagsProbe(OllamaApiClient api, Uri endpoint, TimeSpan timeout, TimeSpan interval, TimeProvider timeProvider) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private OllamaProbeResult? _last;
-
-    public Uri Endpoint => api.Endpoint;
 
     public async ValueTask<OllamaProbeResult> GetAsync(CancellationToken cancellationToken)
     {
@@ -54,19 +54,19 @@ internal sealed class OllamaTagsProbe(OllamaApiClient api, TimeSpan timeout, Tim
         timeoutSource.CancelAfter(timeout);
         try
         {
-            var models = await api.ListModelsAsync(timeoutSource.Token).ConfigureAwait(false);
-            return new OllamaProbeResult(true, models, null, timeProvider.GetUtcNow());
-        }
-        catch (OllamaException ex)
-        {
-            return new OllamaProbeResult(false, [], ex.Message, timeProvider.GetUtcNow());
+            var models = await api.ListLocalModelsAsync(timeoutSource.Token).ConfigureAwait(false);
+            return new OllamaProbeResult(true, [.. models.Select(m => m.Name)], null, timeProvider.GetUtcNow());
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new OllamaProbeResult(
                 false, [],
-                $"Ollama at {api.Endpoint} did not answer GET /api/tags within {timeout.TotalSeconds:0.#} s. Start it with `ollama serve` or check RagLab:Ollama:Endpoint.",
+                $"Ollama at {endpoint} did not answer GET /api/tags within {timeout.TotalSeconds:0.#} s. Start it with `ollama serve` or check RagLab:Ollama:Endpoint.",
                 timeProvider.GetUtcNow());
+        }
+        catch (Exception ex) when (OllamaErrors.Translate(ex, endpoint, "", timeout) is { } error)
+        {
+            return new OllamaProbeResult(false, [], error.Message, timeProvider.GetUtcNow());
         }
     }
 }

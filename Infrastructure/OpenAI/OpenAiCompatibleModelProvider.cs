@@ -2,16 +2,19 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using OpenAI;
-using RagLab.Core.Generation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Hosting;
+using RagLab.Infrastructure.ModelClients;
 
 namespace RagLab.Infrastructure.OpenAI;
 
 /// <summary>
 /// Hands out clients for an OpenAI-compatible server. Availability comes from <c>GET {Endpoint}/models</c>, probed at most once per
 /// <see cref="OpenAiCompatibleOptions.ProbeInterval"/>. A server without that endpoint is assumed to serve the configured models,
-/// and the status says so.
+/// and the status says so. The clients are Microsoft.Extensions.AI.OpenAI's over the OpenAI SDK, on the
+/// <see cref="RagLabHttpClients.OpenAiCompatible"/> HttpClient, with actionable <see cref="ModelCallException"/>s on top.
 /// </summary>
 public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
 {
@@ -19,29 +22,40 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
     private readonly TimeProvider _time;
     private readonly Uri? _endpoint;
     private readonly HttpClient? _probeHttp;
-    private readonly OpenAiCompatibleChatClient? _chatClient;
-    private readonly OpenAiCompatibleEmbeddingGenerator? _embeddingGenerator;
+    private readonly IChatClient? _chatClient;
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _embeddingGenerator;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Probe? _last;
 
     /// <exception cref="FormatException">The configured endpoint is not an absolute http(s) URL.</exception>
-    public OpenAiCompatibleModelProvider(OpenAiCompatibleOptions options, TimeProvider? timeProvider = null)
+    public OpenAiCompatibleModelProvider(
+        OpenAiCompatibleOptions options, IHttpClientFactory httpClients, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClients);
+        loggerFactory ??= NullLoggerFactory.Instance;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         if (!options.IsConfigured)
             return;
 
         _endpoint = options.ResolveEndpoint();
-        _probeHttp = new HttpClient { Timeout = options.ProbeTimeout };
+        _probeHttp = httpClients.CreateClient(RagLabHttpClients.OpenAiCompatible);
         if (!string.IsNullOrWhiteSpace(options.ApiKey))
             _probeHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
-        var client = options.CreateClient();
-        if (!string.IsNullOrWhiteSpace(options.ChatModel))
-            _chatClient = new OpenAiCompatibleChatClient(client, options.ChatModel, _endpoint);
-        if (!string.IsNullOrWhiteSpace(options.EmbeddingModel))
-            _embeddingGenerator = new OpenAiCompatibleEmbeddingGenerator(client, options.EmbeddingModel, _endpoint);
+        var client = options.CreateClient(httpClients.CreateClient(RagLabHttpClients.OpenAiCompatible));
+        var endpoint = _endpoint;
+        if (options.ChatModel is { Length: > 0 } chatModel)
+            _chatClient = new ChatClientBuilder(client.GetChatClient(chatModel).AsIChatClient())
+                .UseLogging(loggerFactory)
+                .UseOpenTelemetry(loggerFactory)
+                .Use(inner => new ModelCallErrorChatClient(inner, ex => OpenAiCompatibleErrors.Translate(ex, endpoint, chatModel)))
+                .Build();
+        if (options.EmbeddingModel is { Length: > 0 } embeddingModel)
+            _embeddingGenerator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(client.GetEmbeddingClient(embeddingModel).AsIEmbeddingGenerator())
+                .UseLogging(loggerFactory)
+                .Use(inner => new ModelCallErrorEmbeddingGenerator(inner, ex => OpenAiCompatibleErrors.Translate(ex, endpoint, embeddingModel)))
+                .Build();
     }
 
     public async ValueTask<IChatClient?> GetChatClientAsync(CancellationToken cancellationToken) =>
@@ -78,11 +92,7 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
             problems.Count > 0 ? string.Join(" ", problems) : null);
     }
 
-    public void Dispose()
-    {
-        _probeHttp?.Dispose();
-        _gate.Dispose();
-    }
+    public void Dispose() => _gate.Dispose();
 
     private async ValueTask<Probe> GetProbeAsync(CancellationToken cancellationToken)
     {
@@ -110,7 +120,9 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
         var url = new Uri(_endpoint!.ToString().TrimEnd('/') + "/models");
         try
         {
-            using var response = await _probeHttp!.GetAsync(url, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.ProbeTimeout);
+            using var response = await _probeHttp!.GetAsync(url, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 return new Probe(false, null, $"The server at {_endpoint} rejected the API key (HTTP {(int)response.StatusCode}); set RagLab:OpenAI:ApiKey.", now);
             if (!response.IsSuccessStatusCode)
@@ -120,11 +132,11 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             return new Probe(true, ParseModelIds(body), null, now);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             return new Probe(false, null, $"The server at {_endpoint} is not reachable ({ex.Message}). Check RagLab:OpenAI:Endpoint.", now);
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
             return new Probe(false, null, $"The server at {_endpoint} did not answer GET /models within {_options.ProbeTimeout.TotalSeconds:0.#} s.", now);
         }

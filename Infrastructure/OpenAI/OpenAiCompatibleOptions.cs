@@ -43,14 +43,18 @@ public sealed class OpenAiCompatibleOptions
         return uri;
     }
 
-    /// <summary>An SDK client for <see cref="ResolveEndpoint"/> with RagLab's timeout and one retry.</summary>
-    public OpenAIClient CreateClient()
+    /// <summary>
+    /// An SDK client for <see cref="ResolveEndpoint"/> that sends through <paramref name="http"/> (from IHttpClientFactory), so the
+    /// standard resilience handler decides retries; the SDK's own retry is off, or a generation could run twice.
+    /// </summary>
+    public OpenAIClient CreateClient(HttpClient http)
     {
         var clientOptions = new OpenAIClientOptions
         {
             Endpoint = ResolveEndpoint(),
+            Transport = new HttpClientPipelineTransport(http),
             NetworkTimeout = RequestTimeout,
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 1),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
         // The SDK refuses an empty key; local servers accept any.
         var key = string.IsNullOrWhiteSpace(ApiKey) ? "not-needed" : ApiKey;

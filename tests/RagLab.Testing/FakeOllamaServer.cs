@@ -51,6 +51,9 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     /// <summary>The <c>error</c> text sent after <see cref="FailStreamAfterTokens"/> tokens.</summary>
     public string StreamErrorMessage { get; set; } = "an error was encountered while running the model";
 
+    /// <summary>The <c>{architecture}.context_length</c> that <c>/api/show</c> reports for chat models.</summary>
+    public int ChatContextLength { get; set; } = 32768;
+
     /// <summary>Pause before each streamed token (both APIs).</summary>
     public TimeSpan TokenDelay { get; set; }
 
@@ -215,8 +218,10 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             model_info = new Dictionary<string, object>
             {
                 ["general.architecture"] = architecture,
+                ["general.file_type"] = IsEmbeddingModel(model) ? 1 : 15,
                 ["general.parameter_count"] = IsEmbeddingModel(model) ? 22_600_000L : 1_540_000_000L,
-                [$"{architecture}.context_length"] = IsEmbeddingModel(model) ? 512 : 32768,
+                ["general.quantization_version"] = 2,
+                [$"{architecture}.context_length"] = IsEmbeddingModel(model) ? 512 : ChatContextLength,
                 [$"{architecture}.embedding_length"] = IsEmbeddingModel(model) ? FakeOllamaEmbedding.Dimensions : 1536,
             },
             capabilities = IsEmbeddingModel(model) ? new[] { "embedding" } : new[] { "completion", "tools" },

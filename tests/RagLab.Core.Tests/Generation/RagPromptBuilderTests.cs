@@ -167,4 +167,19 @@ public class RagPromptBuilderTests
         }
         return count;
     }
+
+    [Fact]
+    public void A_context_window_keeps_the_top_ranked_hits_that_fit_and_leaves_room_for_the_answer()
+    {
+        var hits = Enumerable.Range(1, 20).Select(i => Hits.Hit(i, string.Join(' ', Enumerable.Repeat($"word{i}", 200)), $"doc{i}.md")).ToList();
+
+        var prompt = new RagPromptBuilder().BuildPrompt("What do the documents say?", hits, contextWindowTokens: 2048);
+
+        Assert.InRange(prompt.Hits.Count, 1, 19);
+        Assert.Equal(hits.Take(prompt.Hits.Count), prompt.Hits);
+        Assert.Equal(20 - prompt.Hits.Count, prompt.DroppedHits);
+        var characters = prompt.Messages.Sum(m => m.Text.Length);
+        Assert.True(characters / PromptBudget.WindowCharactersPerToken + PromptBudget.AnswerTokens <= 2048, $"{characters} characters");
+        Assert.Equal(20, new RagPromptBuilder().BuildPrompt("What do the documents say?", hits, contextWindowTokens: null).Hits.Count);
+    }
 }
