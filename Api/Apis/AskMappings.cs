@@ -1,5 +1,5 @@
 using RagLab.Contracts;
-using Domain = RagLab.Domain.Kernel;
+using Domain = RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 

@@ -1,6 +1,6 @@
 using RagLab.Contracts;
-using RagLab.Domain.Ingestion;
-using Domain = RagLab.Domain.Kernel;
+using RagLab.Core.Ingestion;
+using Domain = RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 

@@ -1,5 +1,5 @@
 using RagLab.Contracts;
-using Domain = RagLab.Domain.Jobs;
+using Domain = RagLab.Core.Jobs;
 
 namespace RagLab.Api.Apis;
 
