@@ -14,7 +14,7 @@ public static class AskApi
     public static IEndpointRouteBuilder MapAskApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/ask").WithTags("Ask");
-        api.MapPost("/", AskAsync).WithSummary("Answer a question in one mode (base or rag), with citations, timings and token usage.");
+        api.MapPost("/", AskAsync).WithSummary("Answer a question in one mode (base or rag), with citations, timings and token usage. Send Cache-Control: no-cache to bypass the answer cache.");
         api.MapPost("/stream", StreamAsync).WithSummary("As /api/ask, as Server-Sent Events: 'token' events, then one 'done' event with the full response.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         app.MapGet("/api/modes", (IEnumerable<IAnswerMode> modes) =>
@@ -22,13 +22,13 @@ public static class AskApi
         return app;
     }
 
-    private static async Task<AskResponse> AskAsync(AskRequest request, IQuestionAnswerer answerer, CancellationToken cancellationToken) =>
-        (await answerer.AskAsync(request.ToDomain(), cancellationToken)).ToContract();
+    private static async Task<AskResponse> AskAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, CancellationToken cancellationToken) =>
+        (await answerer.AskAsync(request.ToDomain(context.Request.Headers), cancellationToken)).ToContract();
 
     private static async Task StreamAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var serializer = json.Value.SerializerOptions;
-        await using var updates = answerer.AskStreamingAsync(request.ToDomain(), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var updates = answerer.AskStreamingAsync(request.ToDomain(context.Request.Headers), cancellationToken).GetAsyncEnumerator(cancellationToken);
         // Validation errors surface on the first step; they become ordinary problem responses, before any event is sent.
         var hasFirst = await updates.MoveNextAsync();
 

@@ -3,11 +3,13 @@ using Domain = RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 
-/// <summary>The ask contract to and from Core's answer models; cache bypass is a domain concern, not part of the request.</summary>
+/// <summary>The ask contract to and from Core's answer models.</summary>
 public static class AskMappings
 {
-    public static Domain.AskRequest ToDomain(this AskRequest request) =>
-        new(request.Question, request.Mode, request.TopK, request.Retriever, request.Collection);
+    /// <param name="headers">A client bypasses the answer cache the HTTP way, with <c>Cache-Control: no-cache</c>, not with a body field.</param>
+    public static Domain.AskRequest ToDomain(this AskRequest request, IHeaderDictionary headers) =>
+        new(request.Question, request.Mode, request.TopK, request.Retriever, request.Collection,
+            NoCache: headers.CacheControl.Any(v => v?.Contains("no-cache", StringComparison.OrdinalIgnoreCase) == true));
 
     public static AskResponse ToContract(this Domain.AnswerResult result) =>
         new(result.Answer, result.Mode, result.Model, result.Extractive,
