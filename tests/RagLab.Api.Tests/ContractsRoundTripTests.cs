@@ -37,7 +37,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task Upload_job_document_chunks_search_and_ask_read_back_as_contract_types()
     {
-        const string text = "# Maintenance\n\n## Sprocket\n\nCalibrate the sprocket every week with the blue tool.";
+        const string text = "# Sprocket\n\nCalibrate the sprocket every week with the blue tool.";
         using var posted = await _client.PostAsJsonAsync("/api/documents", new TextDocumentRequest("manual.md", text, "shop"), ClientJson);
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         var upload = await posted.Content.ReadFromJsonAsync<UploadResponse>(ClientJson);
@@ -62,7 +62,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
         Assert.Equal(uploaded.Id, Assert.Single(await GetAsync<List<DocumentResponse>>("/api/documents?collection=shop")).Id);
 
         var chunk = Assert.Single(await GetAsync<List<DocumentChunk>>($"/api/documents/{uploaded.Id}/chunks"));
-        Assert.Equal("Maintenance > Sprocket", chunk.HeadingPath);
+        Assert.Equal("Sprocket", chunk.HeadingPath);
         Assert.Equal(text[chunk.Start..chunk.End], chunk.Text);
 
         using var searched = await _client.PostAsJsonAsync("/api/search", new SearchRequest("sprocket calibration", 3, "bm25", "shop"), ClientJson);
