@@ -3,6 +3,8 @@ using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
 using Spectre.Console;
 using RagLab.Contracts;
+using RagLab.Core.Kernel;
+using AskRequest = RagLab.Contracts.AskRequest;
 
 namespace RagLab.Cli.Commands;
 
