@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using RagLab.Api.Infrastructure;
 using RagLab.Infrastructure;
 using RagLab.Core.Kernel;
+using RagLab.Contracts;
 
 namespace RagLab.Api;
 
@@ -26,10 +27,5 @@ internal static class Extensions
         return builder;
     }
 
-    public static void ConfigureJson(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-    }
+    public static void ConfigureJson(JsonSerializerOptions options) => RagLabJson.Configure(options);
 }

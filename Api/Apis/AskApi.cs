@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using RagLab.Api.Infrastructure;
 using RagLab.Core.Generation;
 using RagLab.Core.Kernel;
+using RagLab.Contracts;
+using AskRequest = RagLab.Contracts.AskRequest;
 
 namespace RagLab.Api.Apis;
 
@@ -12,21 +14,21 @@ public static class AskApi
     public static IEndpointRouteBuilder MapAskApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/ask").WithTags("Ask");
-        api.MapPost("/", AskAsync).WithSummary("Answer a question in one mode (base or rag), with citations, timings and token usage.");
+        api.MapPost("/", AskAsync).WithSummary("Answer a question in one mode (base or rag), with citations, timings and token usage. Send Cache-Control: no-cache to bypass the answer cache.");
         api.MapPost("/stream", StreamAsync).WithSummary("As /api/ask, as Server-Sent Events: 'token' events, then one 'done' event with the full response.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         app.MapGet("/api/modes", (IEnumerable<IAnswerMode> modes) =>
-            modes.Select(m => new { m.Name, m.Description, m.UsesRetrieval })).WithTags("Ask").WithSummary("The registered answering modes.");
+            modes.Select(m => new AnswerMode(m.Name, m.Description, m.UsesRetrieval)).ToList()).WithTags("Ask").WithSummary("The registered answering modes.");
         return app;
     }
 
-    private static Task<AnswerResult> AskAsync(AskRequest request, IQuestionAnswerer answerer, CancellationToken cancellationToken) =>
-        answerer.AskAsync(request, cancellationToken);
+    private static async Task<AskResponse> AskAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, CancellationToken cancellationToken) =>
+        (await answerer.AskAsync(request.ToDomain(context.Request.Headers), cancellationToken)).ToContract();
 
     private static async Task StreamAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var serializer = json.Value.SerializerOptions;
-        await using var updates = answerer.AskStreamingAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var updates = answerer.AskStreamingAsync(request.ToDomain(context.Request.Headers), cancellationToken).GetAsyncEnumerator(cancellationToken);
         // Validation errors surface on the first step; they become ordinary problem responses, before any event is sent.
         var hasFirst = await updates.MoveNextAsync();
 
@@ -40,10 +42,10 @@ public static class AskApi
                 switch (updates.Current)
                 {
                     case AnswerEvent.Token token:
-                        await WriteEventAsync(context.Response, "token", JsonSerializer.Serialize(new { text = token.Text }, serializer), cancellationToken);
+                        await WriteEventAsync(context.Response, AskStreamEvent.TokenName, JsonSerializer.Serialize(new AskTokenEvent(token.Text), serializer), cancellationToken);
                         break;
                     case AnswerEvent.Completed done:
-                        await WriteEventAsync(context.Response, "done", JsonSerializer.Serialize(done.Result, serializer), cancellationToken);
+                        await WriteEventAsync(context.Response, AskStreamEvent.DoneName, JsonSerializer.Serialize(done.Result.ToContract(), serializer), cancellationToken);
                         break;
                 }
             }
@@ -52,8 +54,8 @@ public static class AskApi
         {
             // Headers are gone; report the failure in-band so the client can show it.
             var (status, title) = ProblemExceptionHandler.Classify(ex);
-            await WriteEventAsync(context.Response, "error",
-                JsonSerializer.Serialize(new { status, title, detail = status == 500 ? "An unexpected error occurred; see the server log." : ex.Message }, serializer),
+            await WriteEventAsync(context.Response, AskStreamEvent.ErrorName,
+                JsonSerializer.Serialize(new AskErrorEvent(status, title, status == 500 ? "An unexpected error occurred; see the server log." : ex.Message), serializer),
                 CancellationToken.None);
         }
     }

@@ -4,6 +4,8 @@ using RagLab.Core.Ingestion;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Core.Ingestion.Parsers;
+using RagLab.Contracts;
+using DocumentStatus = RagLab.Contracts.DocumentStatus;
 
 namespace RagLab.Api.Apis;
 
@@ -23,12 +25,6 @@ public static class DocumentsApi
         api.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a document from the store, every index and every cache.");
         return app;
     }
-
-    public sealed record TextDocumentRequest(string? Name, string? Text, string? Collection);
-
-    public sealed record UploadedDocument(string? Id, string Name, string Status, string? JobId, string? Collection = null, string? Error = null);
-
-    public sealed record UploadResponse(IReadOnlyList<UploadedDocument> Documents);
 
     private static async Task<IResult> UploadAsync(HttpRequest request, IIngestionService ingestion, DocumentParserRegistry parsers,
         CancellationToken cancellationToken)
@@ -65,7 +61,7 @@ public static class DocumentsApi
             catch (Exception ex) when (ex is ValidationException or DocumentParseException)
             {
                 errors.Add((ex, file.FileName));
-                results.Add(new UploadedDocument(null, file.FileName, "failed", null, Error: ex.Message));
+                results.Add(new UploadedDocument(null, file.FileName, DocumentStatus.Failed, null, Error: ex.Message));
             }
         }
         if (errors.Count == files.Count)
@@ -78,19 +74,19 @@ public static class DocumentsApi
         return TypedResults.Accepted((string?)null, new UploadResponse(results));
     }
 
-    private static UploadedDocument ToUploaded(IngestionReceipt receipt) =>
-        new(receipt.DocumentId, receipt.Name, receipt.Status.ToString().ToLowerInvariant(), receipt.JobId, receipt.Collection);
+    private static UploadedDocument ToUploaded(IngestionReceipt receipt) => receipt.ToContract();
 
-    private static async Task<Ok<IReadOnlyList<DocumentRecord>>> ListAsync(string? collection, IDocumentStore documents, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await documents.ListAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken));
+    private static async Task<Ok<List<DocumentResponse>>> ListAsync(string? collection, IDocumentStore documents, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await documents.ListAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken))
+            .Select(d => d.ToContract()).ToList());
 
-    private static async Task<Ok<DocumentRecord>> GetAsync(string id, IDocumentStore documents, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await documents.GetAsync(id, cancellationToken) ?? throw UnknownDocument(id));
+    private static async Task<Ok<DocumentResponse>> GetAsync(string id, IDocumentStore documents, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await documents.GetAsync(id, cancellationToken) ?? throw UnknownDocument(id)).ToContract());
 
-    private static async Task<Ok<IReadOnlyList<Chunk>>> GetChunksAsync(string id, IDocumentStore documents, CancellationToken cancellationToken)
+    private static async Task<Ok<List<DocumentChunk>>> GetChunksAsync(string id, IDocumentStore documents, CancellationToken cancellationToken)
     {
         _ = await documents.GetAsync(id, cancellationToken) ?? throw UnknownDocument(id);
-        return TypedResults.Ok(await documents.GetChunksAsync(id, cancellationToken));
+        return TypedResults.Ok((await documents.GetChunksAsync(id, cancellationToken)).Select(c => c.ToContract()).ToList());
     }
 
     private static async Task<NoContent> DeleteAsync(string id, IIngestionService ingestion, CancellationToken cancellationToken) =>

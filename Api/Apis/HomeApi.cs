@@ -1,5 +1,6 @@
 using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Hosting;
+using RagLab.Contracts;
 
 namespace RagLab.Api.Apis;
 
@@ -7,7 +8,7 @@ public static class HomeApi
 {
     public static IEndpointRouteBuilder MapHomeApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/status", (RagLabStatus status, CancellationToken cancellationToken) => status.GetAsync(cancellationToken))
+        app.MapGet("/api/status", async (RagLabStatus status, CancellationToken cancellationToken) => (await status.GetAsync(cancellationToken)).ToContract())
             .WithTags("Status").WithSummary("What this process is connected to: embedded or which endpoint, per dependency.");
         app.MapGet("/", () => Results.Content(HomePage, "text/html")).ExcludeFromDescription();
         return app;

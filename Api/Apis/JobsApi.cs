@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RagLab.Core.Jobs;
 using RagLab.Core.Kernel;
+using RagLab.Contracts;
 
 namespace RagLab.Api.Apis;
 
@@ -14,18 +15,12 @@ public static class JobsApi
         return app;
     }
 
-    /// <summary>A job as clients see it (the payload is internal).</summary>
-    public sealed record JobResponse(string Id, string Kind, JobStatus Status, double Progress, string? Message, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-    {
-        public static JobResponse From(JobRecord job) => new(job.Id, job.Kind, job.Status, job.Progress, job.Message, job.Error, job.CreatedAt, job.UpdatedAt);
-    }
-
     private static async Task<Ok<JobResponse>> GetAsync(string id, IJobStore jobs, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(id, cancellationToken) ?? throw new NotFoundException($"No job with id '{id}'.");
-        return TypedResults.Ok(JobResponse.From(job));
+        return TypedResults.Ok(job.ToContract());
     }
 
     private static async Task<Ok<List<JobResponse>>> ListAsync(string? kind, int? limit, IJobStore jobs, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await jobs.ListAsync(kind, Math.Clamp(limit ?? 50, 1, 500), cancellationToken)).Select(JobResponse.From).ToList());
+        TypedResults.Ok((await jobs.ListAsync(kind, Math.Clamp(limit ?? 50, 1, 500), cancellationToken)).Select(j => j.ToContract()).ToList());
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RagLab.Core.Retrieval;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
+using RagLab.Contracts;
 
 namespace RagLab.Api.Apis;
 
@@ -15,14 +16,6 @@ public static class SearchApi
             .WithSummary("Retrieve chunks with bm25, dense or hybrid retrieval (default: hybrid when embeddings are connected, else bm25).");
         return app;
     }
-
-    public sealed record SearchRequest(string? Query, int? TopK, string? Retriever, string? Collection);
-
-    public sealed record SearchHit(int Rank, double Score, string ChunkId, string DocumentId, string DocumentName, string Text, string HeadingPath, int Start, int End);
-
-    public sealed record SearchTimings(double RetrievalMs);
-
-    public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, string Retriever, SearchTimings Timings);
 
     private static async Task<Ok<SearchResponse>> SearchAsync(SearchRequest request, IRetrieverCatalog retrievers, IOptions<RagLabOptions> options, CancellationToken cancellationToken)
     {

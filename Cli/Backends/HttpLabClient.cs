@@ -13,7 +13,9 @@ using RagLab.Infrastructure.Storage;
 
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Kernel;
-using RagLab.Infrastructure.Hosting;
+using RagLab.Contracts;
+using AskRequest = RagLab.Contracts.AskRequest;
+using UploadResponse = RagLab.Contracts.UploadResponse;
 
 namespace RagLab.Cli.Backends;
 
@@ -44,36 +46,41 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
         }
         var upload = JsonSerializer.Deserialize<UploadResponse>(body, Json);
         var document = upload?.Documents.FirstOrDefault() ?? throw new InvalidDataException($"The Api accepted '{name}' but returned no document.");
-        return new IngestedFile(path, document.Name, document.Id, document.Collection ?? collection, document.Status, document.JobId, document.Error);
+        return new IngestedFile(path, document.Name, document.Id, document.Collection ?? collection, document.Status.ToString().ToLowerInvariant(), document.JobId, document.Error);
     }
 
-    public async Task<JobView?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
-        await GetOrNullAsync<JobView>($"api/jobs/{Uri.EscapeDataString(jobId)}", cancellationToken);
+    public async Task<JobResponse?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
+        await GetOrNullAsync<JobResponse>($"api/jobs/{Uri.EscapeDataString(jobId)}", cancellationToken);
 
-    public async Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken) =>
-        await GetAsync<List<DocumentRecord>>("api/documents" + Query(("collection", collection)), cancellationToken);
+    public async Task<IReadOnlyList<DocumentResponse>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken) =>
+        await GetAsync<List<DocumentResponse>>("api/documents" + Query(("collection", collection)), cancellationToken);
 
     public async Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
     {
         using var _ = await SendAsync(HttpMethod.Delete, $"api/documents/{Uri.EscapeDataString(documentId)}", null, cancellationToken);
     }
 
-    public async Task<SearchResults> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken)
-    {
-        var response = await PostAsync<SearchResponse>("api/search", new { query, topK, retriever, collection }, cancellationToken);
-        return new SearchResults(response.Hits, response.Retriever, response.Timings?.RetrievalMs ?? 0);
-    }
+    public Task<SearchResponse> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken) =>
+        PostAsync<SearchResponse>("api/search", new SearchRequest(query, topK, retriever, collection), cancellationToken);
 
     public async Task<IReadOnlyList<string>> GetModesAsync(CancellationToken cancellationToken) =>
-        [.. (await GetAsync<List<ModeInfo>>("api/modes", cancellationToken)).Select(m => m.Name)];
+        [.. (await GetAsync<List<AnswerMode>>("api/modes", cancellationToken)).Select(m => m.Name)];
 
-    public Task<AnswerResult> AskAsync(AskRequest request, CancellationToken cancellationToken) =>
-        PostAsync<AnswerResult>("api/ask", request, cancellationToken);
+    public async Task<AskResponse> AskAsync(AskRequest request, bool bypassCache, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/ask") { Content = JsonContent.Create(request, options: Json) };
+        if (bypassCache) message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        using var response = await SendRawAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode) throw ToException(response, body);
+        return Deserialize<AskResponse>(body, "api/ask");
+    }
 
-    public async IAsyncEnumerable<AnswerEvent> AskStreamingAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<AskStreamEvent> AskStreamingAsync(AskRequest request, bool bypassCache, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "api/ask/stream") { Content = JsonContent.Create(request, options: Json) };
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (bypassCache) message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         using var response = await SendRawAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode) throw ToException(response, await response.Content.ReadAsStringAsync(cancellationToken));
 
@@ -91,15 +98,15 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
                 data.Clear();
                 switch (eventName)
                 {
-                    case "token":
-                        yield return new AnswerEvent.Token(JsonSerializer.Deserialize<TokenEvent>(payload, Json)?.Text ?? "");
+                    case AskStreamEvent.TokenName:
+                        yield return new AskTokenEvent(JsonSerializer.Deserialize<AskTokenEvent>(payload, Json)?.Text ?? "");
                         break;
-                    case "done":
-                        yield return new AnswerEvent.Completed(JsonSerializer.Deserialize<AnswerResult>(payload, Json)!);
+                    case AskStreamEvent.DoneName:
+                        yield return new AskDoneEvent(Deserialize<AskResponse>(payload, "api/ask/stream"));
                         yield break;
-                    case "error":
-                        var problem = Problem.TryParse(payload);
-                        throw ToException((HttpStatusCode)(problem?.Status ?? 500), problem?.Message ?? payload);
+                    case AskStreamEvent.ErrorName:
+                        var error = JsonSerializer.Deserialize<AskErrorEvent>(payload, Json);
+                        throw ToException((HttpStatusCode)(error?.Status ?? 500), error?.Detail ?? payload);
                 }
                 eventName = null;
             }
@@ -107,7 +114,7 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
         throw new InvalidDataException("The Api's answer stream ended without a result.");
     }
 
-    public Task<StatusReport> GetStatusAsync(CancellationToken cancellationToken) => GetAsync<StatusReport>("api/status", cancellationToken);
+    public Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken) => GetAsync<StatusResponse>("api/status", cancellationToken);
 
     public async Task<EvalSet> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
     {
@@ -273,27 +280,11 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
         _ => new LabServerException($"The Api failed ({(int)status}): {message}"),
     };
 
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-        return options;
-    }
-
-    private sealed record UploadedDocument(string? Id, string Name, string Status, string? JobId, string? Collection, string? Error);
-
-    private sealed record UploadResponse(IReadOnlyList<UploadedDocument> Documents);
-
-    private sealed record SearchTimings(double RetrievalMs);
-
-    private sealed record SearchResponse(IReadOnlyList<SearchHitView> Hits, string Retriever, SearchTimings? Timings);
-
-    private sealed record ModeInfo(string Name);
+    // The eval routes still carry Core's records, so Core's enums (camelCase strings on the wire) need the general converter too.
+    private static JsonSerializerOptions CreateJson() => RagLabJson.Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     /// <summary>The part of a /results row this client reads: its retrievals.</summary>
     private sealed record QuestionResults(string ItemId, IReadOnlyList<EvalRetrievalRecord>? Retrievals);
-
-    private sealed record TokenEvent(string? Text);
 
     /// <summary>An RFC 7807 problem body: its detail (or title) is the message a user reads.</summary>
     private sealed record Problem(int? Status, string Message, bool HasDocuments)

@@ -4,7 +4,8 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
-using RagLab.Infrastructure.Hosting;
+using RagLab.Contracts;
+using AskRequest = RagLab.Contracts.AskRequest;
 
 namespace RagLab.Cli.Backends;
 
@@ -22,23 +23,25 @@ public interface ILabClient : IAsyncDisposable
     /// <summary>Submits one file for indexing. A file the lab refuses (type, size) comes back with <see cref="IngestedFile.Error"/> set.</summary>
     Task<IngestedFile> SubmitFileAsync(string path, string? collection, CancellationToken cancellationToken);
 
-    Task<JobView?> GetJobAsync(string jobId, CancellationToken cancellationToken);
+    Task<JobResponse?> GetJobAsync(string jobId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DocumentResponse>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken);
 
     /// <exception cref="NotFoundException">No such document.</exception>
     Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken);
 
-    Task<SearchResults> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken);
+    Task<SearchResponse> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken);
 
     /// <summary>The registered answering mode names.</summary>
     Task<IReadOnlyList<string>> GetModesAsync(CancellationToken cancellationToken);
 
-    Task<AnswerResult> AskAsync(AskRequest request, CancellationToken cancellationToken);
+    /// <param name="bypassCache">Answer afresh even if the answer cache holds this question.</param>
+    Task<AskResponse> AskAsync(AskRequest request, bool bypassCache, CancellationToken cancellationToken);
 
-    IAsyncEnumerable<AnswerEvent> AskStreamingAsync(AskRequest request, CancellationToken cancellationToken);
+    /// <summary><see cref="AskTokenEvent"/>s, then one <see cref="AskDoneEvent"/>.</summary>
+    IAsyncEnumerable<AskStreamEvent> AskStreamingAsync(AskRequest request, bool bypassCache, CancellationToken cancellationToken);
 
-    Task<StatusReport> GetStatusAsync(CancellationToken cancellationToken);
+    Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken);
 
     /// <summary>Imports a JSONL eval set (one question per line).</summary>
     Task<EvalSet> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken);

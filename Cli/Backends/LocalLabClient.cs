@@ -17,6 +17,8 @@ using RagLab.Core.Retrieval;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Hosting;
+using RagLab.Contracts;
+using AskRequest = RagLab.Contracts.AskRequest;
 
 namespace RagLab.Cli.Backends;
 
@@ -90,13 +92,12 @@ public sealed class LocalLabClient : ILabClient
         }
     }
 
-    public async Task<JobView?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
-        await Get<IJobStore>().GetAsync(jobId, cancellationToken) is { } job
-            ? new JobView(job.Id, job.Kind, job.Status, job.Progress, job.Message, job.Error)
-            : null;
+    public async Task<JobResponse?> GetJobAsync(string jobId, CancellationToken cancellationToken) =>
+        (await Get<IJobStore>().GetAsync(jobId, cancellationToken))?.ToContract();
 
-    public Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken) =>
-        Get<IDocumentStore>().ListAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken);
+    public async Task<IReadOnlyList<DocumentResponse>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken) =>
+        [.. (await Get<IDocumentStore>().ListAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken))
+            .Select(d => d.ToContract())];
 
     public async Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
     {
@@ -104,7 +105,7 @@ public sealed class LocalLabClient : ILabClient
             throw new NotFoundException($"No document with id '{documentId}'. List documents with `raglab docs list`.");
     }
 
-    public async Task<SearchResults> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken)
+    public async Task<SearchResponse> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken)
     {
         var options = Get<IOptions<RagLabOptions>>().Value;
         var k = topK ?? options.DefaultTopK;
@@ -113,23 +114,24 @@ public sealed class LocalLabClient : ILabClient
         var stopwatch = Stopwatch.StartNew();
         var hits = await resolved.RetrieveAsync(new RetrievalQuery(query, CollectionName.Normalize(collection), k), cancellationToken);
         var elapsed = stopwatch.Elapsed.TotalMilliseconds;
-        return new SearchResults(
-            [.. hits.Select(h => new SearchHitView(h.Rank, h.Score, h.Chunk.Id, h.Chunk.DocumentId, h.Chunk.DocumentName, h.Chunk.Text, h.Chunk.HeadingPath))],
-            resolved.Name, elapsed);
+        return new SearchResponse(
+            [.. hits.Select(h => new SearchHit(h.Rank, h.Score, h.Chunk.Id, h.Chunk.DocumentId, h.Chunk.DocumentName, h.Chunk.Text, h.Chunk.HeadingPath, h.Chunk.Start, h.Chunk.End))],
+            resolved.Name, new SearchTimings(elapsed));
     }
 
     public Task<IReadOnlyList<string>> GetModesAsync(CancellationToken cancellationToken) =>
         Task.FromResult(Get<IQuestionAnswerer>().Modes);
 
-    public Task<AnswerResult> AskAsync(AskRequest request, CancellationToken cancellationToken) =>
-        Get<IQuestionAnswerer>().AskAsync(request, cancellationToken);
+    public async Task<AskResponse> AskAsync(AskRequest request, bool bypassCache, CancellationToken cancellationToken) =>
+        (await Get<IQuestionAnswerer>().AskAsync(request.ToDomain(bypassCache), cancellationToken)).ToContract();
 
-    public async IAsyncEnumerable<AnswerEvent> AskStreamingAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<AskStreamEvent> AskStreamingAsync(AskRequest request, bool bypassCache, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var answerEvent in Get<IQuestionAnswerer>().AskStreamingAsync(request, cancellationToken)) yield return answerEvent;
+        await foreach (var answerEvent in Get<IQuestionAnswerer>().AskStreamingAsync(request.ToDomain(bypassCache), cancellationToken))
+            yield return answerEvent.ToContract();
     }
 
-    public Task<StatusReport> GetStatusAsync(CancellationToken cancellationToken) => Get<RagLabStatus>().GetAsync(cancellationToken);
+    public async Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken) => (await Get<RagLabStatus>().GetAsync(cancellationToken)).ToContract();
 
     public async Task<EvalSet> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
     {

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
-using RagLab.Core.Generation;
 using Spectre.Console;
+using RagLab.Contracts;
 using RagLab.Core.Kernel;
+using AskRequest = RagLab.Contracts.AskRequest;
 
 namespace RagLab.Cli.Commands;
 
@@ -26,23 +27,24 @@ public static class AskCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var request = new AskRequest(parseResult.GetValue(question) ?? "", parseResult.GetValue(mode), parseResult.GetValue(topK),
-                parseResult.GetValue(retriever), parseResult.GetValue(collection), parseResult.GetValue(noCache));
+                parseResult.GetValue(retriever), parseResult.GetValue(collection));
+            var bypassCache = parseResult.GetValue(noCache);
             await using var lab = await connector.OpenAsync(parseResult, cancellationToken);
 
-            AnswerResult? result = null;
+            AskResponse? result = null;
             if (parseResult.GetValue(stream))
             {
                 var printed = false;
-                await foreach (var answerEvent in lab.AskStreamingAsync(request, cancellationToken))
+                await foreach (var answerEvent in lab.AskStreamingAsync(request, bypassCache, cancellationToken))
                 {
                     switch (answerEvent)
                     {
-                        case AnswerEvent.Token token:
+                        case AskTokenEvent token:
                             context.Out.Write(new Text(token.Text));
                             printed = true;
                             break;
-                        case AnswerEvent.Completed completed:
-                            result = completed.Result;
+                        case AskDoneEvent done:
+                            result = done.Response;
                             break;
                     }
                 }
@@ -52,7 +54,7 @@ public static class AskCommand
             }
             else
             {
-                result = await lab.AskAsync(request, cancellationToken);
+                result = await lab.AskAsync(request, bypassCache, cancellationToken);
                 context.Out.WriteLine(result.Answer);
             }
             context.Out.WriteLine();
@@ -62,7 +64,7 @@ public static class AskCommand
         return command;
     }
 
-    public static void WriteDetails(IAnsiConsole console, AnswerResult result)
+    public static void WriteDetails(IAnsiConsole console, AskResponse result)
     {
         if (result.Citations.Count > 0)
         {

@@ -4,6 +4,7 @@ using RagLab.Cli.Output;
 using RagLab.Infrastructure.Storage;
 using Spectre.Console;
 using RagLab.Core.Kernel;
+using DocumentStatus = RagLab.Contracts.DocumentStatus;
 
 namespace RagLab.Cli.Commands;
 

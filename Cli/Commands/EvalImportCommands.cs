@@ -4,6 +4,7 @@ using RagLab.Cli.Output;
 using RagLab.Infrastructure.Storage;
 using Spectre.Console;
 using RagLab.Core.Kernel;
+using DocumentStatus = RagLab.Contracts.DocumentStatus;
 
 namespace RagLab.Cli.Commands;
 
@@ -51,7 +52,7 @@ public static class EvalImportCommands
             if (imported.JobId is { } jobId)
             {
                 var jobs = await watcher.WaitForJobsAsync(lab, [jobId], description, cancellationToken);
-                if (jobs[jobId] is { Status: RagLab.Core.Jobs.JobStatus.Failed } failed)
+                if (jobs[jobId] is { Status: RagLab.Contracts.JobStatus.Failed } failed)
                     throw new InvalidDataException($"Indexing the corpus failed: {failed.Error}");
             }
             else

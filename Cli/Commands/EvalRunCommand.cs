@@ -7,6 +7,7 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
 using Spectre.Console;
 using RagLab.Core.Kernel;
+using JobStatus = RagLab.Contracts.JobStatus;
 
 namespace RagLab.Cli.Commands;
 

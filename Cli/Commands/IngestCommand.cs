@@ -6,6 +6,7 @@ using RagLab.Core.Jobs;
 using RagLab.Infrastructure.Storage;
 using Spectre.Console;
 using RagLab.Core.Kernel;
+using JobStatus = RagLab.Contracts.JobStatus;
 
 namespace RagLab.Cli.Commands;
 

@@ -24,7 +24,7 @@ public static class SearchCommand
             var results = await lab.SearchAsync(text, parseResult.GetValue(retriever), parseResult.GetValue(topK), parseResult.GetValue(collection), cancellationToken);
             if (results.Hits.Count == 0)
             {
-                context.Out.MarkupLine($"No matches ({Markup.Escape(results.Retriever)}, {Format.Ms(results.RetrievalMs)}). Is the collection ingested? See `raglab docs list`.");
+                context.Out.MarkupLine($"No matches ({Markup.Escape(results.Retriever)}, {Format.Ms(results.Timings.RetrievalMs)}). Is the collection ingested? See `raglab docs list`.");
                 return 0;
             }
             var table = new Table().AddColumns("Rank", "Score", "Document", "Heading path", "Snippet");
@@ -34,7 +34,7 @@ public static class SearchCommand
                 table.AddRow(hit.Rank.ToString(), Format.Number(hit.Score, "0.0000"), Markup.Escape(hit.DocumentName),
                     Markup.Escape(hit.HeadingPath), Markup.Escape(Format.Snippet(hit.Text)));
             context.Out.Write(table);
-            context.Out.MarkupLine($"[grey]{results.Hits.Count} hit{(results.Hits.Count == 1 ? "" : "s")} with {Markup.Escape(results.Retriever)} in {Format.Ms(results.RetrievalMs)}[/]");
+            context.Out.MarkupLine($"[grey]{results.Hits.Count} hit{(results.Hits.Count == 1 ? "" : "s")} with {Markup.Escape(results.Retriever)} in {Format.Ms(results.Timings.RetrievalMs)}[/]");
             return 0;
         });
         return command;

@@ -3,6 +3,7 @@ using RagLab.Cli.Backends;
 using RagLab.Infrastructure.Storage;
 using Spectre.Console;
 using RagLab.Core.Kernel;
+using DocumentStatus = RagLab.Contracts.DocumentStatus;
 
 namespace RagLab.Cli.Commands;
 

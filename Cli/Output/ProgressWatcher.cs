@@ -1,6 +1,7 @@
 using RagLab.Cli.Backends;
 using Spectre.Console;
 using RagLab.Core.Kernel;
+using RagLab.Contracts;
 
 namespace RagLab.Cli.Output;
 
@@ -64,9 +65,9 @@ public sealed class ProgressWatcher(IAnsiConsole console, TimeSpan pollInterval)
     }
 
     /// <summary>Waits until every job has succeeded or failed; returns the last view of each (null if it vanished).</summary>
-    public async Task<IReadOnlyDictionary<string, JobView?>> WaitForJobsAsync(ILabClient lab, IReadOnlyCollection<string> jobIds, string description, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, JobResponse?>> WaitForJobsAsync(ILabClient lab, IReadOnlyCollection<string> jobIds, string description, CancellationToken cancellationToken)
     {
-        var latest = new Dictionary<string, JobView?>(StringComparer.Ordinal);
+        var latest = new Dictionary<string, JobResponse?>(StringComparer.Ordinal);
         if (jobIds.Count == 0) return latest;
         var pending = new HashSet<string>(jobIds, StringComparer.Ordinal);
         await FollowAsync(description, async ct =>

@@ -1,0 +1,14 @@
+using RagLab.Contracts;
+using RagLab.Infrastructure.Hosting;
+
+namespace RagLab.Api.Apis;
+
+/// <summary>The resolved configuration and live model status as the HTTP contract shows them.</summary>
+public static class StatusMappings
+{
+    public static StatusResponse ToContract(this StatusReport report) =>
+        new([.. report.Dependencies.Select(d => new DependencyStatus(d.Name, d.Kind, d.Endpoint, d.Detail))],
+            new ModelsStatus(report.Models.Provider, report.Models.Endpoint, report.Models.ChatModel, report.Models.ChatAvailable,
+                report.Models.EmbeddingModel, report.Models.EmbeddingsAvailable, report.Models.Error),
+            report.DataDirectory, report.JobsInProcess);
+}

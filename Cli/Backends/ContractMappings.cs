@@ -1,0 +1,44 @@
+using RagLab.Contracts;
+using RagLab.Infrastructure.Hosting;
+using Domain = RagLab.Core.Kernel;
+using Jobs = RagLab.Core.Jobs;
+
+namespace RagLab.Cli.Backends;
+
+/// <summary>
+/// The in-process lab's Core records as the Api's contract types, so both back-ends hand the commands the same shapes.
+/// (The Api keeps its own copy at its edge: Contracts must not know Core, and the CLI does not reference the Api.)
+/// </summary>
+internal static class ContractMappings
+{
+    public static Domain.AskRequest ToDomain(this AskRequest request, bool bypassCache) =>
+        new(request.Question, request.Mode, request.TopK, request.Retriever, request.Collection, bypassCache);
+
+    public static AskResponse ToContract(this Domain.AnswerResult result) =>
+        new(result.Answer, result.Mode, result.Model, result.Extractive,
+            [.. result.Citations.Select(c => new AskCitation(c.ChunkId, c.DocumentId, c.DocumentName, c.Quote))],
+            result.Cached,
+            new AskTimings(result.Timings.RetrievalMs, result.Timings.GenerationMs, result.Timings.TotalMs, result.Timings.TimeToFirstTokenMs),
+            new AskUsage(result.Usage.InputTokens, result.Usage.OutputTokens),
+            result.Retriever, result.Retrieved, result.Warnings);
+
+    public static AskStreamEvent ToContract(this Domain.AnswerEvent answerEvent) => answerEvent switch
+    {
+        Domain.AnswerEvent.Token token => new AskTokenEvent(token.Text),
+        Domain.AnswerEvent.Completed done => new AskDoneEvent(done.Result.ToContract()),
+        _ => throw new ArgumentOutOfRangeException(nameof(answerEvent), answerEvent, "An answer event the contract does not know."),
+    };
+
+    public static DocumentResponse ToContract(this Domain.DocumentRecord document) =>
+        new(document.Id, document.Collection, document.Name, Enum.Parse<DocumentStatus>(document.Status.ToString()), document.Chunks, document.Bytes,
+            document.ContentHash, document.UpdatedAt, document.Error, document.JobId, document.Warnings);
+
+    public static JobResponse ToContract(this Jobs.JobRecord job) =>
+        new(job.Id, job.Kind, Enum.Parse<JobStatus>(job.Status.ToString()), job.Progress, job.Message, job.Error, job.CreatedAt, job.UpdatedAt);
+
+    public static StatusResponse ToContract(this StatusReport report) =>
+        new([.. report.Dependencies.Select(d => new DependencyStatus(d.Name, d.Kind, d.Endpoint, d.Detail))],
+            new ModelsStatus(report.Models.Provider, report.Models.Endpoint, report.Models.ChatModel, report.Models.ChatAvailable,
+                report.Models.EmbeddingModel, report.Models.EmbeddingsAvailable, report.Models.Error),
+            report.DataDirectory, report.JobsInProcess);
+}
