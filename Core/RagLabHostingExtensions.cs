@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Adapters.Ollama;
+using RagLab.Core.Adapters.Onnx;
 using RagLab.Core.Adapters.OpenAI;
 using RagLab.Core.Adapters.Qdrant;
 using RagLab.Core.Adapters.Redis;
@@ -90,8 +91,26 @@ public static class RagLabHostingExtensions
         // Aspire injects ConnectionStrings:chat and :embeddings (Endpoint=…;Model=…); they win over RagLab:Ollama.
         var ollama = configuration.GetSection(OllamaOptions.SectionName).Get<OllamaOptions>() ?? new OllamaOptions();
         var chat = ollama.ResolveChat(configuration.GetConnectionString("chat"));
-        var embeddings = ollama.ResolveEmbeddings(configuration.GetConnectionString("embeddings"));
         services.AddSingleton(ollama);
+
+        // No embedding server named (no ConnectionStrings:embeddings, no RagLab:Ollama:EmbeddingModel): the bundled model runs in-process.
+        var embeddingServerNamed = !string.IsNullOrWhiteSpace(configuration.GetConnectionString("embeddings"))
+            || !string.IsNullOrWhiteSpace(configuration[$"{OllamaOptions.SectionName}:{nameof(OllamaOptions.EmbeddingModel)}"]);
+        var inProcess = configuration.GetSection(EmbeddingsOptions.Section).Get<EmbeddingsOptions>() ?? new EmbeddingsOptions();
+        if (!embeddingServerNamed && EmbeddedModel.FromKey(inProcess.Model) is { } bundled)
+        {
+            services.AddSingleton(sp => new OnnxEmbeddingGenerator(bundled, inProcess.Threads));
+            services.PostConfigure<IngestionOptions>(o => o.EmbedDuringIngestion = false);
+            services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
+                new EmbeddedEmbeddingsModelProvider(
+                    new OllamaModelProvider(ollama, chat, chat, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OllamaModelProvider>>()),
+                    sp.GetRequiredService<OnnxEmbeddingGenerator>()),
+                sp.GetRequiredService<IEmbeddingCache>()));
+            return new("models", "ollama", chat.Endpoint.ToString(),
+                $"chat {chat.Model} (extractive answers while it does not answer); embeddings {EmbeddedEmbeddingsModelProvider.Describe(bundled)}");
+        }
+
+        var embeddings = ollama.ResolveEmbeddings(configuration.GetConnectionString("embeddings"));
         services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
             new OllamaModelProvider(ollama, chat, embeddings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OllamaModelProvider>>()),
             sp.GetRequiredService<IEmbeddingCache>()));
@@ -175,6 +194,7 @@ public static class RagLabHostingExtensions
             services.AddHostedService(sp => sp.GetRequiredService<JobProcessor>());
             services.AddSingleton<EmbeddingBackfill>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddingBackfill>());
+            services.AddSingleton<IJobHandler, EmbedJobHandler>();
         }
         var runs = jobs.RunInProcess ? "jobs run in this process" : "jobs run by the Worker";
         if (redis is null)

@@ -70,7 +70,7 @@ public sealed class IngestBatchJobHandler(
         }
 
         var batchChunker = ChunkerFor(payload);
-        var generator = pending.Count > 0 ? await models.GetEmbeddingGeneratorAsync(cancellationToken) : null;
+        var generator = pending.Count > 0 && options.Value.EmbedDuringIngestion ? await models.GetEmbeddingGeneratorAsync(cancellationToken) : null;
         var chunkCount = 0;
         var failed = 0;
         TimeSpan preparing = default, storing = default, indexing = default;

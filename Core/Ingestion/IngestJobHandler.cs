@@ -88,7 +88,7 @@ public sealed class IngestJobHandler(
     private async Task<Dictionary<string, float[]>?> EmbedAsync(IReadOnlyList<Chunk> chunks, IJobProgress progress, CancellationToken cancellationToken)
     {
         var generator = await models.GetEmbeddingGeneratorAsync(cancellationToken);
-        if (generator is null || chunks.Count == 0) return null;
+        if (generator is null || chunks.Count == 0 || !options.Value.EmbedDuringIngestion) return null;
 
         return await ChunkEmbedder.EmbedAsync(generator, chunks, options.Value.EmbeddingBatchSize,
             done => progress.ReportAsync(0.2 + 0.75 * done / chunks.Count, $"embedding {done}/{chunks.Count} chunks", cancellationToken),
