@@ -2,7 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using RagLab.Api.Infrastructure;
-using RagLab.Core;
+using RagLab.Infrastructure;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api;
 

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Cli;
 
 /// <summary>The command line itself is wrong (an unknown mode, a missing path): exit code 2.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Web;
 
 internal static class Extensions

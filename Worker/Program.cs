@@ -1,4 +1,4 @@
-global using RagLab.Core;
+using RagLab.Infrastructure;
 
 // The Worker runs background jobs (ingestion now; evaluation and fine-tuning later) for an Api that only enqueues them.
 // Under Aspire the queue is Redis Streams and the indexes are Qdrant; on the embedded default the Api runs the same jobs itself.

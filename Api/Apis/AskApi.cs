@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RagLab.Api.Infrastructure;
 using RagLab.Core.Generation;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RagLab.Api.Infrastructure;
-using RagLab.Core;
 using RagLab.Core.Ingestion;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RagLab.Core;
 using RagLab.Core.Evaluation;
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 

@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using RagLab.Core;
 using RagLab.Core.Evaluation;
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 

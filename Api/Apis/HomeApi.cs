@@ -1,4 +1,5 @@
-using RagLab.Core;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Hosting;
 
 namespace RagLab.Api.Apis;
 

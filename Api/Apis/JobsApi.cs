@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RagLab.Core;
 using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using RagLab.Core;
 using RagLab.Core.Retrieval;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using RagLab.Core;
-using RagLab.Core.Adapters.Ollama;
-using RagLab.Core.Adapters.OpenAI;
+using RagLab.Infrastructure.Ollama;
+using RagLab.Infrastructure.OpenAI;
 using RagLab.Core.Ingestion;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Infrastructure;
 

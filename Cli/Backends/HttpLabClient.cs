@@ -5,14 +5,15 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RagLab.Core;
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 
 using RagLab.Core.Evaluation.Beir;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Hosting;
 
 namespace RagLab.Cli.Backends;
 

@@ -1,9 +1,10 @@
-using RagLab.Core;
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Hosting;
 
 namespace RagLab.Cli.Backends;
 

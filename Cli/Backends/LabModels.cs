@@ -1,5 +1,6 @@
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Backends;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RagLab.Core;
+using RagLab.Infrastructure;
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
@@ -14,7 +14,9 @@ using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Hosting;
 
 namespace RagLab.Cli.Backends;
 

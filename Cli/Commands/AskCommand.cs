@@ -3,6 +3,7 @@ using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
 using RagLab.Core.Generation;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using RagLab.Cli.Backends;
-using RagLab.Core;
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
 

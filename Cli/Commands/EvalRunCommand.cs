@@ -6,6 +6,7 @@ using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using RagLab.Cli.Backends;
-using RagLab.Core;
 using RagLab.Core.Evaluation.Sets;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
-using RagLab.Core;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
 

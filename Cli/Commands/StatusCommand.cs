@@ -1,7 +1,8 @@
 using System.CommandLine;
 using RagLab.Cli.Backends;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
 

@@ -1,6 +1,6 @@
-using RagLab.Core;
 using RagLab.Core.Ingestion;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Output;
 

@@ -1,5 +1,6 @@
 using RagLab.Core.Evaluation.Runs;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Output;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Output;
 

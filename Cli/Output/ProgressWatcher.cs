@@ -1,5 +1,6 @@
 using RagLab.Cli.Backends;
 using Spectre.Console;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Output;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Output;
 

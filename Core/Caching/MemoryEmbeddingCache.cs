@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Caching;
 
 /// <summary>An in-process embedding cache holding at most <c>capacity</c> vectors, evicting the least recently used.</summary>

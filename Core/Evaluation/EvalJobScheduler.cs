@@ -4,7 +4,7 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation;
 

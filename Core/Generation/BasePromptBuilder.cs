@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Generation;
 

@@ -1,4 +1,5 @@
 using RagLab.Core.Retrieval;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Generation;
 

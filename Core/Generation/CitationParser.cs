@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Retrieval.Analysis;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Generation;
 

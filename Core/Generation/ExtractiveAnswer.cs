@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Generation;
 
 /// <summary>An answer made of sentences copied from the retrieved chunks, each followed by its source marker.</summary>

@@ -1,5 +1,6 @@
 using RagLab.Core.Retrieval;
 using RagLab.Core.Retrieval.Analysis;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Generation;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Generation;
 
 /// <summary>Answers a question in any registered mode, through the cache, with citations and measurements.</summary>

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Caching;
 using RagLab.Core.Retrieval;
-using RagLab.Core.Storage;
 using RagLab.Core.Telemetry;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Generation;
 

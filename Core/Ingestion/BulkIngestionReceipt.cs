@@ -1,5 +1,5 @@
-using RagLab.Core.Storage;
 
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion;
 
 /// <summary>

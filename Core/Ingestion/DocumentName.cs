@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion;
 
 /// <summary>A document's display name: the file name without any directory part. It is never used as a path.</summary>

@@ -1,5 +1,5 @@
-using RagLab.Core.Storage;
 
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion;
 
 /// <summary>Bulk writes through <see cref="IBulkDocumentStore"/> when the store has it, else one call per document.</summary>

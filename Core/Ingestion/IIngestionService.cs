@@ -1,5 +1,5 @@
-using RagLab.Core.Storage;
 
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion;
 
 /// <summary>The outcome of submitting one file: queued for indexing, or already indexed with the same content.</summary>

@@ -8,8 +8,8 @@ using RagLab.Core.Generation;
 using RagLab.Core.Ingestion.Chunking;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
 using RagLab.Core.Telemetry;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion;
 
@@ -27,7 +27,7 @@ namespace RagLab.Core.Ingestion;
 /// </remarks>
 public sealed class IngestBatchJobHandler(
     IDocumentStore documents,
-    ContentStore content,
+    IContentStore content,
     DocumentParserRegistry parsers,
     StructuredChunker chunker,
     IOptions<ChunkingOptions> chunking,

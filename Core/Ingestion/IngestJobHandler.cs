@@ -7,8 +7,8 @@ using RagLab.Core.Generation;
 using RagLab.Core.Ingestion.Chunking;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
 using RagLab.Core.Telemetry;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion;
 
@@ -18,7 +18,7 @@ namespace RagLab.Core.Ingestion;
 /// </summary>
 public sealed class IngestJobHandler(
     IDocumentStore documents,
-    ContentStore content,
+    IContentStore content,
     DocumentParserRegistry parsers,
     StructuredChunker chunker,
     IModelProvider models,

@@ -5,7 +5,7 @@ using RagLab.Core.Caching;
 using RagLab.Core.Ingestion.Chunking;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion;
 
@@ -17,7 +17,7 @@ public sealed class IngestionService(
     IDocumentStore documents,
     IJobStore jobs,
     IJobQueue queue,
-    ContentStore content,
+    IContentStore content,
     DocumentParserRegistry parsers,
     ChunkIndexWriter indexes,
     IAnswerCache cache,
@@ -212,7 +212,7 @@ public sealed class IngestionService(
     }
 
     private static PayloadTooLargeException TooLarge(string name, long maxBytes) =>
-        new($"'{name}' is larger than the upload limit of {ContentStore.FormatBytes(maxBytes)}. Split it, or raise RagLab:Ingestion:MaxUploadBytes.");
+        new($"'{name}' is larger than the upload limit of {ByteSize.Format(maxBytes)}. Split it, or raise RagLab:Ingestion:MaxUploadBytes.");
 }
 
 /// <summary>What an <c>ingest-batch</c> job indexes: the documents of <paramref name="Collection"/> whose record names the job.</summary>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Jobs;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
 /// <summary>Durable job records. The embedded implementation is <see cref="Storage.SqliteJobStore"/>.</summary>

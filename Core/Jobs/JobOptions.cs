@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
 /// <summary>Bound from <c>RagLab:Jobs</c>.</summary>

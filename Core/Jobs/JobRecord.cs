@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
 public enum JobStatus { Queued, Running, Succeeded, Failed }

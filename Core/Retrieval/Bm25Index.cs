@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval.Analysis;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Retrieval;
 
 /// <summary>BM25 parameters. The defaults are Anserini's (k1 = 0.9, b = 0.4), which it uses for BEIR.</summary>

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Retrieval;
 
 /// <summary>Keyword retrieval: the query's terms scored with BM25 by an <see cref="ILexicalIndex"/>. Needs no model.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using RagLab.Core.Generation;
 using RagLab.Core.Telemetry;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;
 
@@ -41,7 +42,7 @@ public sealed class DenseRetriever(IVectorIndex index, IModelProvider models) : 
             {
                 embeddings = await generator.GenerateAsync([query.Text], cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException ex)
+            catch (ModelCallException ex)
             {
                 throw new DependencyUnavailableException(
                     $"The embedding model could not embed the query ({ex.Message}). Check that Ollama is running and the embedding model " +

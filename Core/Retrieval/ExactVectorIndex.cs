@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using RagLab.Core.Ingestion;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;
 

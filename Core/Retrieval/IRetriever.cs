@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Retrieval;
 
 /// <summary>Finds the chunks most likely to answer a query. Implementations: <see cref="Bm25Retriever"/>, <see cref="DenseRetriever"/>, <see cref="HybridRetriever"/>.</summary>

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Retrieval;
 
 /// <summary>Picks a retriever by name, knowing what is connected.</summary>

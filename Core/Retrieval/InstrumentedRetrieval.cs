@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using RagLab.Core.Storage;
 using RagLab.Core.Telemetry;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;
 

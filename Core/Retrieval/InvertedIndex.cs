@@ -1,5 +1,6 @@
 using System.Buffers;
 using RagLab.Core.Ingestion;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Telemetry;
 

@@ -10,8 +10,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 using RagLab.Testing;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 
 using System.Collections.Concurrent;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

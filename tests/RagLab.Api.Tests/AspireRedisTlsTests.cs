@@ -1,8 +1,9 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using RagLab.Core.Adapters.Redis;
+using RagLab.Infrastructure.Redis;
 using RagLab.Testing;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

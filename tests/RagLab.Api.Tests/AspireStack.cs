@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RagLab.Core.Adapters.Redis;
+using RagLab.Infrastructure.Redis;
 using RagLab.Core.Jobs;
 using RagLab.Testing;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

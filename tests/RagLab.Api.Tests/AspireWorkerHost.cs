@@ -2,8 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
-using RagLab.Core;
 using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure;
 
 namespace RagLab.Api.Tests;
 

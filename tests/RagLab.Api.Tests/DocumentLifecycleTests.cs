@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RagLab.Core.Generation;
 using RagLab.Core.Retrieval;
 using RagLab.Testing;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

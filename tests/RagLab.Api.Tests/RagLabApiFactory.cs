@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using RagLab.Api;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

@@ -5,14 +5,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RagLab.Core;
-using RagLab.Core.Adapters.Onnx;
+using RagLab.Infrastructure;
+using RagLab.Infrastructure.Embeddings;
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Metrics;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
-using RagLab.Core.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Benchmarks;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RagLab.Core;
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Metrics;
 using RagLab.Core.Evaluation.Runs;
@@ -12,7 +11,9 @@ using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Benchmarks;
 

@@ -3,6 +3,7 @@ using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Metrics;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Benchmarks;
 

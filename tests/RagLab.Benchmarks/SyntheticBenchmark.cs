@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Benchmarks;
 

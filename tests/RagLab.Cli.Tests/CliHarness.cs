@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Tests;
 

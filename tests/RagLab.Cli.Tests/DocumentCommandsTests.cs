@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Cli.Tests;
 
 /// <summary>ingest → search → ask → docs, in-process on a temporary data directory.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Tests;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Tests;
 

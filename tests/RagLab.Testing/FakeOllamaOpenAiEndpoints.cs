@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Testing;
 

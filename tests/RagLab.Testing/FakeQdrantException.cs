@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Testing;
 
 /// <summary>An error the fake answers with Qdrant's <c>ErrorResponse</c> body: <c>{"status": {"error": message}}</c>.</summary>

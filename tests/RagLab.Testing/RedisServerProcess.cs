@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using RagLab.Core.Adapters.Redis;
+using RagLab.Infrastructure.Redis;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Testing;
 

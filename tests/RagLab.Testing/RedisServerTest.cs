@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Testing;
 
 /// <summary>A test class that gets a fresh <c>redis-server</c> and a client of it for each test.</summary>
@@ -5,12 +6,12 @@ public abstract class RedisServerTest : Xunit.IAsyncLifetime
 {
     protected RedisServerProcess Server { get; private set; } = null!;
 
-    protected Core.Adapters.Redis.RedisClient Redis { get; private set; } = null!;
+    protected Infrastructure.Redis.RedisClient Redis { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Server = await RedisServerProcess.StartAsync();
-        Redis = new Core.Adapters.Redis.RedisClient(Server.ConnectionOptions);
+        Redis = new Infrastructure.Redis.RedisClient(Server.ConnectionOptions);
     }
 
     public async Task DisposeAsync()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Beir;
 

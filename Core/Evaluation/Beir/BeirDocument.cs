@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Beir;
 
 /// <summary>One line of a BEIR corpus.jsonl.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Ingestion;
-using RagLab.Core.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Beir;
 

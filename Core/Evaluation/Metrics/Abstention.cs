@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Metrics;
 
 /// <summary>Whether abstaining was right: on unanswerable questions an abstention is correct, on answerable ones it is a miss.</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using RagLab.Core.Evaluation.Llm;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Metrics;
 

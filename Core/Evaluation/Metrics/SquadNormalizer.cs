@@ -1,4 +1,5 @@
 using System.Text;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Metrics;
 

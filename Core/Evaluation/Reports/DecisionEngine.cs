@@ -1,5 +1,6 @@
 using System.Globalization;
 using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Reports;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Reports;
 

@@ -1,5 +1,6 @@
 using RagLab.Core.Generation;
 using RagLab.Core.Retrieval;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Runs;
 
 /// <summary>What to measure: every question of a set through every mode (and every retriever, for modes that retrieve).</summary>

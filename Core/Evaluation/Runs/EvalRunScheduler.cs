@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
 

@@ -8,7 +8,7 @@ using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
-using RagLab.Core.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
 
@@ -187,7 +187,7 @@ public sealed class EvalRunner(
             var scores = RetrievalCutoffs.Select(k => scorer.Score(keys, labels.Labels, k) with { K = k }).ToArray();
             return new EvalRetrievalRecord(item.Id, retrieverName, documentsInOrder.Select(c => c.DocumentId).ToArray(), scores, elapsed);
         }
-        catch (Exception e) when (e is ValidationException or InvalidOperationException or HttpRequestException)
+        catch (Exception e) when (e is ValidationException or InvalidOperationException or ModelCallException)
         {
             return new EvalRetrievalRecord(item.Id, retrieverName, [], [], stopwatch.Elapsed.TotalMilliseconds, e.Message);
         }
@@ -212,7 +212,7 @@ public sealed class EvalRunner(
             }
             if (result is null) throw new InvalidOperationException("The answer stream ended without a result.");
         }
-        catch (Exception e) when (e is ValidationException or InvalidOperationException or HttpRequestException or TimeoutException)
+        catch (Exception e) when (e is ValidationException or InvalidOperationException or ModelCallException or TimeoutException)
         {
             // One bad question must not sink the run; a missing model (DependencyUnavailableException) does, so it can be resumed once connected.
             var elapsed = stopwatch.Elapsed.TotalMilliseconds;

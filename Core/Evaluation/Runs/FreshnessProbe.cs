@@ -3,7 +3,7 @@ using System.Text;
 using RagLab.Core.Evaluation.Metrics;
 using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
-using RagLab.Core.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
 

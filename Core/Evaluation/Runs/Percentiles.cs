@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Runs;
 
 /// <summary>Percentiles by linear interpolation between closest ranks (NumPy's default), so small samples give stable values.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Sets;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Sets;
 

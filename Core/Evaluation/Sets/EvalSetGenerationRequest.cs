@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Sets;
 
 /// <summary>What to generate: <paramref name="Count"/> questions from chunks of <paramref name="Collection"/>.</summary>

@@ -3,7 +3,7 @@ using RagLab.Core.Evaluation.Llm;
 using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Sets;
 

@@ -1,4 +1,5 @@
 using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Sets;
 

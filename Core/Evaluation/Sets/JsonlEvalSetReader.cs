@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Sets;
 

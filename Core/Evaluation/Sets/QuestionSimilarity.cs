@@ -1,4 +1,5 @@
 using RagLab.Core.Evaluation.Metrics;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Sets;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion.Chunking;
 
 /// <summary>Bound from configuration section <c>RagLab:Chunking</c>.</summary>

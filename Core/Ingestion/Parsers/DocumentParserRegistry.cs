@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion.Parsers;
 
 /// <summary>Chooses the parser for a file by its (case-insensitive) extension.</summary>

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion.Parsers;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using HtmlAgilityPack;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion.Parsers;
 

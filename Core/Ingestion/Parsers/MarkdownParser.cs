@@ -3,6 +3,7 @@ using Markdig;
 using Markdig.Extensions.Yaml;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion.Parsers;
 

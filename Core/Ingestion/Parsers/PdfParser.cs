@@ -1,4 +1,5 @@
 using RagLab.Core.Ingestion.Parsers.Pdf;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion.Parsers;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval.Analysis;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Retrieval.Analysis;
 
 /// <summary>

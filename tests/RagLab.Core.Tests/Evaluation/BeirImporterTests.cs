@@ -2,8 +2,9 @@ using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 using RagLab.Core.Tests.Ingestion;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 

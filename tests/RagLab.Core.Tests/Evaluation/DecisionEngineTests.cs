@@ -1,5 +1,6 @@
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 

@@ -4,8 +4,9 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 using RagLab.Core.Tests.Evaluation.Fakes;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 
@@ -226,7 +227,7 @@ public sealed class EvalRunEndToEndTests : IAsyncLifetime, IDisposable
         public bool UsesRetrieval => usesRetrieval;
         public bool SupportsExtractiveFallback => usesRetrieval;
         public string? ModelOverride => null;
-        public IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> BuildPrompt(string question, IReadOnlyList<RagLab.Core.Retrieval.RetrievalHit> hits) => [];
+        public IReadOnlyList<Microsoft.Extensions.AI.ChatMessage> BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits) => [];
     }
 
     [Fact]

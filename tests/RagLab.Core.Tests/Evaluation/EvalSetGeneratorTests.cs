@@ -1,5 +1,6 @@
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Tests.Evaluation.Fakes;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 
@@ -38,7 +39,7 @@ public sealed class EvalSetGeneratorTests
         {
             var topic = item.Question.Split(' ')[2];
             var document = Assert.Single(item.RelevantDocuments);
-            Assert.Equal(RagLab.Core.Storage.DocumentIds.ForDocument("docs", $"doc{topic["Topic".Length..]}.md"), document);
+            Assert.Equal(DocumentIds.ForDocument("docs", $"doc{topic["Topic".Length..]}.md"), document);
             Assert.Equal($"{topic} fact", item.Answer);
         }
         Assert.DoesNotContain(first.Items, i => i.Question.Contains("stub"));

@@ -1,8 +1,9 @@
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
 using RagLab.Core.Tests.Evaluation.Fakes;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 

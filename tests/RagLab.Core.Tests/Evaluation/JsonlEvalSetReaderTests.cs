@@ -1,4 +1,5 @@
 using RagLab.Core.Evaluation.Sets;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 

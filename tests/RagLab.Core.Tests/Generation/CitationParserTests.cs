@@ -1,12 +1,13 @@
 using RagLab.Core.Generation;
 using static RagLab.Core.Tests.Generation.Hits;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Generation;
 
 public class CitationParserTests
 {
     private readonly CitationParser _parser = new(new TestAnalyzer());
-    private readonly IReadOnlyList<RagLab.Core.Retrieval.RetrievalHit> _hits = BackupManual();
+    private readonly IReadOnlyList<RetrievalHit> _hits = BackupManual();
 
     private string[] CitedChunkIds(string answer) =>
         _parser.Parse(answer, _hits).Citations.Select(c => c.ChunkId).ToArray();

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using RagLab.Core.Generation;
 using RagLab.Core.Retrieval;
 using static RagLab.Core.Tests.Generation.Hits;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Generation;
 

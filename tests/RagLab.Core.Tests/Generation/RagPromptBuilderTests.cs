@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using RagLab.Core.Generation;
 using static RagLab.Core.Tests.Generation.Hits;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Generation;
 

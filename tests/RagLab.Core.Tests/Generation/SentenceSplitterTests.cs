@@ -1,4 +1,5 @@
 using RagLab.Core.Generation;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Generation;
 

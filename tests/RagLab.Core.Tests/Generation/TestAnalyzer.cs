@@ -1,4 +1,5 @@
 using RagLab.Core.Retrieval.Analysis;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Generation;
 

@@ -8,7 +8,10 @@ using RagLab.Core.Ingestion.Chunking;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Indexing;
+using RagLab.Infrastructure.Jobs;
 
 namespace RagLab.Core.Tests.Ingestion;
 

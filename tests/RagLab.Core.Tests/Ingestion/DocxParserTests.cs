@@ -3,6 +3,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Ingestion.Parsers;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

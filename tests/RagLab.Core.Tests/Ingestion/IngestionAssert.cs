@@ -1,6 +1,7 @@
 using System.Text;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Ingestion.Chunking;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

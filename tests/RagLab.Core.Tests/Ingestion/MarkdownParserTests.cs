@@ -1,4 +1,5 @@
 using RagLab.Core.Ingestion.Parsers;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

@@ -1,6 +1,7 @@
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

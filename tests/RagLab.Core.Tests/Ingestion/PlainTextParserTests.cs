@@ -1,5 +1,6 @@
 using System.Text;
 using RagLab.Core.Ingestion.Parsers;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

@@ -2,7 +2,8 @@ using System.Text;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Ingestion.Chunking;
 using RagLab.Core.Ingestion.Parsers;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

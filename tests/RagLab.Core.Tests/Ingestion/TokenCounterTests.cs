@@ -1,4 +1,5 @@
 using RagLab.Core.Ingestion.Chunking;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Jobs;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Jobs;
 
 namespace RagLab.Core.Tests.Jobs;
 

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using RagLab.Core.Retrieval;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Retrieval;
 

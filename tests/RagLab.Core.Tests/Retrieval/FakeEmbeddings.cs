@@ -1,5 +1,7 @@
 using Microsoft.Extensions.AI;
 using RagLab.Core.Generation;
+using RagLab.Core.Kernel;
+using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Retrieval;
 

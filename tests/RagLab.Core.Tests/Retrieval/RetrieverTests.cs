@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Telemetry;
+using RagLab.Core.Kernel;
+using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Retrieval;
 
@@ -91,7 +93,7 @@ public class RetrieverTests
     public async Task An_unreachable_embedding_server_is_reported_as_unavailable()
     {
         var (_, dense, embedder) = await BuildAsync("c");
-        embedder.Failure = new HttpRequestException("Connection refused (localhost:11434)");
+        embedder.Failure = new ModelCallException("Connection refused (localhost:11434)");
 
         var error = await Assert.ThrowsAsync<DependencyUnavailableException>(() => dense.RetrieveAsync(new RetrievalQuery("kitten", "c", 3), CancellationToken.None));
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion.Parsers.Pdf;
 

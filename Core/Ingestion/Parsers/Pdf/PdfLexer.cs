@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion.Parsers.Pdf;
 

@@ -1,3 +1,4 @@
+using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion.Parsers.Pdf;
 
 // The PDF object model, as far as text extraction needs it. Numbers are doubles, booleans bools,

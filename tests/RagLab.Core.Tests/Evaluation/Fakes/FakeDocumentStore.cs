@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using RagLab.Core.Ingestion;
-using RagLab.Core.Storage;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation.Fakes;
 

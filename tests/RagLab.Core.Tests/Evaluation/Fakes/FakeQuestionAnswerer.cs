@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using RagLab.Core.Generation;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation.Fakes;
 

@@ -1,4 +1,5 @@
 using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation.Fakes;
 

@@ -1,0 +1,25 @@
+
+namespace RagLab.Core.Kernel;
+
+/// <summary>
+/// Writes of many documents in one transaction, for bulk ingestion. <see cref="SqliteDocumentStore"/> implements it;
+/// for any other <see cref="IDocumentStore"/>, <see cref="DocumentStoreBulkExtensions"/> falls back to one call per document.
+/// </summary>
+public interface IBulkDocumentStore
+{
+    /// <summary>Inserts or updates the metadata of many documents (not their chunks), all or none.</summary>
+    Task SaveManyAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each entry whose stored document still has the entry's content hash, replaces its text, chunks and embeddings
+    /// and sets its record, all in one transaction. Entries whose document was deleted or replaced by a newer upload
+    /// meanwhile are left alone. Returns the ids of the documents written.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReplaceContentManyAsync(IReadOnlyList<DocumentContent> entries, CancellationToken cancellationToken);
+
+    /// <summary>Whether any document still refers to the blob with this content hash.</summary>
+    Task<bool> IsContentReferencedAsync(string contentHash, CancellationToken cancellationToken);
+}
+
+/// <summary>A document version's indexed content, as <see cref="IBulkDocumentStore.ReplaceContentManyAsync"/> writes it.</summary>
+public sealed record DocumentContent(DocumentRecord Document, string Text, IReadOnlyList<Chunk> Chunks, IReadOnlyDictionary<string, float[]>? Embeddings);

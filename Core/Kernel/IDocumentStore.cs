@@ -1,0 +1,41 @@
+
+namespace RagLab.Core.Kernel;
+
+/// <summary>
+/// The system of record for documents, their text and chunks, and each collection's index generation.
+/// Indexes are rebuilt from it at start. The embedded implementation is <see cref="SqliteDocumentStore"/>.
+/// </summary>
+public interface IDocumentStore
+{
+    Task<DocumentRecord?> GetAsync(string documentId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DocumentRecord>> ListAsync(string? collection, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or updates a document's metadata (not its chunks).</summary>
+    Task SaveAsync(DocumentRecord document, CancellationToken cancellationToken);
+
+    /// <summary>Atomically replaces a document's text, chunks and (optional) chunk embeddings, and marks it with <paramref name="document"/>.</summary>
+    Task ReplaceContentAsync(DocumentRecord document, string text, IReadOnlyList<Chunk> chunks,
+        IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Chunk>> GetChunksAsync(string documentId, CancellationToken cancellationToken);
+
+    Task<Chunk?> GetChunkAsync(string chunkId, CancellationToken cancellationToken);
+
+    /// <summary>The extracted text the chunk spans point into.</summary>
+    Task<string?> GetTextAsync(string documentId, CancellationToken cancellationToken);
+
+    /// <summary>Every chunk with its embedding, if it has one, for rebuilding in-process indexes.</summary>
+    IAsyncEnumerable<(Chunk Chunk, float[]? Embedding)> ReadAllChunksAsync(string? collection, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a document and its chunks. Returns false if it did not exist.</summary>
+    Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken);
+
+    /// <summary>Collections with at least one document.</summary>
+    Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>A counter that changes whenever a collection's content changes; part of every answer-cache key.</summary>
+    Task<long> GetGenerationAsync(string collection, CancellationToken cancellationToken);
+
+    Task<long> BumpGenerationAsync(string collection, CancellationToken cancellationToken);
+}

@@ -1,0 +1,17 @@
+
+namespace RagLab.Core.Kernel;
+
+/// <summary>A chunk with its embedding.</summary>
+public sealed record EmbeddedChunk(Chunk Chunk, ReadOnlyMemory<float> Vector);
+
+/// <summary>A dense vector index over chunks, per collection. The embedded implementation is <see cref="ExactVectorIndex"/>.</summary>
+public interface IVectorIndex
+{
+    /// <summary>Adds or replaces chunks by id.</summary>
+    Task UpsertAsync(IReadOnlyList<EmbeddedChunk> chunks, CancellationToken cancellationToken);
+
+    Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken);
+
+    /// <summary>Nearest chunks by cosine similarity, best first.</summary>
+    Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken);
+}

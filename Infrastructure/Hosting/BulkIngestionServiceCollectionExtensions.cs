@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
+using RagLab.Core.Ingestion;
+
+namespace RagLab.Infrastructure.Hosting;
+
+/// <summary>Registration of the bulk ingestion job; safe to call more than once.</summary>
+public static class BulkIngestionServiceCollectionExtensions
+{
+    /// <summary>Adds the <c>ingest-batch</c> job handler that <see cref="IIngestionService.SubmitManyAsync"/> queues work for.</summary>
+    public static IServiceCollection AddBulkIngestion(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IngestBatchJobHandler>());
+        return services;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RagLab.Core.Caching;
+using RagLab.Core.Generation;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
+using RagLab.Core.Ingestion;
+using RagLab.Core.Jobs;
+
+namespace RagLab.Infrastructure.Ingestion;
+
+/// <summary>
+/// Embeds, in the background, every chunk that has no vector from the connected model: chunks indexed while no model was
+/// connected, chunks ingested on the in-process model (BM25 answers at once, dense joins when this is done), and chunks whose
+/// vectors came from another model (re-embedded, never mixed). The work runs as an <c>embed</c> job, so its progress
+/// (count and rate) shows at <c>/api/jobs</c>; vectors are stored, so a restart resumes where it stopped.
+/// Runs in the process that runs jobs (it writes the store and the indexes).
+/// </summary>
+public sealed class EmbeddingBackfill : BackgroundService
+{
+    private readonly IChunkEmbeddingStore _embeddings;
+    private readonly IDocumentStore _documents;
+    private readonly IModelProvider _models;
+    private readonly ChunkIndexWriter _indexes;
+    private readonly IAnswerCache _cache;
+    private readonly IJobStore? _jobs;
+    private readonly IJobQueue? _queue;
+    private readonly IOptions<IngestionOptions> _options;
+    private readonly ILogger<EmbeddingBackfill> _logger;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public EmbeddingBackfill(IChunkEmbeddingStore embeddings, IDocumentStore documents, IModelProvider models, ChunkIndexWriter indexes,
+        IAnswerCache cache, IOptions<IngestionOptions> options, ILogger<EmbeddingBackfill> logger, IJobStore? jobs = null, IJobQueue? queue = null)
+    {
+        (_embeddings, _documents, _models, _indexes, _cache, _options, _logger, _jobs, _queue) = (embeddings, documents, models, indexes, cache, options, logger, jobs, queue);
+        // Chunks indexed without vectors (an upload on the in-process model, the start-up load) start the work at once.
+        indexes.ChunksWithoutEmbeddingAdded += Wake;
+    }
+
+    /// <summary>Checks for chunks to embed now rather than at the next interval.</summary>
+    public void Wake()
+    {
+        try { _wake.Release(); } catch (SemaphoreFullException) { }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (_jobs is not null && _queue is not null) await SubmitIfNeededAsync(stoppingToken);
+                else await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The model may have gone away mid-way; what was saved stays saved, the rest waits for the next round.
+                _logger.LogWarning(ex, "Embedding chunks in the background failed; retrying in {Interval}", _options.Value.EmbeddingBackfillInterval);
+            }
+            await ((Task)_wake.WaitAsync(_options.Value.EmbeddingBackfillInterval, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Queues an <c>embed</c> job when chunks lack vectors from the connected model and none is queued or running.</summary>
+    private async Task SubmitIfNeededAsync(CancellationToken cancellationToken)
+    {
+        var generator = await _models.GetEmbeddingGeneratorAsync(cancellationToken);
+        if (generator is null) return;
+        if (await _embeddings.CountChunksWithoutEmbeddingAsync(ChunkEmbedder.ModelOf(generator), cancellationToken) == 0) return;
+        if ((await _jobs!.ListUnfinishedAsync(cancellationToken)).Any(j => j.Kind == EmbedJobHandler.JobKind)) return;
+        var job = await _jobs.CreateAsync(EmbedJobHandler.JobKind, "{}", cancellationToken);
+        await _queue!.EnqueueAsync(job.Id, job.Kind, cancellationToken);
+    }
+
+    /// <summary>Embeds every chunk still missing a vector from the connected model. Returns how many were embedded (0 when no model is connected).</summary>
+    public Task<int> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(null, cancellationToken);
+
+    /// <inheritdoc cref="RunOnceAsync(CancellationToken)"/>
+    /// <param name="progress">Told the count done, the total and the rate after each batch.</param>
+    public async Task<int> RunOnceAsync(IJobProgress? progress, CancellationToken cancellationToken)
+    {
+        var generator = await _models.GetEmbeddingGeneratorAsync(cancellationToken);
+        if (generator is null) return 0;
+        var model = ChunkEmbedder.ModelOf(generator);
+
+        var batchSize = Math.Max(1, _options.Value.EmbeddingBatchSize);
+        var pending = await _embeddings.CountChunksWithoutEmbeddingAsync(model, cancellationToken);
+        var collections = new HashSet<string>(StringComparer.Ordinal);
+        var total = 0;
+        var started = Stopwatch.GetTimestamp();
+        while (await _embeddings.GetChunksWithoutEmbeddingAsync(batchSize, model, cancellationToken) is { Count: > 0 } batch)
+        {
+            var vectors = await generator.GenerateAsync(batch.Select(c => c.Text), cancellationToken: cancellationToken);
+            var byChunk = batch.Select((chunk, i) => (chunk.Id, Vector: vectors[i].Vector.ToArray())).ToDictionary(p => p.Id, p => p.Vector);
+            await _embeddings.SaveEmbeddingsAsync(byChunk, model, cancellationToken);
+            await _indexes.AddAsync(batch, byChunk, cancellationToken);
+            collections.UnionWith(batch.Select(c => c.Collection));
+            total += batch.Count;
+            if (progress is not null)
+            {
+                var rate = total / Math.Max(1e-3, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                pending = Math.Max(pending, total);
+                await progress.ReportAsync((double)total / pending, $"embedded {total}/{pending} chunks with {model}, {rate:0.0} chunks/s", cancellationToken);
+            }
+        }
+        foreach (var collection in collections)
+        {
+            // Hybrid and dense answers change now that these chunks have vectors.
+            await _documents.BumpGenerationAsync(collection, cancellationToken);
+            await _cache.InvalidateCollectionAsync(collection, cancellationToken);
+        }
+        if (total > 0)
+            _logger.LogInformation("Embedded {Chunks} chunks in the background with {Model} in {Elapsed:0.0} s", total, model, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return total;
+    }
+
+    public override void Dispose()
+    {
+        _indexes.ChunksWithoutEmbeddingAdded -= Wake;
+        _wake.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>Runs <see cref="EmbeddingBackfill"/> as a job: <c>/api/jobs</c> shows the chunks embedded and the rate.</summary>
+public sealed class EmbedJobHandler(EmbeddingBackfill backfill) : IJobHandler
+{
+    public const string JobKind = "embed";
+
+    public string Kind => JobKind;
+
+    public Task RunAsync(JobRecord job, IJobProgress progress, CancellationToken cancellationToken) => backfill.RunOnceAsync(progress, cancellationToken);
+
+    public Task OnFailedAsync(JobRecord job, string error, CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Net;
+using RagLab.Core.Ingestion;
+using RagLab.Core.Retrieval;
+using RagLab.Core.Kernel;
+
+namespace RagLab.Infrastructure.Qdrant;
+
+/// <summary>
+/// Both of RagLab's chunk indexes in Qdrant. Each RagLab collection is one Qdrant collection (<see cref="QdrantOptions.CollectionPrefix"/>
+/// + name) where a chunk is one point with a dense vector (<see cref="QdrantOptions.VectorName"/>, cosine), a sparse BM25 vector
+/// (<see cref="QdrantOptions.SparseVectorName"/>, server-side IDF) and the chunk as payload.
+/// </summary>
+/// <remarks>
+/// Qdrant's upsert replaces a whole point, so <see cref="UpsertAsync"/> writes both vectors, and <see cref="AddAsync"/> (keyword-only
+/// indexing, when no embedding model is connected) writes the sparse vector with <c>update_mode: insert_only</c>: a chunk id is derived
+/// from its content, so a point that already exists already holds this chunk and its sparse vector, and keeping it keeps its dense
+/// vector. Either index may therefore be called first for the same chunks.
+/// </remarks>
+public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder encoder, QdrantOptions options) : IVectorIndex, ILexicalIndex
+{
+    private const string Distance = "Cosine";
+    private readonly ConcurrentDictionary<string, CollectionLayout> _layouts = new();
+    private readonly SemaphoreSlim _createLock = new(1, 1);
+
+    /// <summary>Indexes chunks for dense and keyword search: one point per chunk carrying both vectors.</summary>
+    public async Task UpsertAsync(IReadOnlyList<EmbeddedChunk> chunks, CancellationToken cancellationToken)
+    {
+        foreach (var group in chunks.GroupBy(c => c.Chunk.Collection))
+        {
+            var items = group.ToList();
+            var size = items[0].Vector.Length;
+            if (size == 0) throw new ArgumentException($"Chunk '{items[0].Chunk.Id}' has an empty embedding.", nameof(chunks));
+            if (items.FirstOrDefault(c => c.Vector.Length != size) is { } odd)
+                throw new ArgumentException($"Embeddings of one upsert must have one size: chunk '{odd.Chunk.Id}' has {odd.Vector.Length}, the first has {size}.", nameof(chunks));
+
+            var points = items.Select(c => new QdrantPoint(
+                QdrantPointId.ForChunk(c.Chunk.Id),
+                new Dictionary<string, object>
+                {
+                    [options.VectorName] = c.Vector.ToArray(),
+                    [options.SparseVectorName] = encoder.EncodeDocument(c.Chunk.Text),
+                },
+                QdrantChunkPayload.From(c.Chunk))).ToList();
+            await UpsertBatchesAsync(group.Key, size, points, updateMode: null, cancellationToken);
+        }
+    }
+
+    /// <summary>Indexes chunks for keyword search only (no embeddings). Chunks already indexed keep their dense vector.</summary>
+    public async Task AddAsync(IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken)
+    {
+        foreach (var group in chunks.GroupBy(c => c.Collection))
+        {
+            var points = group.Select(c => new QdrantPoint(
+                QdrantPointId.ForChunk(c.Id),
+                new Dictionary<string, object> { [options.SparseVectorName] = encoder.EncodeDocument(c.Text) },
+                QdrantChunkPayload.From(c))).ToList();
+            await UpsertBatchesAsync(group.Key, denseSize: null, points, updateMode: "insert_only", cancellationToken);
+        }
+    }
+
+    /// <summary>Removes every point whose payload <c>document_id</c> is <paramref name="documentId"/>.</summary>
+    public async Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken)
+    {
+        var filter = new QdrantFilterSelector(QdrantFilter.KeywordEquals(QdrantChunkPayload.DocumentId, documentId));
+        if (!await client.DeletePointsAsync(options.QdrantCollectionName(collection), filter, cancellationToken))
+            _layouts.TryRemove(options.QdrantCollectionName(collection), out _);
+    }
+
+    /// <summary>Nearest chunks by cosine similarity. Empty when the collection does not exist or holds no dense vectors.</summary>
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken)
+    {
+        if (topK <= 0) return [];
+        var name = options.QdrantCollectionName(collection);
+        var layout = await FindLayoutAsync(name, cancellationToken);
+        if (layout?.DenseSize is not int size) return [];
+        CheckQuerySize(name, size, query.Length);
+
+        var request = new QdrantQueryRequest(query.ToArray(), topK, Using: options.VectorName);
+        return ToScoredChunks(name, await client.QueryPointsAsync(name, request, cancellationToken));
+    }
+
+    /// <summary>Best chunks by BM25 (sparse dot product with server-side IDF). Empty when the collection does not exist.</summary>
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken)
+    {
+        var sparse = encoder.EncodeQuery(query);
+        if (topK <= 0 || sparse.IsEmpty) return [];
+        var name = options.QdrantCollectionName(collection);
+        var request = new QdrantQueryRequest(sparse, topK, Using: options.SparseVectorName);
+        return ToScoredChunks(name, await client.QueryPointsAsync(name, request, cancellationToken));
+    }
+
+    /// <summary>
+    /// One query that fuses a dense and a BM25 search by Reciprocal Rank Fusion on the server (<c>query: {"fusion": "rrf"}</c>),
+    /// each prefetching <paramref name="candidates"/> points. Falls back to the one search that can run when the collection has no
+    /// dense vectors or the query no indexed terms. Scores are Qdrant's RRF scores.
+    /// </summary>
+    public async Task<IReadOnlyList<ScoredChunk>> HybridSearchAsync(string collection, string query, ReadOnlyMemory<float> vector, int topK, int candidates, CancellationToken cancellationToken)
+    {
+        if (topK <= 0) return [];
+        var name = options.QdrantCollectionName(collection);
+        var layout = await FindLayoutAsync(name, cancellationToken);
+        if (layout is null) return [];
+
+        var prefetch = new List<QdrantPrefetch>(2);
+        if (layout.DenseSize is int size)
+        {
+            CheckQuerySize(name, size, vector.Length);
+            prefetch.Add(new QdrantPrefetch(vector.ToArray(), options.VectorName, candidates));
+        }
+        var sparse = encoder.EncodeQuery(query);
+        if (!sparse.IsEmpty) prefetch.Add(new QdrantPrefetch(sparse, options.SparseVectorName, candidates));
+        if (prefetch.Count == 0) return [];
+
+        var request = new QdrantQueryRequest(QdrantFusionQuery.Rrf, topK, Prefetch: prefetch);
+        return ToScoredChunks(name, await client.QueryPointsAsync(name, request, cancellationToken));
+    }
+
+    private async Task UpsertBatchesAsync(string collection, int? denseSize, List<QdrantPoint> points, string? updateMode, CancellationToken cancellationToken)
+    {
+        var name = options.QdrantCollectionName(collection);
+        await EnsureCollectionAsync(name, denseSize, cancellationToken);
+        var batchSize = Math.Max(1, options.BatchSize);
+        foreach (var batch in points.Chunk(batchSize))
+        {
+            var body = new QdrantPointsList(batch, updateMode);
+            try
+            {
+                await client.UpsertPointsAsync(name, body, cancellationToken);
+            }
+            catch (QdrantException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // The collection was deleted behind our back (e.g. from Qdrant's dashboard): create it again once.
+                _layouts.TryRemove(name, out _);
+                await EnsureCollectionAsync(name, denseSize, cancellationToken);
+                await client.UpsertPointsAsync(name, body, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Creates the collection and its payload indexes on first use; an existing one is only read (no PUT).</summary>
+    internal async Task EnsureCollectionAsync(string name, int? denseSize, CancellationToken cancellationToken)
+    {
+        var layout = await FindLayoutAsync(name, cancellationToken) ?? await CreateAsync(name, denseSize ?? options.DenseVectorSize, cancellationToken);
+        if (denseSize is not int wanted) return;
+        if (layout.DenseSize is null)
+            throw new QdrantException(
+                $"Qdrant collection '{name}' has no '{options.VectorName}' vector: it was created while no embedding model was connected, " +
+                "and Qdrant cannot add a vector to an existing collection. Delete the collection's documents and ingest them again, " +
+                "or set QdrantOptions.DenseVectorSize to the embedding size so new collections reserve it.");
+        CheckQuerySize(name, layout.DenseSize.Value, wanted);
+    }
+
+    private async Task<CollectionLayout?> FindLayoutAsync(string name, CancellationToken cancellationToken)
+    {
+        if (_layouts.TryGetValue(name, out var known)) return known;
+        var info = await client.GetCollectionAsync(name, cancellationToken);
+        if (info is null) return null;
+        return _layouts[name] = LayoutOf(name, info);
+    }
+
+    private async Task<CollectionLayout> CreateAsync(string name, int? denseSize, CancellationToken cancellationToken)
+    {
+        await _createLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_layouts.TryGetValue(name, out var known)) return known;
+            var body = new QdrantCreateCollection(
+                denseSize is int size ? new Dictionary<string, QdrantVectorParams> { [options.VectorName] = new(size, Distance) } : null,
+                new Dictionary<string, QdrantSparseVectorParams> { [options.SparseVectorName] = new("idf") });
+            CollectionLayout layout;
+            if (await client.CreateCollectionAsync(name, body, cancellationToken))
+            {
+                // Keyword indexes make the document_id delete filter and per-collection filters cheap.
+                await client.CreateFieldIndexAsync(name, new(QdrantChunkPayload.DocumentId, "keyword"), cancellationToken);
+                await client.CreateFieldIndexAsync(name, new(QdrantChunkPayload.Collection, "keyword"), cancellationToken);
+                layout = new CollectionLayout(denseSize);
+            }
+            else
+            {
+                var info = await client.GetCollectionAsync(name, cancellationToken)
+                    ?? throw new QdrantException($"Qdrant said collection '{name}' already exists but then could not find it; retry.");
+                layout = LayoutOf(name, info);
+            }
+            return _layouts[name] = layout;
+        }
+        finally
+        {
+            _createLock.Release();
+        }
+    }
+
+    private CollectionLayout LayoutOf(string name, QdrantCollectionInfo info)
+    {
+        var parameters = info.Config.Params;
+        if (parameters.SparseVectors is null || !parameters.SparseVectors.ContainsKey(options.SparseVectorName))
+            throw new QdrantException(
+                $"Qdrant collection '{name}' exists but has no sparse vector '{options.SparseVectorName}', so RagLab did not create it. " +
+                "Use another QdrantOptions.CollectionPrefix or delete that collection.");
+        return new CollectionLayout(parameters.DenseVectorSize(options.VectorName));
+    }
+
+    private static void CheckQuerySize(string name, int collectionSize, int vectorSize)
+    {
+        if (collectionSize != vectorSize)
+            throw new QdrantException(
+                $"Qdrant collection '{name}' holds {collectionSize}-dimensional embeddings but the embedding model gives {vectorSize}: " +
+                "the embedding model changed since the collection was indexed. Delete the collection's documents and ingest them again.");
+    }
+
+    private static List<ScoredChunk> ToScoredChunks(string name, IReadOnlyList<QdrantScoredPoint>? points)
+    {
+        if (points is null) return [];
+        var chunks = points.Select(p => new ScoredChunk(QdrantChunkPayload.ToChunk(p.Payload, name), p.Score)).ToList();
+        // Qdrant orders by score only; break ties by chunk id so results are stable across runs.
+        chunks.Sort((a, b) => b.Score.CompareTo(a.Score) is var byScore and not 0 ? byScore : string.CompareOrdinal(a.Chunk.Id, b.Chunk.Id));
+        return chunks;
+    }
+
+    /// <summary>What RagLab needs to know about an existing Qdrant collection.</summary>
+    private sealed record CollectionLayout(int? DenseSize);
+}

@@ -1,0 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RagLab.Core.Kernel;
+
+namespace RagLab.Infrastructure.Qdrant;
+
+/// <summary>JSON settings matching Qdrant's REST API: snake_case fields, nulls left out (Qdrant rejects unknown fields, not missing ones).</summary>
+internal static class QdrantJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}

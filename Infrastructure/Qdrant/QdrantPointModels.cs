@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+using RagLab.Core.Kernel;
+
+namespace RagLab.Infrastructure.Qdrant;
+
+// Request bodies of the point endpoints, named after the schemas in Qdrant's openapi.json.
+
+/// <summary><c>SparseVector</c>: unique <paramref name="Indices"/> with one value each.</summary>
+public sealed record QdrantSparseVector(uint[] Indices, float[] Values)
+{
+    [JsonIgnore]
+    public bool IsEmpty => Indices.Length == 0;
+}
+
+/// <summary>
+/// <c>PointStruct</c>. <paramref name="Vector"/> maps vector names to a dense <c>float[]</c> or a <see cref="QdrantSparseVector"/>;
+/// <paramref name="Id"/> is a UUID string (see <see cref="QdrantPointId"/>).
+/// </summary>
+public sealed record QdrantPoint(string Id, IReadOnlyDictionary<string, object> Vector, IReadOnlyDictionary<string, object?> Payload);
+
+/// <summary><c>PointsList</c>. <paramref name="UpdateMode"/>: <c>upsert</c> (Qdrant's default when null), <c>insert_only</c> or <c>update_only</c>.</summary>
+public sealed record QdrantPointsList(IReadOnlyList<QdrantPoint> Points, string? UpdateMode = null);
+
+/// <summary><c>FilterSelector</c>: the points a filter matches.</summary>
+public sealed record QdrantFilterSelector(QdrantFilter Filter);
+
+/// <summary><c>Filter</c> with <c>must</c> conditions only.</summary>
+public sealed record QdrantFilter(IReadOnlyList<QdrantFieldCondition> Must)
+{
+    /// <summary>Points whose payload <paramref name="key"/> equals <paramref name="value"/>.</summary>
+    public static QdrantFilter KeywordEquals(string key, string value) => new([new QdrantFieldCondition(key, new QdrantMatchValue(value))]);
+}
+
+/// <summary><c>FieldCondition</c> with a <c>match</c>.</summary>
+public sealed record QdrantFieldCondition(string Key, QdrantMatchValue Match);
+
+/// <summary><c>MatchValue</c>: exact match of a keyword.</summary>
+public sealed record QdrantMatchValue(string Value);

@@ -1,0 +1,236 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RagLab.Infrastructure.Ollama;
+using RagLab.Infrastructure.OpenAI;
+using RagLab.Infrastructure.Qdrant;
+using RagLab.Infrastructure.Redis;
+using RagLab.Infrastructure.Embeddings;
+using RagLab.Core.Caching;
+using RagLab.Core.Evaluation;
+using RagLab.Core.Generation;
+using RagLab.Infrastructure.Health;
+using RagLab.Core.Ingestion;
+using RagLab.Core.Ingestion.Chunking;
+using RagLab.Core.Ingestion.Parsers;
+using RagLab.Core.Jobs;
+using RagLab.Core.Retrieval;
+using RagLab.Core.Retrieval.Analysis;
+using RagLab.Infrastructure.Storage;
+using RagLab.Core.Kernel;
+using RagLab.Infrastructure.Jobs;
+using RagLab.Infrastructure.Indexing;
+using RagLab.Infrastructure.Ingestion;
+using RagLab.Infrastructure.Hosting;
+
+namespace RagLab.Infrastructure;
+
+/// <summary>
+/// Registers RagLab's domain. Every dependency is embedded unless configuration names a service for it, and each one
+/// falls back on its own: <c>ConnectionStrings:chat</c>/<c>:embeddings</c> (Ollama) or <c>RagLab:OpenAI</c>,
+/// <c>ConnectionStrings:vectordb_http</c> (Qdrant), <c>ConnectionStrings:cache</c> (Redis).
+/// </summary>
+public static class RagLabHostingExtensions
+{
+    public static IHostApplicationBuilder AddRagLab(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var section = configuration.GetSection(RagLabOptions.Section);
+        services.Configure<RagLabOptions>(section);
+        services.Configure<IngestionOptions>(section.GetSection("Ingestion"));
+        services.Configure<ChunkingOptions>(section.GetSection("Chunking"));
+        services.Configure<JobOptions>(section.GetSection("Jobs"));
+        services.TryAddSingleton(TimeProvider.System);
+        var health = services.AddHealthChecks();
+
+        var dataDirectory = Path.GetFullPath((section.Get<RagLabOptions>() ?? new RagLabOptions()).DataDirectory);
+        var jobs = section.GetSection("Jobs").Get<JobOptions>() ?? new JobOptions();
+        var redis = configuration.GetConnectionString("cache") is { Length: > 0 } cache ? ConfigureRedis(RedisConnectionOptions.Parse(cache), configuration) : null;
+
+        List<DependencyChoice> dependencies =
+        [
+            AddStorage(services, dataDirectory),
+            AddModels(services, configuration, health),
+            .. AddIndexes(services, configuration, health),
+            AddAnswerCache(services, redis, health),
+            AddJobQueue(services, redis, jobs, configuration),
+        ];
+        AddIngestion(services);
+        AddGeneration(services);
+        services.AddRagLabEvaluation();
+
+        services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess));
+        services.AddHostedService<StartupReport>();
+        return builder;
+    }
+
+    private static DependencyChoice AddStorage(IServiceCollection services, string dataDirectory)
+    {
+        services.AddSingleton(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
+        services.AddSingleton<IContentStore>(new ContentStore(Path.Combine(dataDirectory, "blobs")));
+        services.AddSingleton<SqliteDocumentStore>();
+        services.AddSingleton<IDocumentStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IChunkEmbeddingStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        services.AddSingleton<IJobStore, SqliteJobStore>();
+        return new("database", "sqlite", null, $"{Path.Combine(dataDirectory, "raglab.db")}; uploads in {Path.Combine(dataDirectory, "blobs")}");
+    }
+
+    private static DependencyChoice AddModels(IServiceCollection services, IConfiguration configuration, IHealthChecksBuilder health)
+    {
+        health.AddModelServerCheck();
+        services.AddSingleton<IEmbeddingCache>(sp => new MemoryEmbeddingCache());
+        var openAi = configuration.GetSection("RagLab:OpenAI").Get<OpenAiCompatibleOptions>();
+        if (openAi is { IsConfigured: true })
+        {
+            services.AddSingleton(openAi);
+            services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
+                new OpenAiCompatibleModelProvider(openAi, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<IEmbeddingCache>()));
+            return new("models", "openai-compatible", openAi.Endpoint ?? "api.openai.com", $"chat {openAi.ChatModel}, embeddings {openAi.EmbeddingModel}");
+        }
+
+        // Aspire injects ConnectionStrings:chat and :embeddings (Endpoint=…;Model=…); they win over RagLab:Ollama.
+        var ollama = configuration.GetSection(OllamaOptions.SectionName).Get<OllamaOptions>() ?? new OllamaOptions();
+        var chat = ollama.ResolveChat(configuration.GetConnectionString("chat"));
+        services.AddSingleton(ollama);
+
+        // No embedding server named (no ConnectionStrings:embeddings, no RagLab:Ollama:EmbeddingModel): the bundled model runs in-process.
+        var embeddingServerNamed = !string.IsNullOrWhiteSpace(configuration.GetConnectionString("embeddings"))
+            || !string.IsNullOrWhiteSpace(configuration[$"{OllamaOptions.SectionName}:{nameof(OllamaOptions.EmbeddingModel)}"]);
+        var inProcess = configuration.GetSection(EmbeddingsOptions.Section).Get<EmbeddingsOptions>() ?? new EmbeddingsOptions();
+        if (!embeddingServerNamed && EmbeddedModel.FromKey(inProcess.Model) is { } bundled)
+        {
+            services.AddSingleton(sp => new OnnxEmbeddingGenerator(bundled, inProcess.Threads));
+            services.PostConfigure<IngestionOptions>(o => o.EmbedDuringIngestion = false);
+            services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
+                new EmbeddedEmbeddingsModelProvider(
+                    new OllamaModelProvider(ollama, chat, chat, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OllamaModelProvider>>()),
+                    sp.GetRequiredService<OnnxEmbeddingGenerator>()),
+                sp.GetRequiredService<IEmbeddingCache>()));
+            return new("models", "ollama", chat.Endpoint.ToString(),
+                $"chat {chat.Model} (extractive answers while it does not answer); embeddings {EmbeddedEmbeddingsModelProvider.Describe(bundled)}");
+        }
+
+        var embeddings = ollama.ResolveEmbeddings(configuration.GetConnectionString("embeddings"));
+        services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
+            new OllamaModelProvider(ollama, chat, embeddings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OllamaModelProvider>>()),
+            sp.GetRequiredService<IEmbeddingCache>()));
+        var where = chat.Endpoint == embeddings.Endpoint ? chat.Endpoint.ToString() : $"{chat.Endpoint} (chat), {embeddings.Endpoint} (embeddings)";
+        return new("models", "ollama", where, $"chat {chat.Model}, embeddings {embeddings.Model}; extractive answers while it does not answer");
+    }
+
+    private static IEnumerable<DependencyChoice> AddIndexes(IServiceCollection services, IConfiguration configuration, IHealthChecksBuilder health)
+    {
+        services.AddSingleton<IAnalyzer>(EnglishAnalyzer.Instance);
+        services.AddSingleton<ChunkIndexWriter>();
+        services.AddSingleton<Bm25Retriever>();
+        services.AddSingleton<DenseRetriever>();
+        services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<Bm25Retriever>());
+        services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<DenseRetriever>());
+        services.AddSingleton<IRetrieverCatalog, RetrieverCatalog>();
+
+        var connection = configuration.GetConnectionString("vectordb_http");
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            services.AddSingleton<ILexicalIndex>(sp => new Bm25Index(sp.GetRequiredService<IAnalyzer>(),
+                configuration.GetSection("RagLab:Bm25").Get<Bm25Options>() ?? new Bm25Options()));
+            services.AddSingleton<IVectorIndex, ExactVectorIndex>();
+            services.AddSingleton<IRetriever, HybridRetriever>();
+            services.AddSingleton<EmbeddedIndexLoader>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedIndexLoader>());
+            health.AddCheck<IndexLoadedHealthCheck>("indexes");
+            return
+            [
+                new("lexical index", "embedded", null, "in-process BM25, rebuilt from the database at start"),
+                new("vector index", "embedded", null, "in-process exact cosine, rebuilt from the database at start"),
+            ];
+        }
+
+        var qdrant = QdrantOptions.FromConnectionString(connection);
+        configuration.GetSection("RagLab:Qdrant").Bind(qdrant);
+        services.AddSingleton(qdrant);
+        services.AddSingleton(sp => new QdrantRestClient(new HttpClient { BaseAddress = qdrant.Endpoint, Timeout = TimeSpan.FromMinutes(2) }, qdrant));
+        services.AddSingleton(sp => new SparseBm25Encoder(sp.GetRequiredService<IAnalyzer>()));
+        services.AddSingleton<QdrantChunkIndex>();
+        services.AddSingleton<ILexicalIndex>(sp => sp.GetRequiredService<QdrantChunkIndex>());
+        services.AddSingleton<IVectorIndex>(sp => sp.GetRequiredService<QdrantChunkIndex>());
+        services.AddSingleton<IRetriever, QdrantHybridRetriever>();
+        health.AddHttpDependencyCheck("vectordb", _ => HttpDependencyProbe.QdrantReadiness(qdrant.Endpoint!, qdrant.ApiKey), HealthStatus.Unhealthy);
+        return
+        [
+            new("lexical index", "qdrant", qdrant.Endpoint?.ToString(), $"sparse '{qdrant.SparseVectorName}' vectors with the idf modifier"),
+            new("vector index", "qdrant", qdrant.Endpoint?.ToString(), $"dense '{qdrant.VectorName}' vectors; hybrid through /points/query with RRF"),
+        ];
+    }
+
+    private static DependencyChoice AddAnswerCache(IServiceCollection services, RedisConnectionOptions? redis, IHealthChecksBuilder health)
+    {
+        if (redis is null)
+        {
+            services.AddSingleton<IAnswerCache>(sp => new MemoryAnswerCache(sp.GetRequiredService<TimeProvider>()));
+            return new("answer cache", "embedded", null, "in-memory");
+        }
+        services.AddSingleton<IRedisClient>(sp => new RedisClient(redis, sp.GetRequiredService<ILogger<RedisClient>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAnswerCache>(sp => new RedisAnswerCache(sp.GetRequiredService<IRedisClient>(), null,
+            sp.GetRequiredService<ILogger<RedisAnswerCache>>(), sp.GetRequiredService<TimeProvider>()));
+        services.Replace(ServiceDescriptor.Singleton<IEmbeddingCache>(sp => new RedisEmbeddingCache(sp.GetRequiredService<IRedisClient>(), null,
+            sp.GetRequiredService<ILogger<RedisEmbeddingCache>>(), sp.GetRequiredService<TimeProvider>())));
+        // Redis down degrades the lab (no cache, no uploads) but it still answers.
+        health.AddDelegateCheck("cache", "Redis answer cache, embedding cache and job queue",
+            sp => async ct => await sp.GetRequiredService<IRedisClient>().PingAsync(ct) == "PONG");
+        return new("answer cache", "redis", redis.ToString(), "answers and embeddings; bypassed while Redis is down");
+    }
+
+    /// <summary>With <c>ssl=true</c>: see <see cref="RedisCertificateValidation"/> (optional pin: <c>RagLab:Redis:CertificateThumbprint</c>).</summary>
+    private static RedisConnectionOptions ConfigureRedis(RedisConnectionOptions redis, IConfiguration configuration) =>
+        redis.Ssl && redis.CertificateValidation is null
+            ? redis with { CertificateValidation = RedisCertificateValidation.Create(redis.SslHost ?? redis.Host, configuration["RagLab:Redis:CertificateThumbprint"]) }
+            : redis;
+
+    private static DependencyChoice AddJobQueue(IServiceCollection services, RedisConnectionOptions? redis, JobOptions jobs, IConfiguration configuration)
+    {
+        if (jobs.RunInProcess)
+        {
+            services.AddSingleton<JobProcessor>();
+            services.AddHostedService(sp => sp.GetRequiredService<JobProcessor>());
+            services.AddSingleton<EmbeddingBackfill>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddingBackfill>());
+            services.AddSingleton<IJobHandler, EmbedJobHandler>();
+        }
+        var runs = jobs.RunInProcess ? "jobs run in this process" : "jobs run by the Worker";
+        if (redis is null)
+        {
+            services.AddSingleton<IJobQueue, ChannelJobQueue>();
+            return new("job queue", "embedded", null, $"in-process; unfinished jobs resume from the database at start; {runs}");
+        }
+        // RagLab:Redis:Queue binds RedisJobQueueOptions (ClaimMinIdle: how long a crashed worker's job waits before another takes it).
+        var queueOptions = configuration.GetSection("RagLab:Redis:Queue").Get<RedisJobQueueOptions>();
+        services.AddSingleton<IJobQueue>(sp => new RedisJobQueue(sp.GetRequiredService<IRedisClient>(), queueOptions,
+            sp.GetRequiredService<ILogger<RedisJobQueue>>(), sp.GetRequiredService<TimeProvider>()));
+        return new("job queue", "redis", redis.ToString(), $"stream raglab:jobs, consumer group workers; {runs}");
+    }
+
+    private static void AddIngestion(IServiceCollection services)
+    {
+        services.AddSingleton(_ => DocumentParserRegistry.CreateDefault());
+        services.AddSingleton(sp => new StructuredChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value));
+        services.AddSingleton<IIngestionService, IngestionService>();
+        services.AddSingleton<IJobHandler, IngestJobHandler>();
+        services.AddBulkIngestion();
+    }
+
+    private static void AddGeneration(IServiceCollection services)
+    {
+        services.AddSingleton(_ => new RagPromptBuilder());
+        services.AddSingleton<BasePromptBuilder>();
+        services.AddSingleton<CitationParser>();
+        services.AddSingleton<ExtractiveAnswerer>();
+        services.AddSingleton<IAnswerMode, BaseAnswerMode>();
+        services.AddSingleton<IAnswerMode, RagAnswerMode>();
+        services.AddSingleton<IQuestionAnswerer, QuestionAnswerer>();
+    }
+}

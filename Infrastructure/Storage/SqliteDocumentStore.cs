@@ -1,0 +1,450 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using RagLab.Core.Ingestion;
+using RagLab.Core.Kernel;
+
+namespace RagLab.Infrastructure.Storage;
+
+/// <summary>
+/// Documents, their text, chunks and embeddings, and collection generations, in the embedded SQLite file.
+/// Multi-row writes reuse prepared commands inside one transaction (see <see cref="IBulkDocumentStore"/>).
+/// </summary>
+public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStore, IBulkDocumentStore, IChunkEmbeddingStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS documents (
+            id TEXT PRIMARY KEY, collection TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+            chunks INTEGER NOT NULL, bytes INTEGER NOT NULL, content_hash TEXT NOT NULL, updated_at TEXT NOT NULL,
+            error TEXT NULL, job_id TEXT NULL, warnings TEXT NULL, text TEXT NULL,
+            UNIQUE (collection, name));
+        CREATE TABLE IF NOT EXISTS chunks (
+            id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            collection TEXT NOT NULL, position INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL,
+            start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, embedding BLOB NULL, embedding_model TEXT NULL);
+        CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id, position);
+        CREATE INDEX IF NOT EXISTS chunks_by_collection ON chunks(collection);
+        CREATE INDEX IF NOT EXISTS documents_by_content ON documents(content_hash);
+        CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+        """;
+
+    private readonly Lazy<Task> _schema = new(() => EnsureSchemaAsync(database));
+
+    private static async Task EnsureSchemaAsync(SqliteDatabase database)
+    {
+        await database.EnsureSchemaAsync(Schema, CancellationToken.None);
+        // Databases made before vectors recorded their model: their vectors keep a NULL model (whatever was connected then).
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('chunks') WHERE name = 'embedding_model'";
+        if ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            command.CommandText = "ALTER TABLE chunks ADD COLUMN embedding_model TEXT NULL";
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _schema.Value.WaitAsync(cancellationToken);
+        return await database.OpenAsync(cancellationToken);
+    }
+
+    public async Task<DocumentRecord?> GetAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var documents = await QueryDocumentsAsync(connection, "WHERE id = $id", cmd => cmd.Parameters.AddWithValue("$id", documentId), cancellationToken);
+        return documents.FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<DocumentRecord>> ListAsync(string? collection, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return collection is null
+            ? await QueryDocumentsAsync(connection, "ORDER BY collection, name", _ => { }, cancellationToken)
+            : await QueryDocumentsAsync(connection, "WHERE collection = $c ORDER BY name", cmd => cmd.Parameters.AddWithValue("$c", collection), cancellationToken);
+    }
+
+    public async Task SaveAsync(DocumentRecord document, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await UpsertDocumentAsync(connection, null, document, cancellationToken);
+    }
+
+    public async Task ReplaceContentAsync(DocumentRecord document, string text, IReadOnlyList<Chunk> chunks,
+        IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await UpsertDocumentAsync(connection, transaction, document, cancellationToken, text);
+        await using var writer = new ChunkWriter(connection, transaction);
+        await writer.ReplaceAsync(document.Id, chunks, embeddings, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task SaveManyAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken)
+    {
+        if (documents.Count == 0) return;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var upsert = new DocumentUpsert(connection, transaction, withText: false);
+        foreach (var document in documents) await upsert.ExecuteAsync(document, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ReplaceContentManyAsync(IReadOnlyList<DocumentContent> entries, CancellationToken cancellationToken)
+    {
+        var written = new List<string>(entries.Count);
+        if (entries.Count == 0) return written;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        // Guarded by the content hash: a document deleted or re-uploaded while the batch ran is not brought back.
+        update.CommandText = """
+            UPDATE documents SET status = $status, chunks = $chunks, updated_at = $updated, error = $error,
+                job_id = $job, warnings = $warnings, text = $text
+            WHERE id = $id AND content_hash = $hash
+            """;
+        var id = update.Parameters.Add("$id", SqliteType.Text);
+        var hash = update.Parameters.Add("$hash", SqliteType.Text);
+        var status = update.Parameters.Add("$status", SqliteType.Text);
+        var chunkCount = update.Parameters.Add("$chunks", SqliteType.Integer);
+        var updated = update.Parameters.Add("$updated", SqliteType.Text);
+        var error = update.Parameters.Add("$error", SqliteType.Text);
+        var job = update.Parameters.Add("$job", SqliteType.Text);
+        var warnings = update.Parameters.Add("$warnings", SqliteType.Text);
+        var text = update.Parameters.Add("$text", SqliteType.Text);
+        await using var chunks = new ChunkWriter(connection, transaction);
+        foreach (var entry in entries)
+        {
+            var document = entry.Document;
+            id.Value = document.Id;
+            hash.Value = document.ContentHash;
+            status.Value = StatusText(document.Status);
+            chunkCount.Value = document.Chunks;
+            updated.Value = document.UpdatedAt.ToString("O");
+            error.Value = (object?)document.Error ?? DBNull.Value;
+            job.Value = (object?)document.JobId ?? DBNull.Value;
+            warnings.Value = WarningsValue(document.Warnings);
+            text.Value = entry.Text;
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0) continue;
+            await chunks.ReplaceAsync(document.Id, entry.Chunks, entry.Embeddings, cancellationToken);
+            written.Add(document.Id);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    public async Task<bool> IsContentReferencedAsync(string contentHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM documents WHERE content_hash = $h)";
+        command.Parameters.AddWithValue("$h", contentHash);
+        return await command.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
+    }
+
+    public async Task<IReadOnlyList<Chunk>> GetChunksAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ChunkSelect + " WHERE c.document_id = $id ORDER BY c.position";
+        command.Parameters.AddWithValue("$id", documentId);
+        var chunks = new List<Chunk>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
+        return chunks;
+    }
+
+    public async Task<Chunk?> GetChunkAsync(string chunkId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ChunkSelect + " WHERE c.id = $id";
+        command.Parameters.AddWithValue("$id", chunkId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadChunk(reader) : null;
+    }
+
+    public async Task<string?> GetTextAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT text FROM documents WHERE id = $id";
+        command.Parameters.AddWithValue("$id", documentId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async IAsyncEnumerable<(Chunk Chunk, float[]? Embedding)> ReadAllChunksAsync(string? collection,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Only chunks of ready documents are searchable.
+        command.CommandText = """
+            SELECT c.embedding, c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset
+            FROM chunks c JOIN documents d ON d.id = c.document_id
+            WHERE d.status = 'ready'
+            """ + (collection is null ? "" : " AND c.collection = $c") + " ORDER BY c.document_id, c.position";
+        if (collection is not null) command.Parameters.AddWithValue("$c", collection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var embedding = reader.IsDBNull(0) ? null : MemoryMarshal.Cast<byte, float>((byte[])reader[0]).ToArray();
+            yield return (ReadChunk(reader, offset: 1), embedding);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM chunks WHERE document_id = $id; DELETE FROM documents WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", documentId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<IReadOnlyList<string>> ListCollectionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT collection FROM documents ORDER BY collection";
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) names.Add(reader.GetString(0));
+        return names;
+    }
+
+    public async Task<long> GetGenerationAsync(string collection, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT generation FROM collections WHERE name = $c";
+        command.Parameters.AddWithValue("$c", collection);
+        return await command.ExecuteScalarAsync(cancellationToken) is long generation ? generation : 0;
+    }
+
+    public async Task<long> BumpGenerationAsync(string collection, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO collections (name, generation) VALUES ($c, 1)
+            ON CONFLICT(name) DO UPDATE SET generation = generation + 1
+            RETURNING generation
+            """;
+        command.Parameters.AddWithValue("$c", collection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    // A vector made by another model counts as missing; NULL model: stored before models were recorded, kept as it is.
+    private const string NeedsEmbedding = " WHERE d.status = 'ready' AND (c.embedding IS NULL OR (c.embedding_model IS NOT NULL AND c.embedding_model <> $model))";
+
+    public async Task<IReadOnlyList<Chunk>> GetChunksWithoutEmbeddingAsync(int limit, string model, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ChunkSelect + NeedsEmbedding + " ORDER BY c.document_id, c.position LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
+        var chunks = new List<Chunk>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
+        return chunks;
+    }
+
+    public async Task<int> CountChunksWithoutEmbeddingAsync(string model, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id" + NeedsEmbedding;
+        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task SaveEmbeddingsAsync(IReadOnlyDictionary<string, float[]> embeddings, string model, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE chunks SET embedding = $embedding, embedding_model = $model WHERE id = $id";
+        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var embedding = command.Parameters.Add("$embedding", SqliteType.Blob);
+        foreach (var (chunkId, vector) in embeddings)
+        {
+            id.Value = chunkId;
+            embedding.Value = MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private const string ChunkSelect = """
+        SELECT c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset
+        FROM chunks c JOIN documents d ON d.id = c.document_id
+        """;
+
+    private static Chunk ReadChunk(SqliteDataReader reader, int offset = 0) => new(
+        reader.GetString(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3),
+        reader.GetInt32(offset + 4), reader.GetString(offset + 5), reader.GetString(offset + 6),
+        reader.GetInt32(offset + 7), reader.GetInt32(offset + 8));
+
+    private static async Task<List<DocumentRecord>> QueryDocumentsAsync(SqliteConnection connection, string clause,
+        Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings FROM documents " + clause;
+        bind(command);
+        var documents = new List<DocumentRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            documents.Add(new DocumentRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                Enum.Parse<DocumentStatus>(reader.GetString(3), ignoreCase: true),
+                reader.GetInt32(4), reader.GetInt64(5), reader.GetString(6),
+                DateTimeOffset.Parse(reader.GetString(7), System.Globalization.CultureInfo.InvariantCulture),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(reader.GetString(10))));
+        }
+        return documents;
+    }
+
+    private static async Task UpsertDocumentAsync(SqliteConnection connection, SqliteTransaction? transaction,
+        DocumentRecord document, CancellationToken cancellationToken, string? text = null)
+    {
+        await using var upsert = new DocumentUpsert(connection, transaction, withText: text is not null);
+        await upsert.ExecuteAsync(document, text, cancellationToken);
+    }
+
+    private static string StatusText(DocumentStatus status) => status.ToString().ToLowerInvariant();
+
+    private static object WarningsValue(IReadOnlyList<string>? warnings) =>
+        warnings is { Count: > 0 } w ? JsonSerializer.Serialize(w) : DBNull.Value;
+
+    /// <summary>A prepared insert-or-update of document metadata (and optionally text), reused across many documents.</summary>
+    private sealed class DocumentUpsert : IAsyncDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings;
+        private readonly SqliteParameter? _text;
+
+        public DocumentUpsert(SqliteConnection connection, SqliteTransaction? transaction, bool withText)
+        {
+            _command = connection.CreateCommand();
+            _command.Transaction = transaction;
+            _command.CommandText = withText
+                ? """
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, text)
+                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings, $text)
+                  ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
+                      content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
+                      job_id = excluded.job_id, warnings = excluded.warnings, text = excluded.text
+                  """
+                : """
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings)
+                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings)
+                  ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
+                      content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
+                      job_id = excluded.job_id, warnings = excluded.warnings
+                  """;
+            _id = _command.Parameters.Add("$id", SqliteType.Text);
+            _collection = _command.Parameters.Add("$collection", SqliteType.Text);
+            _name = _command.Parameters.Add("$name", SqliteType.Text);
+            _status = _command.Parameters.Add("$status", SqliteType.Text);
+            _chunks = _command.Parameters.Add("$chunks", SqliteType.Integer);
+            _bytes = _command.Parameters.Add("$bytes", SqliteType.Integer);
+            _hash = _command.Parameters.Add("$hash", SqliteType.Text);
+            _updated = _command.Parameters.Add("$updated", SqliteType.Text);
+            _error = _command.Parameters.Add("$error", SqliteType.Text);
+            _job = _command.Parameters.Add("$job", SqliteType.Text);
+            _warnings = _command.Parameters.Add("$warnings", SqliteType.Text);
+            if (withText) _text = _command.Parameters.Add("$text", SqliteType.Text);
+        }
+
+        public async Task ExecuteAsync(DocumentRecord document, string? text, CancellationToken cancellationToken)
+        {
+            _id.Value = document.Id;
+            _collection.Value = document.Collection;
+            _name.Value = document.Name;
+            _status.Value = StatusText(document.Status);
+            _chunks.Value = document.Chunks;
+            _bytes.Value = document.Bytes;
+            _hash.Value = document.ContentHash;
+            _updated.Value = document.UpdatedAt.ToString("O");
+            _error.Value = (object?)document.Error ?? DBNull.Value;
+            _job.Value = (object?)document.JobId ?? DBNull.Value;
+            _warnings.Value = WarningsValue(document.Warnings);
+            if (_text is not null) _text.Value = (object?)text ?? DBNull.Value;
+            await _command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => _command.DisposeAsync();
+    }
+
+    /// <summary>Prepared delete-and-insert of a document's chunks, reused across the documents of one transaction.</summary>
+    private sealed class ChunkWriter : IAsyncDisposable
+    {
+        private readonly SqliteCommand _delete;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteParameter _deleteId, _id, _document, _collection, _position, _heading, _text, _start, _end, _embedding, _model;
+
+        public ChunkWriter(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            _delete = connection.CreateCommand();
+            _delete.Transaction = transaction;
+            _delete.CommandText = "DELETE FROM chunks WHERE document_id = $id";
+            _deleteId = _delete.Parameters.Add("$id", SqliteType.Text);
+            _insert = connection.CreateCommand();
+            _insert.Transaction = transaction;
+            _insert.CommandText = """
+                INSERT OR REPLACE INTO chunks (id, document_id, collection, position, heading_path, text, start_offset, end_offset, embedding, embedding_model)
+                VALUES ($id, $doc, $collection, $position, $heading, $text, $start, $end, $embedding, $model)
+                """;
+            _id = _insert.Parameters.Add("$id", SqliteType.Text);
+            _document = _insert.Parameters.Add("$doc", SqliteType.Text);
+            _collection = _insert.Parameters.Add("$collection", SqliteType.Text);
+            _position = _insert.Parameters.Add("$position", SqliteType.Integer);
+            _heading = _insert.Parameters.Add("$heading", SqliteType.Text);
+            _text = _insert.Parameters.Add("$text", SqliteType.Text);
+            _start = _insert.Parameters.Add("$start", SqliteType.Integer);
+            _end = _insert.Parameters.Add("$end", SqliteType.Integer);
+            _embedding = _insert.Parameters.Add("$embedding", SqliteType.Blob);
+            _model = _insert.Parameters.Add("$model", SqliteType.Text);
+        }
+
+        public async Task ReplaceAsync(string documentId, IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
+        {
+            _deleteId.Value = documentId;
+            await _delete.ExecuteNonQueryAsync(cancellationToken);
+            object model = embeddings is ModelEmbeddings { Model: var name } ? EmbeddingModelId.Canonical(name) : DBNull.Value;
+            foreach (var chunk in chunks)
+            {
+                _id.Value = chunk.Id;
+                _document.Value = chunk.DocumentId;
+                _collection.Value = chunk.Collection;
+                _position.Value = chunk.Position;
+                _heading.Value = chunk.HeadingPath;
+                _text.Value = chunk.Text;
+                _start.Value = chunk.Start;
+                _end.Value = chunk.End;
+                float[]? vector = null;
+                var embedded = embeddings is not null && embeddings.TryGetValue(chunk.Id, out vector);
+                _embedding.Value = embedded ? MemoryMarshal.AsBytes(vector.AsSpan()).ToArray() : DBNull.Value;
+                _model.Value = embedded ? model : DBNull.Value;
+                await _insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _delete.DisposeAsync();
+            await _insert.DisposeAsync();
+        }
+    }
+}

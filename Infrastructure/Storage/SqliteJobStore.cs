@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+using RagLab.Core.Jobs;
+using RagLab.Core.Kernel;
+
+namespace RagLab.Infrastructure.Storage;
+
+/// <summary>Job records in the embedded SQLite file, so queued and running jobs survive a restart.</summary>
+public sealed class SqliteJobStore(SqliteDatabase database, TimeProvider time) : IJobStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS jobs (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, progress REAL NOT NULL, payload TEXT NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, error TEXT NULL, message TEXT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, created_at);
+        """;
+
+    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema, CancellationToken.None));
+
+    public async Task<JobRecord> CreateAsync(string kind, string payload, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var job = new JobRecord(Guid.NewGuid().ToString("n"), kind, JobStatus.Queued, 0, payload, now, now);
+        await ExecuteAsync("""
+            INSERT INTO jobs (id, kind, status, progress, payload, created_at, updated_at)
+            VALUES ($id, $kind, 'queued', 0, $payload, $now, $now)
+            """, cancellationToken, ("$id", job.Id), ("$kind", kind), ("$payload", payload), ("$now", now.ToString("O")));
+        return job;
+    }
+
+    public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync("WHERE id = $id", cancellationToken, ("$id", jobId))).FirstOrDefault();
+
+    public Task<IReadOnlyList<JobRecord>> ListUnfinishedAsync(CancellationToken cancellationToken) =>
+        QueryAsync("WHERE status IN ('queued', 'running') ORDER BY created_at", cancellationToken);
+
+    public Task<IReadOnlyList<JobRecord>> ListAsync(string? kind, int limit, CancellationToken cancellationToken) =>
+        kind is null
+            ? QueryAsync("ORDER BY created_at DESC LIMIT $limit", cancellationToken, ("$limit", limit))
+            : QueryAsync("WHERE kind = $kind ORDER BY created_at DESC LIMIT $limit", cancellationToken, ("$kind", kind), ("$limit", limit));
+
+    public Task MarkRunningAsync(string jobId, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET status = 'running', attempts = attempts + 1, error = NULL, updated_at = $now WHERE id = $id",
+            cancellationToken, ("$id", jobId), ("$now", Now()));
+
+    public Task ReportProgressAsync(string jobId, double progress, string? message, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET progress = $p, message = $m, updated_at = $now WHERE id = $id",
+            cancellationToken, ("$id", jobId), ("$p", Math.Clamp(progress, 0, 1)), ("$m", message), ("$now", Now()));
+
+    public Task CompleteAsync(string jobId, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET status = 'succeeded', progress = 1, message = NULL, updated_at = $now WHERE id = $id",
+            cancellationToken, ("$id", jobId), ("$now", Now()));
+
+    public Task FailAsync(string jobId, string error, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET status = 'failed', error = $e, updated_at = $now WHERE id = $id",
+            cancellationToken, ("$id", jobId), ("$e", error), ("$now", Now()));
+
+    private string Now() => time.GetUtcNow().ToString("O");
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await _schema.Value.WaitAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<JobRecord>> QueryAsync(string clause, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await _schema.Value.WaitAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, kind, status, progress, payload, created_at, updated_at, error, message, attempts FROM jobs " + clause;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        var jobs = new List<JobRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobs.Add(new JobRecord(
+                reader.GetString(0), reader.GetString(1), Enum.Parse<JobStatus>(reader.GetString(2), ignoreCase: true),
+                reader.GetDouble(3), reader.GetString(4),
+                DateTimeOffset.Parse(reader.GetString(5), System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse(reader.GetString(6), System.Globalization.CultureInfo.InvariantCulture),
+                reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9)));
+        }
+        return jobs;
+    }
+}
