@@ -9,6 +9,7 @@ using RagLab.Infrastructure.Ollama;
 using RagLab.Infrastructure.OpenAI;
 using RagLab.Infrastructure.Qdrant;
 using RagLab.Infrastructure.Redis;
+using RagLab.Infrastructure.Embeddings;
 using RagLab.Core.Caching;
 using RagLab.Core.Evaluation;
 using RagLab.Core.Generation;
@@ -104,10 +105,29 @@ public static class RagLabHostingExtensions
         // Aspire injects ConnectionStrings:chat and :embeddings (Endpoint=…;Model=…); they win over RagLab:Ollama.
         var ollama = configuration.GetSection(OllamaOptions.SectionName).Get<OllamaOptions>() ?? new OllamaOptions();
         var chat = ollama.ResolveChat(configuration.GetConnectionString("chat"));
-        var embeddings = ollama.ResolveEmbeddings(configuration.GetConnectionString("embeddings"));
         services.AddSingleton(ollama);
         // The probe has its own cadence (ProbeInterval), so it is not retried either.
         services.AddResilientHttpClient(RagLabHttpClients.Ollama, ollama.RequestTimeout, "/api/tags");
+
+        // No embedding server named (no ConnectionStrings:embeddings, no RagLab:Ollama:EmbeddingModel): the bundled model runs in-process.
+        var embeddingServerNamed = !string.IsNullOrWhiteSpace(configuration.GetConnectionString("embeddings"))
+            || !string.IsNullOrWhiteSpace(configuration[$"{OllamaOptions.SectionName}:{nameof(OllamaOptions.EmbeddingModel)}"]);
+        var inProcess = configuration.GetSection(EmbeddingsOptions.Section).Get<EmbeddingsOptions>() ?? new EmbeddingsOptions();
+        if (!embeddingServerNamed && EmbeddedModel.FromKey(inProcess.Model) is { } bundled)
+        {
+            services.AddSingleton(sp => new OnnxEmbeddingGenerator(bundled, inProcess.Threads));
+            services.PostConfigure<IngestionOptions>(o => o.EmbedDuringIngestion = false);
+            services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
+                new EmbeddedEmbeddingsModelProvider(
+                    new OllamaModelProvider(ollama, sp.GetRequiredService<IHttpClientFactory>(), chat, chat, sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILoggerFactory>()),
+                    sp.GetRequiredService<OnnxEmbeddingGenerator>()),
+                sp.GetRequiredService<IEmbeddingCache>()));
+            return new("models", "ollama", chat.Endpoint.ToString(),
+                $"chat {chat.Model} (extractive answers while it does not answer); embeddings {EmbeddedEmbeddingsModelProvider.Describe(bundled)}");
+        }
+
+        var embeddings = ollama.ResolveEmbeddings(configuration.GetConnectionString("embeddings"));
         services.AddSingleton<IModelProvider>(sp => new EmbeddingCachingModelProvider(
             new OllamaModelProvider(ollama, sp.GetRequiredService<IHttpClientFactory>(), chat, embeddings, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()),
@@ -210,6 +230,7 @@ public static class RagLabHostingExtensions
             services.AddHostedService(sp => sp.GetRequiredService<JobProcessor>());
             services.AddSingleton<EmbeddingBackfill>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddingBackfill>());
+            services.AddSingleton<IJobHandler, EmbedJobHandler>();
         }
         var runs = jobs.RunInProcess ? "jobs run in this process" : "jobs run by the Worker";
         if (redis is null)

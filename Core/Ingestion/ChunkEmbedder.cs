@@ -3,6 +3,12 @@ using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion;
 
+/// <summary>Vectors by chunk id, with the model that made them (stored with each vector).</summary>
+public sealed class ModelEmbeddings(string model, int capacity = 0) : Dictionary<string, float[]>(capacity, StringComparer.Ordinal)
+{
+    public string Model { get; } = model;
+}
+
 /// <summary>Embeds chunks in batches of the configured size, keyed by chunk id.</summary>
 public static class ChunkEmbedder
 {
@@ -10,7 +16,7 @@ public static class ChunkEmbedder
     public static async Task<Dictionary<string, float[]>> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator,
         IReadOnlyList<Chunk> chunks, int batchSize, Func<int, Task>? onBatch, CancellationToken cancellationToken)
     {
-        var embeddings = new Dictionary<string, float[]>(chunks.Count, StringComparer.Ordinal);
+        var embeddings = new ModelEmbeddings(ModelOf(generator), chunks.Count);
         batchSize = Math.Max(1, batchSize);
         for (var i = 0; i < chunks.Count; i += batchSize)
         {
@@ -21,4 +27,8 @@ public static class ChunkEmbedder
         }
         return embeddings;
     }
+
+    /// <summary>The model a generator runs (its metadata's default model id), as recorded with each vector.</summary>
+    public static string ModelOf(IEmbeddingGenerator<string, Embedding<float>> generator) =>
+        generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { Length: > 0 } model ? model : "unknown";
 }

@@ -43,6 +43,21 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
     public async Task AddAsync(IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
     {
         if (chunks.Count == 0) return;
+        try
+        {
+            await AddToIndexesAsync(chunks, embeddings, cancellationToken);
+        }
+        finally
+        {
+            if (embeddings is null || chunks.Any(c => !embeddings.ContainsKey(c.Id))) ChunksWithoutEmbeddingAdded?.Invoke();
+        }
+    }
+
+    /// <summary>Raised after chunks without a vector were added (BM25 has them; <see cref="EmbeddingBackfill"/> embeds them).</summary>
+    public event Action? ChunksWithoutEmbeddingAdded;
+
+    private async Task AddToIndexesAsync(IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
         foreach (var chunk in chunks) _indexed[chunk.DocumentId] = new IndexedDocument(chunk.Collection, now);
         if (embeddings is { Count: > 0 })

@@ -48,7 +48,7 @@ public sealed class IngestionPipeline(
         Func<int, Task>? onBatch, CancellationToken cancellationToken)
     {
         var documentChunker = ChunkerFor(maxChunkTokens);
-        var generator = pending.Count > 0 ? await models.GetEmbeddingGeneratorAsync(cancellationToken) : null;
+        var generator = pending.Count > 0 && options.Value.EmbedDuringIngestion ? await models.GetEmbeddingGeneratorAsync(cancellationToken) : null;
         var outcome = new IngestionOutcome();
         var done = 0;
         foreach (var batch in pending.Chunk(BatchSize))

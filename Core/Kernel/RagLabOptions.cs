@@ -27,6 +27,12 @@ public sealed class IngestionOptions
     /// <summary>Chunks embedded per request to the embedding model.</summary>
     public int EmbeddingBatchSize { get; set; } = 64;
 
+    /// <summary>
+    /// False: uploads are indexed for BM25 at once and their chunks embedded afterwards by a background <c>embed</c> job
+    /// (set when the in-process model runs, where embedding is the slow part of ingestion).
+    /// </summary>
+    public bool EmbedDuringIngestion { get; set; } = true;
+
     /// <summary>How often chunks indexed without an embedding (no model was connected) are embedded once one is.</summary>
     public TimeSpan EmbeddingBackfillInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

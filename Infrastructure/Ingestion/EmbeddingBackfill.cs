@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,65 +7,131 @@ using RagLab.Core.Generation;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Core.Ingestion;
+using RagLab.Core.Jobs;
 
 namespace RagLab.Infrastructure.Ingestion;
 
 /// <summary>
-/// Embeds chunks that were indexed while no embedding model was connected, once one is, so documents loaded on the
-/// embedded default become reachable by dense and hybrid retrieval without being uploaded again.
+/// Embeds, in the background, every chunk that has no vector from the connected model: chunks indexed while no model was
+/// connected, chunks ingested on the in-process model (BM25 answers at once, dense joins when this is done), and chunks whose
+/// vectors came from another model (re-embedded, never mixed). The work runs as an <c>embed</c> job, so its progress
+/// (count and rate) shows at <c>/api/jobs</c>; vectors are stored, so a restart resumes where it stopped.
 /// Runs in the process that runs jobs (it writes the store and the indexes).
 /// </summary>
-public sealed class EmbeddingBackfill(
-    IChunkEmbeddingStore embeddings,
-    IDocumentStore documents,
-    IModelProvider models,
-    ChunkIndexWriter indexes,
-    IAnswerCache cache,
-    IOptions<IngestionOptions> options,
-    ILogger<EmbeddingBackfill> logger) : BackgroundService
+public sealed class EmbeddingBackfill : BackgroundService
 {
+    private readonly IChunkEmbeddingStore _embeddings;
+    private readonly IDocumentStore _documents;
+    private readonly IModelProvider _models;
+    private readonly ChunkIndexWriter _indexes;
+    private readonly IAnswerCache _cache;
+    private readonly IJobStore? _jobs;
+    private readonly IJobQueue? _queue;
+    private readonly IOptions<IngestionOptions> _options;
+    private readonly ILogger<EmbeddingBackfill> _logger;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public EmbeddingBackfill(IChunkEmbeddingStore embeddings, IDocumentStore documents, IModelProvider models, ChunkIndexWriter indexes,
+        IAnswerCache cache, IOptions<IngestionOptions> options, ILogger<EmbeddingBackfill> logger, IJobStore? jobs = null, IJobQueue? queue = null)
+    {
+        (_embeddings, _documents, _models, _indexes, _cache, _options, _logger, _jobs, _queue) = (embeddings, documents, models, indexes, cache, options, logger, jobs, queue);
+        // Chunks indexed without vectors (an upload on the in-process model, the start-up load) start the work at once.
+        indexes.ChunksWithoutEmbeddingAdded += Wake;
+    }
+
+    /// <summary>Checks for chunks to embed now rather than at the next interval.</summary>
+    public void Wake()
+    {
+        try { _wake.Release(); } catch (SemaphoreFullException) { }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await RunOnceAsync(stoppingToken);
+                if (_jobs is not null && _queue is not null) await SubmitIfNeededAsync(stoppingToken);
+                else await RunOnceAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The model may have gone away mid-way; what was saved stays saved, the rest waits for the next round.
-                logger.LogWarning(ex, "Embedding chunks indexed without a model failed; retrying in {Interval}", options.Value.EmbeddingBackfillInterval);
+                _logger.LogWarning(ex, "Embedding chunks in the background failed; retrying in {Interval}", _options.Value.EmbeddingBackfillInterval);
             }
-            await Task.Delay(options.Value.EmbeddingBackfillInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)_wake.WaitAsync(_options.Value.EmbeddingBackfillInterval, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    /// <summary>Embeds every chunk still missing an embedding. Returns how many were embedded (0 when no model is connected).</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Queues an <c>embed</c> job when chunks lack vectors from the connected model and none is queued or running.</summary>
+    private async Task SubmitIfNeededAsync(CancellationToken cancellationToken)
     {
-        var generator = await models.GetEmbeddingGeneratorAsync(cancellationToken);
-        if (generator is null) return 0;
+        var generator = await _models.GetEmbeddingGeneratorAsync(cancellationToken);
+        if (generator is null) return;
+        if (await _embeddings.CountChunksWithoutEmbeddingAsync(ChunkEmbedder.ModelOf(generator), cancellationToken) == 0) return;
+        if ((await _jobs!.ListUnfinishedAsync(cancellationToken)).Any(j => j.Kind == EmbedJobHandler.JobKind)) return;
+        var job = await _jobs.CreateAsync(EmbedJobHandler.JobKind, "{}", cancellationToken);
+        await _queue!.EnqueueAsync(job.Id, job.Kind, cancellationToken);
+    }
 
-        var batchSize = Math.Max(1, options.Value.EmbeddingBatchSize);
+    /// <summary>Embeds every chunk still missing a vector from the connected model. Returns how many were embedded (0 when no model is connected).</summary>
+    public Task<int> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(null, cancellationToken);
+
+    /// <inheritdoc cref="RunOnceAsync(CancellationToken)"/>
+    /// <param name="progress">Told the count done, the total and the rate after each batch.</param>
+    public async Task<int> RunOnceAsync(IJobProgress? progress, CancellationToken cancellationToken)
+    {
+        var generator = await _models.GetEmbeddingGeneratorAsync(cancellationToken);
+        if (generator is null) return 0;
+        var model = ChunkEmbedder.ModelOf(generator);
+
+        var batchSize = Math.Max(1, _options.Value.EmbeddingBatchSize);
+        var pending = await _embeddings.CountChunksWithoutEmbeddingAsync(model, cancellationToken);
         var collections = new HashSet<string>(StringComparer.Ordinal);
         var total = 0;
-        while (await embeddings.GetChunksWithoutEmbeddingAsync(batchSize, cancellationToken) is { Count: > 0 } batch)
+        var started = Stopwatch.GetTimestamp();
+        while (await _embeddings.GetChunksWithoutEmbeddingAsync(batchSize, model, cancellationToken) is { Count: > 0 } batch)
         {
             var vectors = await generator.GenerateAsync(batch.Select(c => c.Text), cancellationToken: cancellationToken);
             var byChunk = batch.Select((chunk, i) => (chunk.Id, Vector: vectors[i].Vector.ToArray())).ToDictionary(p => p.Id, p => p.Vector);
-            await embeddings.SaveEmbeddingsAsync(byChunk, cancellationToken);
-            await indexes.AddAsync(batch, byChunk, cancellationToken);
+            await _embeddings.SaveEmbeddingsAsync(byChunk, model, cancellationToken);
+            await _indexes.AddAsync(batch, byChunk, cancellationToken);
             collections.UnionWith(batch.Select(c => c.Collection));
             total += batch.Count;
+            if (progress is not null)
+            {
+                var rate = total / Math.Max(1e-3, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                pending = Math.Max(pending, total);
+                await progress.ReportAsync((double)total / pending, $"embedded {total}/{pending} chunks with {model}, {rate:0.0} chunks/s", cancellationToken);
+            }
         }
         foreach (var collection in collections)
         {
             // Hybrid and dense answers change now that these chunks have vectors.
-            await documents.BumpGenerationAsync(collection, cancellationToken);
-            await cache.InvalidateCollectionAsync(collection, cancellationToken);
+            await _documents.BumpGenerationAsync(collection, cancellationToken);
+            await _cache.InvalidateCollectionAsync(collection, cancellationToken);
         }
-        if (total > 0) logger.LogInformation("Embedded {Chunks} chunks that were indexed before an embedding model was connected", total);
+        if (total > 0)
+            _logger.LogInformation("Embedded {Chunks} chunks in the background with {Model} in {Elapsed:0.0} s", total, model, Stopwatch.GetElapsedTime(started).TotalSeconds);
         return total;
     }
+
+    public override void Dispose()
+    {
+        _indexes.ChunksWithoutEmbeddingAdded -= Wake;
+        _wake.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>Runs <see cref="EmbeddingBackfill"/> as a job: <c>/api/jobs</c> shows the chunks embedded and the rate.</summary>
+public sealed class EmbedJobHandler(EmbeddingBackfill backfill) : IJobHandler
+{
+    public const string JobKind = "embed";
+
+    public string Kind => JobKind;
+
+    public Task RunAsync(JobRecord job, IJobProgress progress, CancellationToken cancellationToken) => backfill.RunOnceAsync(progress, cancellationToken);
+
+    public Task OnFailedAsync(JobRecord job, string error, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -22,14 +22,28 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         CREATE TABLE IF NOT EXISTS chunks (
             id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             collection TEXT NOT NULL, position INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL,
-            start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, embedding BLOB NULL);
+            start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, embedding BLOB NULL, embedding_model TEXT NULL);
         CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id, position);
         CREATE INDEX IF NOT EXISTS chunks_by_collection ON chunks(collection);
         CREATE INDEX IF NOT EXISTS documents_by_content ON documents(content_hash);
         CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
         """;
 
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema, CancellationToken.None));
+    private readonly Lazy<Task> _schema = new(() => EnsureSchemaAsync(database));
+
+    private static async Task EnsureSchemaAsync(SqliteDatabase database)
+    {
+        await database.EnsureSchemaAsync(Schema, CancellationToken.None);
+        // Databases made before vectors recorded their model: their vectors keep a NULL model (whatever was connected then).
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('chunks') WHERE name = 'embedding_model'";
+        if ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            command.CommandText = "ALTER TABLE chunks ADD COLUMN embedding_model TEXT NULL";
+            await command.ExecuteNonQueryAsync();
+        }
+    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -285,25 +299,39 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<IReadOnlyList<Chunk>> GetChunksWithoutEmbeddingAsync(int limit, CancellationToken cancellationToken)
+    // A vector made by another model counts as missing; NULL model: stored before models were recorded, kept as it is.
+    private const string NeedsEmbedding = " WHERE d.status = 'ready' AND (c.embedding IS NULL OR (c.embedding_model IS NOT NULL AND c.embedding_model <> $model))";
+
+    public async Task<IReadOnlyList<Chunk>> GetChunksWithoutEmbeddingAsync(int limit, string model, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = ChunkSelect + " WHERE c.embedding IS NULL AND d.status = 'ready' ORDER BY c.document_id, c.position LIMIT $limit";
+        command.CommandText = ChunkSelect + NeedsEmbedding + " ORDER BY c.document_id, c.position LIMIT $limit";
         command.Parameters.AddWithValue("$limit", limit);
+        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
         var chunks = new List<Chunk>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
         return chunks;
     }
 
-    public async Task SaveEmbeddingsAsync(IReadOnlyDictionary<string, float[]> embeddings, CancellationToken cancellationToken)
+    public async Task<int> CountChunksWithoutEmbeddingAsync(string model, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id" + NeedsEmbedding;
+        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task SaveEmbeddingsAsync(IReadOnlyDictionary<string, float[]> embeddings, string model, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE chunks SET embedding = $embedding WHERE id = $id";
+        command.CommandText = "UPDATE chunks SET embedding = $embedding, embedding_model = $model WHERE id = $id";
+        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
         var id = command.Parameters.Add("$id", SqliteType.Text);
         var embedding = command.Parameters.Add("$embedding", SqliteType.Blob);
         foreach (var (chunkId, vector) in embeddings)
@@ -424,7 +452,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         private readonly SqliteCommand _delete;
         private readonly SqliteCommand _insert;
-        private readonly SqliteParameter _deleteId, _id, _document, _collection, _position, _heading, _text, _start, _end, _embedding;
+        private readonly SqliteParameter _deleteId, _id, _document, _collection, _position, _heading, _text, _start, _end, _embedding, _model;
 
         public ChunkWriter(SqliteConnection connection, SqliteTransaction transaction)
         {
@@ -435,8 +463,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             _insert = connection.CreateCommand();
             _insert.Transaction = transaction;
             _insert.CommandText = """
-                INSERT OR REPLACE INTO chunks (id, document_id, collection, position, heading_path, text, start_offset, end_offset, embedding)
-                VALUES ($id, $doc, $collection, $position, $heading, $text, $start, $end, $embedding)
+                INSERT OR REPLACE INTO chunks (id, document_id, collection, position, heading_path, text, start_offset, end_offset, embedding, embedding_model)
+                VALUES ($id, $doc, $collection, $position, $heading, $text, $start, $end, $embedding, $model)
                 """;
             _id = _insert.Parameters.Add("$id", SqliteType.Text);
             _document = _insert.Parameters.Add("$doc", SqliteType.Text);
@@ -447,12 +475,14 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             _start = _insert.Parameters.Add("$start", SqliteType.Integer);
             _end = _insert.Parameters.Add("$end", SqliteType.Integer);
             _embedding = _insert.Parameters.Add("$embedding", SqliteType.Blob);
+            _model = _insert.Parameters.Add("$model", SqliteType.Text);
         }
 
         public async Task ReplaceAsync(string documentId, IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
         {
             _deleteId.Value = documentId;
             await _delete.ExecuteNonQueryAsync(cancellationToken);
+            object model = embeddings is ModelEmbeddings { Model: var name } ? EmbeddingModelId.Canonical(name) : DBNull.Value;
             foreach (var chunk in chunks)
             {
                 _id.Value = chunk.Id;
@@ -463,9 +493,10 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
                 _text.Value = chunk.Text;
                 _start.Value = chunk.Start;
                 _end.Value = chunk.End;
-                _embedding.Value = embeddings is not null && embeddings.TryGetValue(chunk.Id, out var vector)
-                    ? MemoryMarshal.AsBytes(vector.AsSpan()).ToArray()
-                    : DBNull.Value;
+                float[]? vector = null;
+                var embedded = embeddings is not null && embeddings.TryGetValue(chunk.Id, out vector);
+                _embedding.Value = embedded ? MemoryMarshal.AsBytes(vector.AsSpan()).ToArray() : DBNull.Value;
+                _model.Value = embedded ? model : DBNull.Value;
                 await _insert.ExecuteNonQueryAsync(cancellationToken);
             }
         }

@@ -9,7 +9,8 @@ namespace RagLab.Api.Tests;
 
 /// <summary>
 /// The real Api on the embedded default, in a temporary data directory. With no <paramref name="ollamaEndpoint"/> the model
-/// server is a closed loopback port, so the lab runs as it does on a bare machine: BM25 and extractive answers.
+/// server is a closed loopback port: BM25 and extractive answers, and no in-process embedding model unless
+/// <paramref name="settings"/> sets <c>RagLab:Embeddings:Model</c>.
 /// </summary>
 public sealed class RagLabApiFactory(string dataDirectory, Uri? ollamaEndpoint = null, IDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
@@ -25,6 +26,8 @@ public sealed class RagLabApiFactory(string dataDirectory, Uri? ollamaEndpoint =
         builder.UseSetting("RagLab:DataDirectory", DataDirectory);
         builder.UseSetting("RagLab:Ollama:Endpoint", (ollamaEndpoint ?? NoModelServer).ToString());
         builder.UseSetting("RagLab:Ollama:ProbeInterval", "00:00:00.200");
+        // The in-process model is tested where it is asked for (EmbeddedModelTests); elsewhere it would only add a model load per test.
+        builder.UseSetting("RagLab:Embeddings:Model", "off");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
     }
 

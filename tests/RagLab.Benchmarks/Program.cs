@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "synthetic" => await SyntheticBenchmark.RunAsync(args[1..], CancellationToken.None),
     "lucene" => await SideBySideBenchmark.RunAsync(args[1..], CancellationToken.None),
     "restart" => await RestartBenchmark.RunAsync(args[1..], CancellationToken.None),
+    "embedded" => await EmbeddedModelBenchmark.RunAsync(args[1..], CancellationToken.None),
     _ => Usage(),
 };
 
@@ -20,6 +21,9 @@ static int Usage()
           dotnet run -c Release --project tests/RagLab.Benchmarks -- pipeline <beir-dir>
               The embedded stack in-process: BEIR import through BeirImporter, upload→ready time, memory,
               BM25 latency through the real retriever, document-level nDCG@10 / Recall@100, EvalRunner time.
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- embedded <beir-dir> [minilm|arctic-xs] [threads]
+              The in-process embedding model through the real ingestion path: corpus embedding time and rate vs the FLOPs bound,
+              query-embedding and hybrid latency, bm25/dense/hybrid nDCG@10, memory.
           dotnet run -c Release --project tests/RagLab.Benchmarks -- synthetic [--chunks 100000] [--dims 384] [--queries 300] [--only bm25|dense]
               BM25 and exact dense search latency over deterministic synthetic chunks; for dense also memory, the
               measured memory-bandwidth bound and exactness against a float32 full scan.

@@ -55,6 +55,24 @@ public sealed class SqliteDocumentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_vector_records_its_model_and_only_vectors_from_another_model_need_embedding()
+    {
+        var document = Document("models.md");
+        var chunks = new[] { ChunkOf(document, 0, "by ollama"), ChunkOf(document, 1, "by nomic"), ChunkOf(document, 2, "not yet") };
+        await _store.ReplaceContentAsync(document, "text", chunks, new ModelEmbeddings("all-minilm:latest") { [chunks[0].Id] = [1f] }, default);
+        await _store.SaveEmbeddingsAsync(new Dictionary<string, float[]> { [chunks[1].Id] = [2f] }, "nomic-embed-text", default);
+
+        // Ollama's all-minilm and the bundled all-MiniLM-L6-v2 are one model: its vector stays; the other model's is redone.
+        var missing = await _store.GetChunksWithoutEmbeddingAsync(10, "all-MiniLM-L6-v2", default);
+        Assert.Equal([chunks[1].Id, chunks[2].Id], missing.Select(c => c.Id));
+        Assert.Equal(2, await _store.CountChunksWithoutEmbeddingAsync("all-MiniLM-L6-v2", default));
+
+        await _store.SaveEmbeddingsAsync(missing.ToDictionary(c => c.Id, _ => new[] { 3f }), "all-MiniLM-L6-v2", default);
+        Assert.Equal(0, await _store.CountChunksWithoutEmbeddingAsync("all-minilm", default));
+        Assert.Equal(3, await _store.CountChunksWithoutEmbeddingAsync("nomic-embed-text", default));
+    }
+
+    [Fact]
     public async Task Only_chunks_of_ready_documents_are_loaded_into_indexes()
     {
         var ready = Document("ready.txt");
