@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Web;
 
 internal static class Extensions

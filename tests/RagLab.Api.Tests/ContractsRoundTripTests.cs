@@ -51,7 +51,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
         var job = await WaitForJobAsync(uploaded.JobId!);
         Assert.Equal(JobStatus.Succeeded, job.Status);
         Assert.Equal(1, job.Progress);
-        Assert.Equal("ingest", job.Kind);
+        Assert.Equal("ingest-batch", job.Kind);
         Assert.True(job.UpdatedAt >= job.CreatedAt && job.CreatedAt > DateTimeOffset.UnixEpoch);
 
         var document = await GetAsync<DocumentResponse>($"/api/documents/{uploaded.Id}");
