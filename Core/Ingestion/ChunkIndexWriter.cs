@@ -53,6 +53,16 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
         }
     }
 
+    /// <summary>
+    /// Gives chunks already in the lexical index their vectors (the background embed job). The lexical index is left
+    /// alone: re-adding the same text would only churn its postings while it answers queries.
+    /// </summary>
+    public async Task AddVectorsAsync(IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]> embeddings, CancellationToken cancellationToken)
+    {
+        var embedded = chunks.Where(c => embeddings.ContainsKey(c.Id)).Select(c => new EmbeddedChunk(c, embeddings[c.Id])).ToList();
+        if (embedded.Count > 0) await vectors.UpsertAsync(embedded, cancellationToken);
+    }
+
     /// <summary>Raised after chunks without a vector were added (BM25 has them; <see cref="EmbeddingBackfill"/> embeds them).</summary>
     public event Action? ChunksWithoutEmbeddingAdded;
 

@@ -95,7 +95,7 @@ public sealed class EmbeddingBackfill : BackgroundService
             var vectors = await generator.GenerateAsync(batch.Select(c => c.Text), cancellationToken: cancellationToken);
             var byChunk = batch.Select((chunk, i) => (chunk.Id, Vector: vectors[i].Vector.ToArray())).ToDictionary(p => p.Id, p => p.Vector);
             await _embeddings.SaveEmbeddingsAsync(byChunk, model, cancellationToken);
-            await _indexes.AddAsync(batch, byChunk, cancellationToken);
+            await _indexes.AddVectorsAsync(batch, byChunk, cancellationToken);
             collections.UnionWith(batch.Select(c => c.Collection));
             total += batch.Count;
             if (progress is not null)
