@@ -16,12 +16,18 @@ namespace RagLab.Infrastructure.Qdrant;
 /// indexing, when no embedding model is connected) writes the sparse vector with <c>update_mode: insert_only</c>: a chunk id is derived
 /// from its content, so a point that already exists already holds this chunk and its sparse vector, and keeping it keeps its dense
 /// vector. Either index may therefore be called first for the same chunks.
+/// <para>
+/// BM25's length normalisation uses the collection's average chunk length in analyzed terms, kept here from the chunks this index
+/// writes (this batch included). Points written earlier keep the normalisation of the average at their write time (Qdrant cannot
+/// re-weigh stored vectors), and after a restart the average starts again from the next batch written.
+/// </para>
 /// </remarks>
 public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder encoder, QdrantOptions options) : IVectorIndex, ILexicalIndex
 {
     private const string Distance = "Cosine";
     private readonly ConcurrentDictionary<string, CollectionLayout> _layouts = new();
     private readonly SemaphoreSlim _createLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, ChunkLengths> _lengths = new();
 
     /// <summary>Indexes chunks for dense and keyword search: one point per chunk carrying both vectors.</summary>
     public async Task UpsertAsync(IReadOnlyList<EmbeddedChunk> chunks, CancellationToken cancellationToken)
@@ -34,12 +40,13 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
             if (items.FirstOrDefault(c => c.Vector.Length != size) is { } odd)
                 throw new ArgumentException($"Embeddings of one upsert must have one size: chunk '{odd.Chunk.Id}' has {odd.Vector.Length}, the first has {size}.", nameof(chunks));
 
-            var points = items.Select(c => new QdrantPoint(
+            var sparse = EncodeDocuments(group.Key, items.Select(c => c.Chunk.Text));
+            var points = items.Select((c, i) => new QdrantPoint(
                 QdrantPointId.ForChunk(c.Chunk.Id),
                 new Dictionary<string, object>
                 {
                     [options.VectorName] = c.Vector.ToArray(),
-                    [options.SparseVectorName] = encoder.EncodeDocument(c.Chunk.Text),
+                    [options.SparseVectorName] = sparse[i],
                 },
                 QdrantChunkPayload.From(c.Chunk))).ToList();
             await UpsertBatchesAsync(group.Key, size, points, updateMode: null, cancellationToken);
@@ -51,9 +58,11 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
     {
         foreach (var group in chunks.GroupBy(c => c.Collection))
         {
-            var points = group.Select(c => new QdrantPoint(
+            var items = group.ToList();
+            var sparse = EncodeDocuments(group.Key, items.Select(c => c.Text));
+            var points = items.Select((c, i) => new QdrantPoint(
                 QdrantPointId.ForChunk(c.Id),
-                new Dictionary<string, object> { [options.SparseVectorName] = encoder.EncodeDocument(c.Text) },
+                new Dictionary<string, object> { [options.SparseVectorName] = sparse[i] },
                 QdrantChunkPayload.From(c))).ToList();
             await UpsertBatchesAsync(group.Key, denseSize: null, points, updateMode: "insert_only", cancellationToken);
         }
@@ -114,6 +123,14 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
 
         var request = new QdrantQueryRequest(QdrantFusionQuery.Rrf, topK, Prefetch: prefetch);
         return ToScoredChunks(name, await client.QueryPointsAsync(name, request, cancellationToken));
+    }
+
+    /// <summary>Sparse vectors for one collection's chunks, normalised by the collection's average length including these chunks.</summary>
+    private List<QdrantSparseVector> EncodeDocuments(string collection, IEnumerable<string> texts)
+    {
+        var analyzed = texts.Select(encoder.Analyze).ToList();
+        var average = _lengths.GetOrAdd(collection, static _ => new ChunkLengths()).Include(analyzed.Sum(t => (long)t.Count), analyzed.Count);
+        return analyzed.Select(terms => encoder.EncodeDocument(terms, average)).ToList();
     }
 
     private async Task UpsertBatchesAsync(string collection, int? denseSize, List<QdrantPoint> points, string? updateMode, CancellationToken cancellationToken)
@@ -215,6 +232,28 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
         // Qdrant orders by score only; break ties by chunk id so results are stable across runs.
         chunks.Sort((a, b) => b.Score.CompareTo(a.Score) is var byScore and not 0 ? byScore : string.CompareOrdinal(a.Chunk.Id, b.Chunk.Id));
         return chunks;
+    }
+
+    /// <summary>
+    /// Running total of the analyzed lengths of the chunks written to one collection. Deletes do not subtract (the deleted
+    /// chunks' lengths are not known here); a document's chunks are a small share of a collection, so the average barely moves.
+    /// </summary>
+    private sealed class ChunkLengths
+    {
+        private readonly Lock _lock = new();
+        private long _terms;
+        private long _chunks;
+
+        /// <summary>Adds a batch and returns the new average (at least 1, so chunks without terms cannot make it zero).</summary>
+        public double Include(long terms, int chunks)
+        {
+            lock (_lock)
+            {
+                _terms += terms;
+                _chunks += chunks;
+                return _chunks == 0 ? 1 : Math.Max(1, (double)_terms / _chunks);
+            }
+        }
     }
 
     /// <summary>What RagLab needs to know about an existing Qdrant collection.</summary>

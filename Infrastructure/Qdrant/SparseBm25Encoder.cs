@@ -15,32 +15,35 @@ namespace RagLab.Infrastructure.Qdrant;
 /// collisions: a vocabulary of V terms has about V²/2³³ colliding pairs (about one pair at 100k terms). Two colliding terms
 /// share one IDF and match each other, which only nudges the scores of the few chunks containing them.
 /// <para>
-/// The document-length normalisation needs avgdl, which Qdrant does not compute, so it is a constant (<see cref="AverageDocumentLength"/>).
-/// RagLab chunks hold at most 256 tokens and analysis drops stop words, so a full chunk has about 150 terms; a wrong value only
-/// shifts how much long chunks are penalised.
+/// The document-length normalisation needs avgdl, which Qdrant does not compute: the caller passes the collection's average chunk
+/// length in analyzed terms (<see cref="QdrantChunkIndex"/> keeps it from the chunks it writes). A point keeps the average of its
+/// write time, as Qdrant cannot re-weigh stored vectors.
 /// </para>
 /// </remarks>
-public sealed class SparseBm25Encoder(IAnalyzer analyzer, double k1 = SparseBm25Encoder.DefaultK1, double b = SparseBm25Encoder.DefaultB, double averageDocumentLength = SparseBm25Encoder.DefaultAverageDocumentLength)
+public sealed class SparseBm25Encoder(IAnalyzer analyzer, double k1 = SparseBm25Encoder.DefaultK1, double b = SparseBm25Encoder.DefaultB)
 {
     /// <summary>The embedded index's default (<see cref="Bm25Options"/>, Anserini's); the host passes RagLab:Bm25.</summary>
     public const double DefaultK1 = 0.9;
     /// <summary>The embedded index's default (<see cref="Bm25Options"/>, Anserini's); the host passes RagLab:Bm25.</summary>
     public const double DefaultB = 0.4;
-    public const double DefaultAverageDocumentLength = 150;
 
     public double K1 { get; } = k1;
     public double B { get; } = b;
-    public double AverageDocumentLength { get; } = averageDocumentLength > 0
-        ? averageDocumentLength
-        : throw new ArgumentOutOfRangeException(nameof(averageDocumentLength), "The average document length must be positive.");
+
+    /// <summary>The analyzed terms of a text (the same analysis the embedded index uses); their count is the chunk's length.</summary>
+    public IReadOnlyList<string> Analyze(string text) => analyzer.Analyze(text);
 
     /// <summary>A document's vector: per unique term, the BM25 term-frequency factor. Indices ascending.</summary>
-    public QdrantSparseVector EncodeDocument(string text)
+    public QdrantSparseVector EncodeDocument(string text, double averageDocumentLength) => EncodeDocument(Analyze(text), averageDocumentLength);
+
+    /// <summary>A document's vector from its analyzed <paramref name="terms"/>, normalised by <paramref name="averageDocumentLength"/>.</summary>
+    public QdrantSparseVector EncodeDocument(IReadOnlyList<string> terms, double averageDocumentLength)
     {
-        var terms = analyzer.Analyze(text);
+        if (!(averageDocumentLength > 0))
+            throw new ArgumentOutOfRangeException(nameof(averageDocumentLength), averageDocumentLength, "The average document length must be positive.");
         var frequencies = CountByIndex(terms);
         double length = terms.Count;
-        var norm = K1 * (1 - B + B * length / AverageDocumentLength);
+        var norm = K1 * (1 - B + B * length / averageDocumentLength);
         return Build(frequencies, tf => (float)(tf * (K1 + 1) / (tf + norm)));
     }
 

@@ -19,12 +19,12 @@ internal sealed class QdrantTestContext : IAsyncDisposable
     public static async Task<QdrantTestContext> StartAsync(string? apiKey = null) => new(await FakeQdrantServer.StartAsync(apiKey));
 
     /// <summary>A new index (with its own collection cache) over the fake server.</summary>
-    public QdrantChunkIndex CreateIndex(QdrantOptions? options = null)
+    public QdrantChunkIndex CreateIndex(QdrantOptions? options = null, SparseBm25Encoder? encoder = null)
     {
         options ??= QdrantOptions.FromConnectionString(Server.ConnectionString);
         var http = new HttpClient();
         _clients.Add(http);
-        return new QdrantChunkIndex(new QdrantRestClient(http, options), new SparseBm25Encoder(new WordAnalyzer()), options);
+        return new QdrantChunkIndex(new QdrantRestClient(http, options), encoder ?? new SparseBm25Encoder(new WordAnalyzer()), options);
     }
 
     public static Chunk MakeChunk(string collection, string documentId, int position, string text, string heading = "Intro") =>

@@ -6,7 +6,8 @@ namespace RagLab.Infrastructure.Tests.Qdrant;
 
 public sealed class SparseBm25EncoderTests
 {
-    private readonly SparseBm25Encoder _encoder = new(new WordAnalyzer(), k1: 1.2, b: 0.75, averageDocumentLength: 4);
+    private readonly SparseBm25Encoder _encoder = new(new WordAnalyzer(), k1: 1.2, b: 0.75);
+    private const double AverageLength = 4;
 
     [Fact]
     public void Term_index_is_32_bit_fnv1a_of_the_utf8_bytes()
@@ -21,7 +22,7 @@ public sealed class SparseBm25EncoderTests
     public void Document_values_are_the_bm25_term_frequency_factor()
     {
         // Six terms after analysis: qdrant ×2, vector, search, engine, fast. dl = 6, avgdl = 4.
-        var vector = _encoder.EncodeDocument("Qdrant is a vector search engine; Qdrant is fast");
+        var vector = _encoder.EncodeDocument("Qdrant is a vector search engine; Qdrant is fast", AverageLength);
 
         var norm = 1.2 * (1 - 0.75 + 0.75 * 6 / 4.0);
         var qdrant = Array.IndexOf(vector.Indices, SparseBm25Encoder.TermIndex("qdrant"));
@@ -34,8 +35,8 @@ public sealed class SparseBm25EncoderTests
     [Fact]
     public void Longer_documents_weigh_a_term_less()
     {
-        var shortDoc = _encoder.EncodeDocument("qdrant search");
-        var longDoc = _encoder.EncodeDocument("qdrant search engine written rust stores vectors payloads");
+        var shortDoc = _encoder.EncodeDocument("qdrant search", AverageLength);
+        var longDoc = _encoder.EncodeDocument("qdrant search engine written rust stores vectors payloads", AverageLength);
         var index = SparseBm25Encoder.TermIndex("qdrant");
 
         Assert.True(shortDoc.Values[Array.IndexOf(shortDoc.Indices, index)] > longDoc.Values[Array.IndexOf(longDoc.Indices, index)]);
@@ -45,7 +46,7 @@ public sealed class SparseBm25EncoderTests
     public void Query_has_weight_one_per_unique_term_and_shares_indices_with_documents()
     {
         var query = _encoder.EncodeQuery("search search the engine");
-        var document = _encoder.EncodeDocument("an engine to search");
+        var document = _encoder.EncodeDocument("an engine to search", AverageLength);
 
         Assert.Equal(2, query.Indices.Length);
         Assert.All(query.Values, v => Assert.Equal(1f, v));
@@ -55,7 +56,7 @@ public sealed class SparseBm25EncoderTests
     [Fact]
     public void Indices_are_unique_and_ascending()
     {
-        var vector = _encoder.EncodeDocument("b a c a b d e f g a");
+        var vector = _encoder.EncodeDocument("b a c a b d e f g a", AverageLength);
 
         Assert.Equal(vector.Indices.Order().ToArray(), vector.Indices);
         Assert.Equal(vector.Indices.Length, vector.Indices.Distinct().Count());
