@@ -2,6 +2,7 @@ using RagLab.Contracts;
 using RagLab.Infrastructure.Hosting;
 using Domain = RagLab.Core.Kernel;
 using Jobs = RagLab.Core.Jobs;
+using Reports = RagLab.Core.Evaluation.Reports;
 
 namespace RagLab.Cli.Backends;
 
@@ -41,4 +42,15 @@ internal static class ContractMappings
             new ModelsStatus(report.Models.Provider, report.Models.Endpoint, report.Models.ChatModel, report.Models.ChatAvailable,
                 report.Models.EmbeddingModel, report.Models.EmbeddingsAvailable, report.Models.Error),
             report.DataDirectory, report.JobsInProcess);
+
+    public static Reports.Questionnaire ToDomain(this Questionnaire questionnaire) =>
+        new(ByName<Reports.KnowledgeChangeFrequency>(questionnaire.KnowledgeChanges), questionnaire.CitationsRequired, questionnaire.LatencyBudgetMs,
+            questionnaire.MonthlyQueries, questionnaire.TrainingBudgetDollars, questionnaire.LabelledExamples,
+            ByName<Reports.MlExperience>(questionnaire.TeamMlExperience), questionnaire.MustRunOffline);
+
+    // The contract's enums repeat Core's member names one for one (the wire carries the names), so mapping by name is exact.
+    private static TTo ByName<TTo>(Enum value) where TTo : struct, Enum =>
+        Enum.TryParse<TTo>(value.ToString(), out var mapped) && Enum.IsDefined(mapped)
+            ? mapped
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"A {value.GetType().Name} Core does not know.");
 }

@@ -15,6 +15,8 @@ using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Kernel;
 using RagLab.Contracts;
 using AskRequest = RagLab.Contracts.AskRequest;
+using DecisionReport = RagLab.Core.Evaluation.Reports.DecisionReport;
+using Questionnaire = RagLab.Contracts.Questionnaire;
 using UploadResponse = RagLab.Contracts.UploadResponse;
 
 namespace RagLab.Cli.Backends;
