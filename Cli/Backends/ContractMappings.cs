@@ -3,6 +3,7 @@ using RagLab.Infrastructure.Hosting;
 using Domain = RagLab.Core.Kernel;
 using Jobs = RagLab.Core.Jobs;
 using Reports = RagLab.Core.Evaluation.Reports;
+using Runs = RagLab.Core.Evaluation.Runs;
 
 namespace RagLab.Cli.Backends;
 
@@ -47,6 +48,14 @@ internal static class ContractMappings
         new(ByName<Reports.KnowledgeChangeFrequency>(questionnaire.KnowledgeChanges), questionnaire.CitationsRequired, questionnaire.LatencyBudgetMs,
             questionnaire.MonthlyQueries, questionnaire.TrainingBudgetDollars, questionnaire.LabelledExamples,
             ByName<Reports.MlExperience>(questionnaire.TeamMlExperience), questionnaire.MustRunOffline);
+
+    /// <summary>The run request as the body of <c>POST /api/evalruns</c>.</summary>
+    public static StartEvalRunRequest ToContract(this Runs.EvalRunRequest request) =>
+        new(request.SetId, request.Modes, request.Retrievers, request.TopK, request.Parallelism, request.Judge,
+            request.Prices is not { } prices ? null
+                : new PriceSettings(prices.GpuDollarsPerHour, prices.InputDollarsPerMillionTokens, prices.OutputDollarsPerMillionTokens, prices.TrainingCostDollars),
+            request.ModeRoles?.ToDictionary(p => p.Key, p => ByName<ModeRole>(p.Value)),
+            request.CorrectF1Threshold);
 
     // The contract's enums repeat Core's member names one for one (the wire carries the names), so mapping by name is exact.
     private static TTo ByName<TTo>(Enum value) where TTo : struct, Enum =>
