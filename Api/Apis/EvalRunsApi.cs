@@ -5,6 +5,9 @@ using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
 using RagLab.Core.Kernel;
+using RagLab.Contracts;
+using EvalRunStatus = RagLab.Core.Evaluation.Runs.EvalRunStatus;
+using FreshnessProbeRequest = RagLab.Contracts.FreshnessProbeRequest;
 
 namespace RagLab.Api.Apis;
 
@@ -26,8 +29,8 @@ public static class EvalRunsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/report", ReportAsync)
             .WithSummary("The decision report (RAG, fine-tuning, both or prompting only) for a completed run and the questionnaire in the body; ?format=json (default) or md.")
-            .Accepts<Questionnaire>("application/json")
-            .Produces<DecisionReport>()
+            .Accepts<Contracts.Questionnaire>("application/json")
+            .Produces<Contracts.DecisionReport>()
             .Produces<string>(StatusCodes.Status200OK, "text/markdown")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -43,41 +46,9 @@ public static class EvalRunsApi
         return app;
     }
 
-    /// <summary>The body of POST /api/evalruns; omitted values take the defaults of <see cref="EvalRunRequest"/>.</summary>
-    public sealed record StartEvalRunRequest(
-        string? SetId,
-        IReadOnlyList<string>? Modes,
-        IReadOnlyList<string>? Retrievers = null,
-        int? TopK = null,
-        int? Parallelism = null,
-        bool? Judge = null,
-        PriceSettings? Prices = null,
-        IReadOnlyDictionary<string, ModeRole>? ModeRoles = null,
-        double? CorrectF1Threshold = null);
-
-    public sealed record EvalRunAccepted(string RunId, string JobId);
-
-    /// <summary>A run as clients see it: the stored run plus its job's progress.</summary>
-    public sealed record EvalRunResponse(
-        string Id, string SetId, EvalRunStatus Status, double Progress, string? Message, string? Error, string? JobId,
-        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, EvalRunRequest Request, EvalRunSummary? Summary);
-
-    /// <summary>One question of the set with every answer and retrieval measured for it.</summary>
-    public sealed record EvalQuestionResult(
-        string ItemId, string Question, string? ReferenceAnswer, bool Unanswerable, IReadOnlyList<string> RelevantDocuments,
-        IReadOnlyList<EvalAnswerRecord> Answers, IReadOnlyList<EvalRetrievalRecord> Retrievals);
-
-    public sealed record FreshnessAccepted(string JobId);
-
-    public sealed record FreshnessProbeStatus(string JobId, JobStatus Status, double Progress, string? Message, string? Error, FreshnessReport? Report);
-
     private static async Task<Accepted<EvalRunAccepted>> StartAsync(StartEvalRunRequest body, EvalRunPreflight preflight, EvalRunScheduler scheduler, CancellationToken cancellationToken)
     {
-        var defaults = new EvalRunRequest("", []);
-        var request = new EvalRunRequest(
-            body.SetId ?? "", body.Modes ?? [], body.Retrievers,
-            body.TopK ?? defaults.TopK, body.Parallelism ?? defaults.Parallelism, body.Judge ?? defaults.Judge,
-            body.Prices, body.ModeRoles, body.CorrectF1Threshold ?? defaults.CorrectF1Threshold);
+        var request = body.ToDomain();
         await preflight.CheckAsync(request, cancellationToken);
         var run = await scheduler.StartAsync(request, cancellationToken);
         return TypedResults.Accepted($"/api/evalruns/{run.Id}", new EvalRunAccepted(run.Id, run.JobId!));
@@ -117,13 +88,14 @@ public static class EvalRunsApi
                 .ToArray();
             if (filtered && ofItem.Length == 0) continue;
             results.Add(new EvalQuestionResult(item.Id, item.Question, item.Answer, item.Unanswerable, item.RelevantDocuments,
-                ofItem, [.. retrievals[item.Id].OrderBy(r => r.Retriever, StringComparer.Ordinal)]));
+                [.. ofItem.Select(a => a.ToContract())],
+                [.. retrievals[item.Id].OrderBy(r => r.Retriever, StringComparer.Ordinal).Select(r => r.ToContract())]));
         }
         return TypedResults.Ok(results);
     }
 
-    private static async Task<Results<Ok<DecisionReport>, ContentHttpResult, ProblemHttpResult>> ReportAsync(
-        string id, string? format, Questionnaire? questionnaire, IEvalStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Contracts.DecisionReport>, ContentHttpResult, ProblemHttpResult>> ReportAsync(
+        string id, string? format, Contracts.Questionnaire? questionnaire, IEvalStore store, CancellationToken cancellationToken)
     {
         var markdown = format?.Trim().ToLowerInvariant() switch
         {
@@ -135,10 +107,10 @@ public static class EvalRunsApi
         if (run.Status != EvalRunStatus.Completed || run.Summary is null)
             return NotFinished(run, "A report needs a completed run");
 
-        var report = DecisionEngine.Decide(run.Summary, questionnaire ?? new Questionnaire());
+        var report = DecisionEngine.Decide(run.Summary, (questionnaire ?? new Contracts.Questionnaire()).ToDomain());
         return markdown
             ? TypedResults.Text(DecisionReportExport.ToMarkdown(report), "text/markdown; charset=utf-8")
-            : TypedResults.Ok(report);
+            : TypedResults.Ok(report.ToContract());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IEvalStore store, CancellationToken cancellationToken)
@@ -149,10 +121,10 @@ public static class EvalRunsApi
         return await store.DeleteRunAsync(id, cancellationToken) ? TypedResults.NoContent() : throw UnknownRun(id);
     }
 
-    private static async Task<Accepted<FreshnessAccepted>> StartFreshnessAsync(FreshnessProbeRequest request, EvalJobScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task<Accepted<JobAccepted>> StartFreshnessAsync(FreshnessProbeRequest request, EvalJobScheduler scheduler, CancellationToken cancellationToken)
     {
-        var job = await scheduler.StartFreshnessProbeAsync(request, cancellationToken);
-        return TypedResults.Accepted($"/api/evalruns/freshness/{job.Id}", new FreshnessAccepted(job.Id));
+        var job = await scheduler.StartFreshnessProbeAsync(request.ToDomain(), cancellationToken);
+        return TypedResults.Accepted($"/api/evalruns/freshness/{job.Id}", new JobAccepted(job.Id));
     }
 
     private static async Task<Ok<FreshnessProbeStatus>> GetFreshnessAsync(string jobId, IJobStore jobs, IEvalStore store, CancellationToken cancellationToken)
@@ -161,7 +133,7 @@ public static class EvalRunsApi
         if (job is null || job.Kind != FreshnessProbeJobHandler.JobKind)
             throw new NotFoundException($"No freshness probe with job id '{jobId}'. Start one with POST /api/evalruns/freshness.");
         var report = await store.GetFreshnessReportAsync(jobId, cancellationToken);
-        return TypedResults.Ok(new FreshnessProbeStatus(job.Id, job.Status, job.Progress, job.Message, job.Error, report));
+        return TypedResults.Ok(new FreshnessProbeStatus(job.Id, job.Status.ToContract(), job.Progress, job.Message, job.Error, report?.ToContract()));
     }
 
     private static async Task<EvalRun> FindRunAsync(string id, IEvalStore store, CancellationToken cancellationToken) =>
@@ -182,8 +154,8 @@ public static class EvalRunsApi
     {
         var job = run.JobId is null ? null : await jobs.GetAsync(run.JobId, cancellationToken);
         var progress = run.Status == EvalRunStatus.Completed ? 1 : job?.Progress ?? 0;
-        return new EvalRunResponse(run.Id, run.SetId, run.Status, progress, job?.Message, run.Error ?? job?.Error, run.JobId,
-            run.CreatedAt, run.UpdatedAt, run.Request, run.Summary);
+        return new EvalRunResponse(run.Id, run.SetId, run.Status.ToContract(), progress, job?.Message, run.Error ?? job?.Error, run.JobId,
+            run.CreatedAt, run.UpdatedAt, run.Request.ToContract(), run.Summary?.ToContract());
     }
 
     private static int IndexOf(IReadOnlyList<string> modes, string mode)

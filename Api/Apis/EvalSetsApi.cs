@@ -5,6 +5,7 @@ using RagLab.Core.Evaluation;
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
+using RagLab.Contracts;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 
@@ -36,23 +37,13 @@ public static partial class EvalSetsApi
         return app;
     }
 
-    public sealed record EvalSetDetails(
-        string Id, string Name, int Version, string Collection, DateTimeOffset CreatedAt, int ItemCount, EvalSetSource Source,
-        bool HeldOutFromTraining, IReadOnlyList<EvalItem> Items);
-
-    public sealed record GenerateEvalSetRequest(string? Name, string? Collection, int? Count, int? Seed);
-
-    public sealed record JobAccepted(string JobId);
-
-    public sealed record GenerationStatus(string JobId, JobStatus Status, double Progress, string? Message, string? Error, EvalSet? EvalSet);
-
     /// <summary>The default split of a BEIR upload.</summary>
     public const string DefaultSplit = "test";
 
     /// <summary>The collection of a BEIR upload that names none (uploads have no folder name to take it from).</summary>
     public const string DefaultBeirCollection = "beir";
 
-    private static async Task<Created<EvalSet>> ImportJsonlAsync(HttpRequest request, IEvalStore store, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+    private static async Task<Created<EvalSetResponse>> ImportJsonlAsync(HttpRequest request, IEvalStore store, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
         var form = await ReadFormAsync(request, "a 'file' (JSON Lines), a 'name' and optionally a 'collection'", cancellationToken);
         var file = form.Files.GetFile("file") ?? throw new ValidationException("No eval set in the upload: send the JSON Lines file as multipart form field 'file'.");
@@ -64,11 +55,11 @@ public static partial class EvalSetsApi
         IReadOnlyList<EvalItem> items;
         await using (var stream = file.OpenReadStream())
             items = await JsonlEvalSetReader.ReadAsync(stream, cancellationToken);
-        var set = await store.ImportAsync(new EvalSetDraft(name, collection, EvalSetSource.Jsonl, heldOut, items), cancellationToken);
-        return TypedResults.Created($"/api/evalsets/{set.Id}", set);
+        var set = await store.ImportAsync(new EvalSetDraft(name, collection, Core.Evaluation.Sets.EvalSetSource.Jsonl, heldOut, items), cancellationToken);
+        return TypedResults.Created($"/api/evalsets/{set.Id}", set.ToContract());
     }
 
-    private static async Task<Accepted<BeirImportResult>> ImportBeirAsync(HttpRequest request, BeirImporter importer, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+    private static async Task<Accepted<BeirImportResponse>> ImportBeirAsync(HttpRequest request, BeirImporter importer, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
         var form = await ReadFormAsync(request, "files 'corpus', 'queries' and 'qrels', optionally 'collection' and 'split'", cancellationToken);
         var split = form["split"].FirstOrDefault() is { Length: > 0 } s ? s.Trim() : DefaultSplit;
@@ -88,7 +79,7 @@ public static partial class EvalSetsApi
             await SaveAsync(files["queries"], Path.Combine(directory, "queries.jsonl"), cancellationToken);
             await SaveAsync(files["qrels"], Path.Combine(directory, "qrels", split + ".tsv"), cancellationToken);
             var result = await importer.ImportAsync(directory, collection, split, null, cancellationToken);
-            return TypedResults.Accepted($"/api/evalsets/{result.EvalSetId}", result);
+            return TypedResults.Accepted($"/api/evalsets/{result.EvalSetId}", result.ToContract());
         }
         catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
         {
@@ -108,24 +99,25 @@ public static partial class EvalSetsApi
         return TypedResults.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id));
     }
 
-    private static async Task<Ok<GenerationStatus>> GetGenerationAsync(string jobId, IJobStore jobs, IEvalStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<EvalSetGenerationStatus>> GetGenerationAsync(string jobId, IJobStore jobs, IEvalStore store, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(jobId, cancellationToken);
         if (job is null || job.Kind != EvalSetGenerationJobHandler.JobKind)
             throw new NotFoundException($"No eval set generation with job id '{jobId}'. Start one with POST /api/evalsets/generate.");
         var setId = await store.GetGeneratedSetIdAsync(jobId, cancellationToken);
         var set = setId is null ? null : await store.GetSetAsync(setId, cancellationToken);
-        return TypedResults.Ok(new GenerationStatus(job.Id, job.Status, job.Progress, job.Message, job.Error, set));
+        return TypedResults.Ok(new EvalSetGenerationStatus(job.Id, job.Status.ToContract(), job.Progress, job.Message, job.Error, set?.ToContract()));
     }
 
-    private static async Task<Ok<IReadOnlyList<EvalSet>>> ListAsync(string? collection, IEvalStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListSetsAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken));
+    private static async Task<Ok<List<EvalSetResponse>>> ListAsync(string? collection, IEvalStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ListSetsAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken))
+            .Select(set => set.ToContract()).ToList());
 
     private static async Task<Ok<EvalSetDetails>> GetAsync(string id, IEvalStore store, CancellationToken cancellationToken)
     {
         var set = await store.GetSetAsync(id, cancellationToken) ?? throw UnknownSet(id);
         var items = await store.GetItemsAsync(id, cancellationToken);
-        return TypedResults.Ok(new EvalSetDetails(set.Id, set.Name, set.Version, set.Collection, set.CreatedAt, set.ItemCount, set.Source, set.HeldOutFromTraining, items));
+        return TypedResults.Ok(set.ToDetails(items));
     }
 
     private static async Task<NoContent> DeleteAsync(string id, IEvalStore store, CancellationToken cancellationToken) =>

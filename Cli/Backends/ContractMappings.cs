@@ -2,6 +2,8 @@ using RagLab.Contracts;
 using RagLab.Infrastructure.Hosting;
 using Domain = RagLab.Core.Kernel;
 using Jobs = RagLab.Core.Jobs;
+using Reports = RagLab.Core.Evaluation.Reports;
+using Runs = RagLab.Core.Evaluation.Runs;
 
 namespace RagLab.Cli.Backends;
 
@@ -41,4 +43,23 @@ internal static class ContractMappings
             new ModelsStatus(report.Models.Provider, report.Models.Endpoint, report.Models.ChatModel, report.Models.ChatAvailable,
                 report.Models.EmbeddingModel, report.Models.EmbeddingsAvailable, report.Models.Error),
             report.DataDirectory, report.JobsInProcess);
+
+    public static Reports.Questionnaire ToDomain(this Questionnaire questionnaire) =>
+        new(ByName<Reports.KnowledgeChangeFrequency>(questionnaire.KnowledgeChanges), questionnaire.CitationsRequired, questionnaire.LatencyBudgetMs,
+            questionnaire.MonthlyQueries, questionnaire.TrainingBudgetDollars, questionnaire.LabelledExamples,
+            ByName<Reports.MlExperience>(questionnaire.TeamMlExperience), questionnaire.MustRunOffline);
+
+    /// <summary>The run request as the body of <c>POST /api/evalruns</c>.</summary>
+    public static StartEvalRunRequest ToContract(this Runs.EvalRunRequest request) =>
+        new(request.SetId, request.Modes, request.Retrievers, request.TopK, request.Parallelism, request.Judge,
+            request.Prices is not { } prices ? null
+                : new PriceSettings(prices.GpuDollarsPerHour, prices.InputDollarsPerMillionTokens, prices.OutputDollarsPerMillionTokens, prices.TrainingCostDollars),
+            request.ModeRoles?.ToDictionary(p => p.Key, p => ByName<ModeRole>(p.Value)),
+            request.CorrectF1Threshold);
+
+    // The contract's enums repeat Core's member names one for one (the wire carries the names), so mapping by name is exact.
+    private static TTo ByName<TTo>(Enum value) where TTo : struct, Enum =>
+        Enum.TryParse<TTo>(value.ToString(), out var mapped) && Enum.IsDefined(mapped)
+            ? mapped
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"A {value.GetType().Name} Core does not know.");
 }

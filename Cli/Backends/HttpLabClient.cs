@@ -15,6 +15,8 @@ using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Kernel;
 using RagLab.Contracts;
 using AskRequest = RagLab.Contracts.AskRequest;
+using DecisionReport = RagLab.Core.Evaluation.Reports.DecisionReport;
+using Questionnaire = RagLab.Contracts.Questionnaire;
 using UploadResponse = RagLab.Contracts.UploadResponse;
 
 namespace RagLab.Cli.Backends;
@@ -158,16 +160,11 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
     public async Task<IReadOnlyList<EvalSet>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
         await GetAsync<List<EvalSet>>("api/evalsets" + Query(("collection", collection)), cancellationToken);
 
-    public Task<EvalRunStarted> StartEvalRunAsync(EvalRunRequest request, CancellationToken cancellationToken) =>
-        PostAsync<EvalRunStarted>("api/evalruns", new
-        {
-            setId = request.SetId,
-            modes = request.Modes,
-            retrievers = request.Retrievers,
-            topK = request.TopK,
-            parallelism = request.Parallelism,
-            judge = request.Judge,
-        }, cancellationToken);
+    public async Task<EvalRunStarted> StartEvalRunAsync(EvalRunRequest request, CancellationToken cancellationToken)
+    {
+        var accepted = await PostAsync<EvalRunAccepted>("api/evalruns", request.ToContract(), cancellationToken);
+        return new EvalRunStarted(accepted.RunId, accepted.JobId);
+    }
 
     public Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
         GetOrNullAsync<EvalRunView>($"api/evalruns/{Uri.EscapeDataString(runId)}", cancellationToken);

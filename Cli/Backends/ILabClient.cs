@@ -6,6 +6,7 @@ using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Contracts;
 using AskRequest = RagLab.Contracts.AskRequest;
+using Questionnaire = RagLab.Contracts.Questionnaire;
 
 namespace RagLab.Cli.Backends;
 

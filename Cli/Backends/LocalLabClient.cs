@@ -19,6 +19,8 @@ using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Hosting;
 using RagLab.Contracts;
 using AskRequest = RagLab.Contracts.AskRequest;
+using Questionnaire = RagLab.Contracts.Questionnaire;
+using EvalSetSource = RagLab.Core.Evaluation.Sets.EvalSetSource;
 
 namespace RagLab.Cli.Backends;
 
@@ -172,7 +174,7 @@ public sealed class LocalLabClient : ILabClient
             ?? throw new NotFoundException($"No eval run with id '{runId}'. List runs with `raglab eval runs`.");
         if (run.Summary is null)
             throw new ValidationException($"Eval run '{runId}' is {Lower(run.Status)}{(run.Error is null ? "" : $" ({run.Error})")}; a report needs a completed run.");
-        var report = DecisionEngine.Decide(run.Summary, questionnaire);
+        var report = DecisionEngine.Decide(run.Summary, questionnaire.ToDomain());
         return format == ReportFormat.Json ? DecisionReportExport.ToJson(report) : DecisionReportExport.ToMarkdown(report);
     }
 

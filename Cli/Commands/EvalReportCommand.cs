@@ -4,6 +4,9 @@ using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
 using Spectre.Console;
 using RagLab.Core.Kernel;
+using KnowledgeChangeFrequency = RagLab.Contracts.KnowledgeChangeFrequency;
+using MlExperience = RagLab.Contracts.MlExperience;
+using Questionnaire = RagLab.Contracts.Questionnaire;
 
 namespace RagLab.Cli.Commands;
 

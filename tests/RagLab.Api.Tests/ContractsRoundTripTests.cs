@@ -115,11 +115,86 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
         Assert.Equal(["question", "mode", "topK", "retriever", "collection"], askProperties);
     }
 
+    [Fact]
+    public async Task Eval_set_run_summary_and_results_read_back_as_contract_types()
+    {
+        const string text = "# Sprocket\n\nCalibrate the sprocket every week with the blue tool.";
+        using (var posted = await _client.PostAsJsonAsync("/api/documents", new TextDocumentRequest("manual.md", text, "shop"), ClientJson))
+        {
+            var upload = await posted.Content.ReadFromJsonAsync<UploadResponse>(ClientJson);
+            await WaitUntilReadyAsync(Assert.Single(upload!.Documents).Id);
+        }
+
+        const string jsonl = """{"id":"q1","question":"How often to calibrate the sprocket?","answer":"every week","relevantDocuments":["manual.md"],"tags":["shop"]}""";
+        using var form = EvalTestClient.JsonlForm("sprockets", jsonl + "\n", "shop");
+        using var created = await _client.PostAsync("/api/evalsets", form);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var set = (await created.Content.ReadFromJsonAsync<EvalSetResponse>(ClientJson))!;
+        Assert.Equal(("sprockets", 1, "shop", 1, EvalSetSource.Jsonl, true), (set.Name, set.Version, set.Collection, set.ItemCount, set.Source, set.HeldOutFromTraining));
+        var item = Assert.Single((await GetAsync<EvalSetDetails>($"/api/evalsets/{set.Id}")).Items);
+        Assert.Equal(("q1", "every week", false), (item.Id, item.Answer, item.Unanswerable));
+        Assert.Equal(["manual.md"], item.RelevantDocuments);
+        Assert.Equal(set.Id, Assert.Single(await GetAsync<List<EvalSetResponse>>("/api/evalsets?collection=shop")).Id);
+
+        using var started = await _client.PostAsJsonAsync("/api/evalruns", new StartEvalRunRequest(set.Id, ["base", "rag"], ["bm25"], TopK: 3), ClientJson);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var accepted = (await started.Content.ReadFromJsonAsync<EvalRunAccepted>(ClientJson))!;
+        Assert.Equal(JobStatus.Succeeded, (await WaitForJobAsync(accepted.JobId)).Status);
+
+        var run = await GetAsync<EvalRunResponse>($"/api/evalruns/{accepted.RunId}");
+        Assert.Equal((EvalRunStatus.Completed, 1.0, set.Id, accepted.JobId), (run.Status, run.Progress, run.SetId, run.JobId));
+        Assert.Equal((3, 2, false), (run.Request.TopK, run.Request.Parallelism, run.Request.Judge));
+        var summary = run.Summary!;
+        Assert.Equal((accepted.RunId, 1, 1), (summary.RunId, summary.Questions, summary.LabelledQuestions));
+        var rag = Assert.Single(summary.Modes, m => m is { Mode: "rag", Retriever: "bm25" });
+        Assert.Equal((ModeRole.Rag, 1, 0), (rag.Role, rag.Answered, rag.Errors));
+        Assert.True(rag.Latency.Total.Samples == 1 && rag.Latency.Total.P50 > 0);
+        Assert.Contains(summary.Modes, m => m is { Mode: "base", Role: ModeRole.Base });
+        var bm25 = Assert.Single(summary.Retrievers);
+        Assert.Equal("bm25", bm25.Retriever);
+        Assert.Contains(bm25.Scores, s => s.K == 1 && s.Recall == 1 && s.HitRate == 1);
+        Assert.Null(Assert.Single(await GetAsync<List<EvalRunResponse>>($"/api/evalruns?setId={set.Id}")).Summary);
+
+        var question = Assert.Single(await GetAsync<List<EvalQuestionResult>>($"/api/evalruns/{accepted.RunId}/results"));
+        Assert.Equal(("q1", "every week"), (question.ItemId, question.ReferenceAnswer));
+        Assert.Equal(["base", "rag"], question.Answers.Select(a => a.Mode));
+        var ragAnswer = question.Answers[1];
+        Assert.Equal("bm25", ragAnswer.Retriever);
+        Assert.Equal("manual.md", Assert.Single(ragAnswer.Citations).DocumentName);
+        Assert.True(ragAnswer.Tokens.InputTokens > 0 && ragAnswer.Timings.TotalMs > 0);
+        Assert.Equal("bm25", Assert.Single(question.Retrievals).Retriever);
+
+        using var reported = await _client.PostAsJsonAsync($"/api/evalruns/{accepted.RunId}/report", new Questionnaire(KnowledgeChangeFrequency.Weekly, CitationsRequired: true), ClientJson);
+        Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
+        var report = (await reported.Content.ReadFromJsonAsync<DecisionReport>(ClientJson))!;
+        Assert.Equal((KnowledgeChangeFrequency.Weekly, true), (report.Questionnaire.KnowledgeChanges, report.Questionnaire.CitationsRequired));
+        Assert.Equal(accepted.RunId, report.Summary.RunId);
+        Assert.NotEmpty(report.Reasons);
+        Assert.True(report.Thresholds.MinQuestions > 0);
+
+        var openApi = await _client.GetJsonAsync("/openapi/v1.json");
+        var schemas = openApi.GetProperty("components").GetProperty("schemas");
+        foreach (var name in new[] { nameof(EvalSetResponse), nameof(EvalSetDetails), nameof(StartEvalRunRequest), nameof(EvalRunResponse), nameof(EvalQuestionResult), nameof(FreshnessProbeStatus) })
+            Assert.True(schemas.TryGetProperty(name, out _), $"no '{name}' schema in /openapi/v1.json");
+    }
+
     private async Task<T> GetAsync<T>(string path)
     {
         using var response = await _client.GetAsync(path);
         Assert.True(response.IsSuccessStatusCode, $"GET {path} returned {(int)response.StatusCode}");
         return (await response.Content.ReadFromJsonAsync<T>(ClientJson))!;
+    }
+
+    private async Task WaitUntilReadyAsync(string documentId)
+    {
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            var document = await GetAsync<DocumentResponse>($"/api/documents/{documentId}");
+            if (document.Status == DocumentStatus.Ready) return;
+            Assert.NotEqual(DocumentStatus.Failed, document.Status);
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Document {documentId} did not become ready.");
     }
 
     private async Task<JobResponse> WaitForJobAsync(string jobId)

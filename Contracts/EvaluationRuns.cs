@@ -1,0 +1,107 @@
+using System.Text.Json.Serialization;
+
+namespace RagLab.Contracts;
+
+/// <summary>On the wire as <c>Pending</c>, <c>Running</c>, <c>Completed</c>, <c>Failed</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<EvalRunStatus>))]
+public enum EvalRunStatus { Pending, Running, Completed, Failed }
+
+/// <summary>What an answering mode stands for in the decision.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ModeRole>))]
+public enum ModeRole { Other, Base, Rag, FineTuned, Hybrid }
+
+/// <summary>Prices for cost projections: GPU time when <see cref="GpuDollarsPerHour"/> is set, otherwise tokens.</summary>
+public sealed record PriceSettings(
+    double? GpuDollarsPerHour = null,
+    double? InputDollarsPerMillionTokens = null,
+    double? OutputDollarsPerMillionTokens = null,
+    IReadOnlyDictionary<string, double>? TrainingCostDollars = null);
+
+/// <summary>The body of <c>POST /api/evalruns</c>; omitted values take the server's defaults.</summary>
+public sealed record StartEvalRunRequest(
+    string? SetId,
+    IReadOnlyList<string>? Modes,
+    IReadOnlyList<string>? Retrievers = null,
+    int? TopK = null,
+    int? Parallelism = null,
+    bool? Judge = null,
+    PriceSettings? Prices = null,
+    IReadOnlyDictionary<string, ModeRole>? ModeRoles = null,
+    double? CorrectF1Threshold = null);
+
+/// <summary>What a run measures, with the defaults filled in.</summary>
+public sealed record EvalRunSettings(
+    string SetId,
+    IReadOnlyList<string> Modes,
+    IReadOnlyList<string>? Retrievers,
+    int TopK,
+    int Parallelism,
+    bool Judge,
+    PriceSettings? Prices,
+    IReadOnlyDictionary<string, ModeRole>? ModeRoles,
+    double CorrectF1Threshold);
+
+/// <summary>A run was started; poll it at <c>GET /api/evalruns/{runId}</c>.</summary>
+public sealed record EvalRunAccepted(string RunId, string JobId);
+
+/// <summary>A run with its job's progress (0 to 1); <see cref="Summary"/> is set once it has completed (and never in lists).</summary>
+public sealed record EvalRunResponse(
+    string Id, string SetId, EvalRunStatus Status, double Progress, string? Message, string? Error, string? JobId,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, EvalRunSettings Request, EvalRunSummary? Summary);
+
+/// <summary>Median, 95th percentile and mean of one phase, in milliseconds.</summary>
+public sealed record LatencyStats(double P50, double P95, double Mean, int Samples);
+
+public sealed record PhaseLatency(LatencyStats? Retrieval, LatencyStats? TimeToFirstToken, LatencyStats? Generation, LatencyStats Total);
+
+/// <summary>How many answers fell in each outcome.</summary>
+public sealed record FailureCounts(int Correct, int AbstainedCorrectly, int RetrievalMiss, int GenerationMiss, int NotApplicable);
+
+public sealed record MonthlyCost(long QueriesPerMonth, double Dollars);
+
+/// <param name="Basis"><c>gpu-hour</c> or <c>tokens</c>.</param>
+public sealed record CostProjection(string Basis, double DollarsPerQuery, IReadOnlyList<MonthlyCost> Monthly, double? OneOffTrainingDollars, double? GpuAlwaysOnMonthlyDollars);
+
+/// <summary>Means over the answers of one mode (and retriever, when set).</summary>
+public sealed record ModeSummary(
+    string Mode,
+    string? Retriever,
+    ModeRole Role,
+    int Questions,
+    int Answered,
+    int Errors,
+    double? ExactMatch,
+    double? F1,
+    double? RougeL,
+    double? LexicalGroundedness,
+    double? JudgeGroundedness,
+    double? CitationPrecision,
+    double? AbstentionAccuracy,
+    double? FalseAbstentionRate,
+    double? Accuracy,
+    PhaseLatency Latency,
+    double InputTokensPerQuery,
+    double OutputTokensPerQuery,
+    FailureCounts Failures,
+    CostProjection? Cost);
+
+/// <summary>Document-level retrieval scores at one cut-off.</summary>
+public sealed record RetrievalAtK(int K, double Ndcg, double Recall, double Precision, double ReciprocalRank, double HitRate);
+
+public sealed record RetrieverSummary(string Retriever, int Questions, int Errors, IReadOnlyList<RetrievalAtK> Scores, LatencyStats? Latency);
+
+/// <summary>A figure published in the seed material, to check against the measurements.</summary>
+public sealed record PublishedFigure(string Key, string Wording, string Figure, double Low, double High, string Unit, string Source);
+
+/// <summary>Everything measured in a completed run.</summary>
+public sealed record EvalRunSummary(
+    string RunId,
+    string SetId,
+    int Questions,
+    int UnanswerableQuestions,
+    int LabelledQuestions,
+    IReadOnlyList<ModeSummary> Modes,
+    IReadOnlyList<RetrieverSummary> Retrievers,
+    IReadOnlyList<PublishedFigure> PublishedFigures,
+    IReadOnlyList<string> Warnings,
+    DateTimeOffset CompletedAt);
