@@ -63,6 +63,8 @@ internal static class PipelineBenchmark
         {
             ["RagLab:DataDirectory"] = dataDirectory,
             ["RagLab:Ollama:Endpoint"] = "http://127.0.0.1:9",
+            // "no embeddings": the in-process model has its own benchmark (`embedded`).
+            ["RagLab:Embeddings:Model"] = "off",
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter(typeof(IngestBatchJobHandler).FullName, LogLevel.Information); // its per-stage timings
