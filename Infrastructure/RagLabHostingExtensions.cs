@@ -155,6 +155,7 @@ public static class RagLabHostingExtensions
             services.AddSingleton<IRetriever, HybridRetriever>();
             services.AddSingleton<EmbeddedIndexLoader>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedIndexLoader>());
+            services.AddSingleton<IIndexSync>(sp => sp.GetRequiredService<EmbeddedIndexLoader>());
             health.AddCheck<IndexLoadedHealthCheck>("indexes");
             return
             [
@@ -175,6 +176,7 @@ public static class RagLabHostingExtensions
         services.AddSingleton<ILexicalIndex>(sp => sp.GetRequiredService<QdrantChunkIndex>());
         services.AddSingleton<IVectorIndex>(sp => sp.GetRequiredService<QdrantChunkIndex>());
         services.AddSingleton<IRetriever, QdrantHybridRetriever>();
+        services.AddSingleton<IIndexSync, StoreGenerationIndexSync>();
         health.AddHttpDependencyCheck("vectordb", _ => HttpDependencyProbe.QdrantReadiness(qdrant.Endpoint!, qdrant.ApiKey), HealthStatus.Unhealthy);
         return
         [

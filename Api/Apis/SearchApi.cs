@@ -17,7 +17,7 @@ public static class SearchApi
         return app;
     }
 
-    private static async Task<Ok<SearchResponse>> SearchAsync(SearchRequest request, IRetrieverCatalog retrievers, IOptions<RagLabOptions> options, CancellationToken cancellationToken)
+    private static async Task<Ok<SearchResponse>> SearchAsync(SearchRequest request, IRetrieverCatalog retrievers, IIndexSync indexes, IOptions<RagLabOptions> options, CancellationToken cancellationToken)
     {
         var query = request.Query?.Trim();
         if (string.IsNullOrEmpty(query)) throw new ValidationException("The query is empty. Send {\"query\": \"…\"}.");
@@ -25,6 +25,7 @@ public static class SearchApi
         if (topK < 1 || topK > options.Value.MaxTopK) throw new ValidationException($"topK must be between 1 and {options.Value.MaxTopK}; it was {topK}.");
         var collection = CollectionName.Normalize(request.Collection);
         var retriever = await retrievers.ResolveAsync(request.Retriever, cancellationToken);
+        await indexes.CatchUpAsync(collection, cancellationToken);
 
         var stopwatch = Stopwatch.StartNew();
         var hits = await retriever.RetrieveAsync(new RetrievalQuery(query, collection, topK), cancellationToken);

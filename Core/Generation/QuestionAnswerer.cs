@@ -20,7 +20,7 @@ public sealed class QuestionAnswerer(
     IRetrieverCatalog retrievers,
     IModelProvider models,
     IAnswerCache cache,
-    IDocumentStore documents,
+    IIndexSync indexes,
     CitationParser citations,
     ExtractiveAnswerer extractive,
     IOptions<RagLabOptions> options,
@@ -63,7 +63,7 @@ public sealed class QuestionAnswerer(
         var model = useExtractive ? ExtractiveModelName : mode.ModelOverride ?? status.ChatModel ?? "unknown";
 
         var key = new AnswerCacheKey(NormalizeQuestion(question), mode.Name, model, retriever?.Name ?? "none", topK, collection,
-            await documents.GetGenerationAsync(collection, cancellationToken));
+            await indexes.CatchUpAsync(collection, cancellationToken));
         if (!request.NoCache && await LookupAsync(key, cancellationToken) is { } cached)
         {
             yield return new AnswerEvent.Completed(cached with

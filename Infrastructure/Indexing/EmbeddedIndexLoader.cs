@@ -15,36 +15,50 @@ namespace RagLab.Infrastructure.Indexing;
 /// another process indexed or deleted in the same data directory (the CLI, a Worker) appear here within seconds.
 /// A vector index with snapshots (<see cref="IVectorIndexSnapshots"/>) gets back the vectors of every collection whose
 /// generation did not move since its snapshot, so only chunks, not vectors, are read for it; snapshots are saved once
-/// loaded and at shutdown.
+/// loaded and at shutdown. A caller that must see the store's latest state (an ask, a search) catches up at once
+/// (<see cref="CatchUpAsync"/>) instead of waiting for the next sync.
 /// </summary>
 public sealed class EmbeddedIndexLoader(
     IDocumentStore documents,
     ChunkIndexWriter indexes,
     IOptions<RagLabOptions> options,
     ILogger<EmbeddedIndexLoader> logger,
-    IVectorIndex? vectors = null) : BackgroundService
+    IVectorIndex? vectors = null) : BackgroundService, IIndexSync
 {
     private const int BatchSize = 2048;
     private readonly Dictionary<string, long> _seenGenerations = new(StringComparer.Ordinal);
+    // One reconciliation at a time: the background sync and callers catching up share the indexes and _seenGenerations.
+    private readonly SemaphoreSlim _syncLock = new(1, 1);
     private readonly IVectorIndexSnapshots? _snapshots = vectors as IVectorIndexSnapshots;
 
     public bool IsLoaded { get; private set; }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await _syncLock.WaitAsync(cancellationToken);
+        try { await LoadAllAsync(cancellationToken); }
+        finally { _syncLock.Release(); }
+        await base.StartAsync(cancellationToken);
+    }
+
+    private async Task LoadAllAsync(CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         // Generations first: anything that changes during the load is reconciled by the first sync.
         foreach (var collection in await documents.ListCollectionsAsync(cancellationToken))
-            _seenGenerations[collection] = await documents.GetGenerationAsync(collection, cancellationToken);
-        var restored = _snapshots?.Restore(_seenGenerations) ?? new HashSet<string>();
+        {
+            var generation = await documents.GetGenerationAsync(collection, cancellationToken);
+            lock (_seenGenerations) _seenGenerations[collection] = generation;
+        }
+        var loading = SeenGenerations();
+        var restored = _snapshots?.Restore(loading) ?? new HashSet<string>();
         var total = 0;
-        foreach (var collection in _seenGenerations.Keys)
+        foreach (var collection in loading.Keys)
             total += await LoadAsync(collection, _ => true, cancellationToken, vectorsRestored: restored.Contains(collection));
         _snapshots?.CompleteRestore();
         IsLoaded = true;
         logger.LogInformation("Loaded {Chunks} chunks into the in-process indexes in {Elapsed:0} ms (vectors of {Restored} of {Collections} collections from their snapshot)",
-            total, Stopwatch.GetElapsedTime(started).TotalMilliseconds, restored.Count, _seenGenerations.Count);
-        await base.StartAsync(cancellationToken);
+            total, Stopwatch.GetElapsedTime(started).TotalMilliseconds, restored.Count, loading.Count);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -55,7 +69,7 @@ public sealed class EmbeddedIndexLoader(
         {
             // Catch up with the store first, so the generations saved are ones the indexes reflect.
             await SyncAsync(cancellationToken);
-            _snapshots.SaveSnapshots(_seenGenerations);
+            _snapshots.SaveSnapshots(SeenGenerations());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -67,7 +81,7 @@ public sealed class EmbeddedIndexLoader(
     {
         // Off the start-up path: a crash before the next graceful stop still restarts from these snapshots.
         await Task.Yield();
-        try { _snapshots?.SaveSnapshots(new Dictionary<string, long>(_seenGenerations)); }
+        try { _snapshots?.SaveSnapshots(SeenGenerations()); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { logger.LogWarning(ex, "Could not save the vector index snapshot"); }
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -89,13 +103,38 @@ public sealed class EmbeddedIndexLoader(
     {
         var collections = (await documents.ListCollectionsAsync(cancellationToken))
             .Concat(indexes.IndexedDocuments.Values.Select(d => d.Collection)).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var collection in collections)
+        foreach (var collection in collections) await CatchUpAsync(collection, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> CatchUpAsync(string collection, CancellationToken cancellationToken)
+    {
+        // The generation is read before reconciling: a write landing meanwhile moves it again, so the next call catches that too.
+        var generation = await documents.GetGenerationAsync(collection, cancellationToken);
+        if (IsCurrent(collection, generation)) return generation;
+        await _syncLock.WaitAsync(cancellationToken);
+        try
         {
-            var generation = await documents.GetGenerationAsync(collection, cancellationToken);
-            if (_seenGenerations.TryGetValue(collection, out var seen) && seen == generation) continue;
+            generation = await documents.GetGenerationAsync(collection, cancellationToken);
+            if (IsCurrent(collection, generation)) return generation;
             await ReconcileAsync(collection, cancellationToken);
-            _seenGenerations[collection] = generation;
+            lock (_seenGenerations) _seenGenerations[collection] = generation;
+            return generation;
         }
+        finally
+        {
+            _syncLock.Release();
+        }
+    }
+
+    private Dictionary<string, long> SeenGenerations()
+    {
+        lock (_seenGenerations) return new Dictionary<string, long>(_seenGenerations, StringComparer.Ordinal);
+    }
+
+    private bool IsCurrent(string collection, long generation)
+    {
+        lock (_seenGenerations) return _seenGenerations.TryGetValue(collection, out var seen) && seen == generation;
     }
 
     private async Task ReconcileAsync(string collection, CancellationToken cancellationToken)

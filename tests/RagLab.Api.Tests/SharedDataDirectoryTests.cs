@@ -47,4 +47,26 @@ public sealed class SharedDataDirectoryTests : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, (await otherClient.DeleteAsync($"/api/documents/{id}")).StatusCode);
         await WaitForHitsAsync(apiClient, "sprocket calibration", 0);
     }
+
+    [Fact]
+    public async Task An_ask_right_after_another_process_indexed_sees_it_and_does_not_reuse_the_answer_cached_before()
+    {
+        // The background sync is too slow to help: the ask itself must catch the index up, and key the cache on what it saw.
+        var slowSync = new Dictionary<string, string?> { ["RagLab:IndexSyncInterval"] = "01:00:00" };
+        using var api = new RagLabApiFactory(_data.Path, settings: slowSync);
+        using var apiClient = api.CreateClient();
+        var ask = new { question = "How often is sprocket calibration?", mode = "rag", retriever = "bm25" };
+        var before = await apiClient.PostJsonAsync("/api/ask", ask);
+        Assert.Empty(before.GetProperty("citations").EnumerateArray());
+
+        using var other = new RagLabApiFactory(_data.Path, settings: slowSync);
+        using var otherClient = other.CreateClient();
+        var id = await otherClient.UploadTextAsync("manual.md", "# Sprocket\n\nSprocket calibration happens every week.");
+        await otherClient.WaitUntilReadyAsync(id);
+
+        var after = await apiClient.PostJsonAsync("/api/ask", ask);
+        Assert.False(after.GetProperty("cached").GetBoolean());
+        Assert.Contains(after.GetProperty("citations").EnumerateArray(), c => c.GetProperty("documentName").GetString() == "manual.md");
+        Assert.Equal(1, await CountHitsAsync(apiClient, "sprocket calibration"));
+    }
 }
