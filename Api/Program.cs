@@ -18,6 +18,8 @@ app.MapSearchApi();
 app.MapAskApi();
 app.MapEvalSetsApi();
 app.MapEvalRunsApi();
+app.MapDatasetsApi();
+app.MapFineTunesApi();
 
 app.Run();
 

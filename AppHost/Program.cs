@@ -19,6 +19,8 @@ var (chat, embeddings) = lab.AddModels("ollama", chatName: "chat", embeddingsNam
 var vectordb = lab.AddVectorDb("vectordb");
 var cache = lab.AddCache("cache");
 var db = lab.AddDb("db", databaseName: "raglab");
+// The LoRA trainer (Trainer/): a GPU container when one can run, or a local Python with RagLab:Trainer=python; else none.
+var trainer = lab.AddTrainer("trainer");
 
 // Without Redis there is no shared job queue: the Api runs jobs itself and there is no worker.
 var api = builder.AddProject<Projects.RagLab_Api>("api")
@@ -29,7 +31,8 @@ var api = builder.AddProject<Projects.RagLab_Api>("api")
     .WithLabReference(vectordb, waitFor: true)
     .WithLabReference(cache, waitFor: true)
     .WithLabReference(db, waitFor: true)
-    .WithEnvironment("RagLab__Jobs__RunInProcess", cache is null ? "true" : "false");
+    .WithEnvironment("RagLab__Jobs__RunInProcess", cache is null ? "true" : "false")
+    .WithTrainer(trainer);
 
 if (cache is not null)
 {
@@ -42,12 +45,9 @@ if (cache is not null)
         .WithLabReference(cache, waitFor: true)
         .WithLabReference(db, waitFor: true)
         .WithEnvironment("RagLab__Jobs__RunInProcess", "true")
-        .WithSettingFromAppHost("RagLab:Redis:Queue:ClaimMinIdle");
+        .WithSettingFromAppHost("RagLab:Redis:Queue:ClaimMinIdle")
+        .WithTrainer(trainer);
 }
-
-// Fine-tuning trainer (the fine-tuning issue) joins here: a resource that waits for the worker's dataset export, e.g.
-//   var trainer = builder.AddDockerfile("trainer", "../Trainer").WithHttpEndpoint(targetPort: 8000, name: "http");
-// then api.WithReference(trainer.GetEndpoint("http")) and the worker the same.
 
 builder.AddProject<Projects.RagLab_Web>("web")
     .WithHttpHealthCheck("/health")

@@ -10,6 +10,7 @@ using RagLab.Infrastructure.OpenAI;
 using RagLab.Infrastructure.Qdrant;
 using RagLab.Infrastructure.Redis;
 using RagLab.Infrastructure.Embeddings;
+using RagLab.Infrastructure.FineTuning;
 using RagLab.Core.Caching;
 using RagLab.Core.Evaluation;
 using RagLab.Core.Generation;
@@ -69,6 +70,7 @@ public static class RagLabHostingExtensions
         AddGeneration(services);
         AddTelemetry(services);
         services.AddRagLabEvaluation();
+        services.AddRagLabFineTuning(configuration);
 
         services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess));
         services.AddHostedService<StartupReport>();

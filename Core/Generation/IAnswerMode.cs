@@ -24,6 +24,13 @@ public interface IAnswerMode
     /// <summary>The model to use instead of the connected chat model (e.g. a fine-tuned one), or null.</summary>
     string? ModelOverride { get; }
 
+    /// <summary>
+    /// The model to answer with for <paramref name="collection"/>, or null for the connected chat model (with <see cref="ModelOverride"/>).
+    /// Called before anything is retrieved or generated, so a mode that cannot answer (no fine-tuned model yet) refuses at once.
+    /// </summary>
+    /// <exception cref="DependencyUnavailableException">The mode's model does not exist or cannot be reached; the message says how to get one.</exception>
+    ValueTask<AnswerModel?> ResolveModelAsync(string collection, CancellationToken cancellationToken) => ValueTask.FromResult<AnswerModel?>(null);
+
     IReadOnlyList<ChatMessage> BuildPrompt(string question, IReadOnlyList<RetrievalHit> hits);
 
     /// <summary>

@@ -55,12 +55,13 @@ public sealed class QuestionAnswerer(
 
         // Everything that can refuse the request is checked before the first token is sent.
         IRetriever? retriever = mode.UsesRetrieval ? await retrievers.ResolveAsync(request.Retriever, cancellationToken) : null;
-        var chat = await models.GetChatClientAsync(cancellationToken);
+        var own = await mode.ResolveModelAsync(collection, cancellationToken);
+        var chat = own?.Client ?? await models.GetChatClientAsync(cancellationToken);
         var status = await models.GetStatusAsync(cancellationToken);
         var useExtractive = chat is null;
         if (useExtractive && !mode.SupportsExtractiveFallback)
             throw new DependencyUnavailableException(NoModelMessage(mode.Name, status));
-        var model = useExtractive ? ExtractiveModelName : mode.ModelOverride ?? status.ChatModel ?? "unknown";
+        var model = useExtractive ? ExtractiveModelName : own?.Name ?? mode.ModelOverride ?? status.ChatModel ?? "unknown";
 
         var key = new AnswerCacheKey(NormalizeQuestion(question), mode.Name, model, retriever?.Name ?? "none", topK, collection,
             await indexes.CatchUpAsync(collection, cancellationToken));
@@ -96,7 +97,7 @@ public sealed class QuestionAnswerer(
             double? firstToken = null;
             var text = new StringBuilder();
             long input = 0, output = 0;
-            var chatOptions = new ChatOptions { ModelId = mode.ModelOverride, Temperature = 0 };
+            var chatOptions = new ChatOptions { ModelId = own is null ? mode.ModelOverride : null, Temperature = 0 };
             var window = await models.GetChatContextLengthAsync(cancellationToken);
             var prompt = mode.BuildPrompt(question, hits, window);
             sentHits = prompt.Hits;

@@ -111,8 +111,19 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             string body;
-            using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
+            if (context.Request.Path.StartsWithSegments("/api/blobs"))
+            {
+                // Blobs are binary files (model weights): kept as bytes, recorded with an empty body.
+                using var bytes = new MemoryStream();
+                await context.Request.Body.CopyToAsync(bytes, context.RequestAborted);
+                context.Items["bytes"] = bytes.ToArray();
+                body = "";
+            }
+            else
+            {
+                using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
                 body = await reader.ReadToEndAsync(context.RequestAborted);
+            }
             context.Items["body"] = body;
             lock (_requests)
                 _requests.Add(new FakeRecordedRequest(context.Request.Method, context.Request.Path.Value ?? "", body));
@@ -129,6 +140,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         app.MapPost("/v1/embeddings", ctx => OpenAiEmbeddings(ctx));
         app.MapGet("/v1/models", ctx => OpenAiModels(ctx));
         app.MapGet("/v1/models/{*model}", ctx => OpenAiModel(ctx));
+        MapModelImport(app);
     }
 
     private bool HasModel(string? name) => name is not null && Models.Any(m => SameModel(m, name));
