@@ -203,6 +203,11 @@ public sealed class LocalLabClient : ILabClient
         {
             await _host.StopAsync(stopping.Token);
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The command's work is done: a service still stopping after the grace period (e.g. the index snapshot on a
+            // loaded machine) is skipped, and the next start reads from the database; that is no failure of the command.
+        }
         finally
         {
             if (_host is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync();
