@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using RagLab.Core.Evaluation;
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
@@ -30,8 +33,8 @@ public static class EvalRunsApi
         api.MapPost("/{id}/report", ReportAsync)
             .WithSummary("The decision report (RAG, fine-tuning, both or prompting only) for a completed run and the questionnaire in the body; ?format=json (default) or md.")
             .Accepts<Contracts.Questionnaire>("application/json")
-            .Produces<Contracts.DecisionReport>()
-            .Produces<string>(StatusCodes.Status200OK, "text/markdown")
+            .Produces<Contracts.DecisionReport>(StatusCodes.Status200OK, "application/json")
+            .AddOpenApiOperationTransformer(AddMarkdownReport)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a run with its results.")
@@ -44,6 +47,17 @@ public static class EvalRunsApi
             .WithSummary("A freshness probe's job status and, once it has finished, its report: which modes picked the change up, and after how long.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
+    }
+
+    /// <summary>
+    /// The 200 of the report is JSON or Markdown. ASP.NET Core 10 keeps one Produces per status code (the last), so a
+    /// second Produces would replace the JSON schema; the Markdown alternative is added to the described response instead.
+    /// </summary>
+    private static Task AddMarkdownReport(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.Responses?.TryGetValue(StatusCodes.Status200OK.ToString(CultureInfo.InvariantCulture), out var ok) == true && ok.Content is { } content)
+            content["text/markdown"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        return Task.CompletedTask;
     }
 
     private static async Task<Accepted<EvalRunAccepted>> StartAsync(StartEvalRunRequest body, EvalRunPreflight preflight, EvalRunScheduler scheduler, CancellationToken cancellationToken)
@@ -153,9 +167,7 @@ public static class EvalRunsApi
     private static async Task<EvalRunResponse> ToResponseAsync(EvalRun run, IJobStore jobs, CancellationToken cancellationToken)
     {
         var job = run.JobId is null ? null : await jobs.GetAsync(run.JobId, cancellationToken);
-        var progress = run.Status == EvalRunStatus.Completed ? 1 : job?.Progress ?? 0;
-        return new EvalRunResponse(run.Id, run.SetId, run.Status.ToContract(), progress, job?.Message, run.Error ?? job?.Error, run.JobId,
-            run.CreatedAt, run.UpdatedAt, run.Request.ToContract(), run.Summary?.ToContract());
+        return run.ToContract(job);
     }
 
     private static int IndexOf(IReadOnlyList<string> modes, string mode)

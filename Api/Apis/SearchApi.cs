@@ -31,7 +31,7 @@ public static class SearchApi
         var hits = await retriever.RetrieveAsync(new RetrievalQuery(query, collection, topK), cancellationToken);
         var elapsed = stopwatch.Elapsed.TotalMilliseconds;
         return TypedResults.Ok(new SearchResponse(
-            [.. hits.Select(h => new SearchHit(h.Rank, h.Score, h.Chunk.Id, h.Chunk.DocumentId, h.Chunk.DocumentName, h.Chunk.Text, h.Chunk.HeadingPath, h.Chunk.Start, h.Chunk.End))],
+            [.. hits.Select(h => h.ToContract())],
             retriever.Name, new SearchTimings(elapsed)));
     }
 }

@@ -4,27 +4,18 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using RagLab.Core.Evaluation.Reports;
-using RagLab.Core.Evaluation.Runs;
-using RagLab.Core.Evaluation.Sets;
-using RagLab.Core.Generation;
-using RagLab.Infrastructure.Storage;
-
-using RagLab.Core.Evaluation.Beir;
-using RagLab.Core.Kernel;
 using RagLab.Contracts;
-using AskRequest = RagLab.Contracts.AskRequest;
-using DecisionReport = RagLab.Core.Evaluation.Reports.DecisionReport;
-using Questionnaire = RagLab.Contracts.Questionnaire;
-using UploadResponse = RagLab.Contracts.UploadResponse;
 
 namespace RagLab.Cli.Backends;
 
-/// <summary>A running RagLab Api, through its HTTP routes. Problem responses become the matching RagLab exceptions.</summary>
+/// <summary>
+/// A running RagLab Api, through its HTTP routes: it sends and reads only <c>RagLab.Contracts</c> types, and problem
+/// responses become <see cref="LabApiException"/>s with the Api's own message.
+/// </summary>
 public sealed class HttpLabClient(HttpClient http) : ILabClient
 {
-    internal static readonly JsonSerializerOptions Json = CreateJson();
+    /// <summary>The wire's settings (camelCase, enums as strings), as the Api writes them.</summary>
+    internal static JsonSerializerOptions Json => RagLabJson.Options;
 
     public string Location => http.BaseAddress?.ToString() ?? "(no address)";
 
@@ -118,23 +109,23 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
 
     public Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken) => GetAsync<StatusResponse>("api/status", cancellationToken);
 
-    public async Task<EvalSet> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
+    public async Task<EvalSetResponse> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
     {
         using var form = new MultipartFormDataContent();
         await using var stream = File.OpenRead(path);
         form.Add(FileContent(stream), "file", Path.GetFileName(path));
         form.Add(new StringContent(name), "name");
         if (!string.IsNullOrEmpty(collection)) form.Add(new StringContent(collection), "collection");
-        return await ReadAsync<EvalSet>(HttpMethod.Post, "api/evalsets", form, cancellationToken);
+        return await ReadAsync<EvalSetResponse>(HttpMethod.Post, "api/evalsets", form, cancellationToken);
     }
 
-    public async Task<BeirImportView> ImportBeirAsync(string directory, string? collection, string split, CancellationToken cancellationToken)
+    public async Task<BeirImportResponse> ImportBeirAsync(string directory, string collection, string split, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(directory);
-        if (!Directory.Exists(full)) throw new ValidationException($"BEIR dataset folder '{full}' does not exist.");
+        if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"BEIR dataset folder '{full}' does not exist.");
         var files = new[] { ("corpus", Path.Combine(full, "corpus.jsonl")), ("queries", Path.Combine(full, "queries.jsonl")), ("qrels", Path.Combine(full, "qrels", split + ".tsv")) };
         foreach (var (_, file) in files)
-            if (!File.Exists(file)) throw new ValidationException($"'{full}' is not a BEIR dataset folder for split '{split}': {Path.GetRelativePath(full, file)} is missing.");
+            if (!File.Exists(file)) throw new FileNotFoundException($"'{full}' is not a BEIR dataset folder for split '{split}': {Path.GetRelativePath(full, file)} is missing.", file);
 
         using var form = new MultipartFormDataContent();
         var streams = new List<Stream>();
@@ -146,10 +137,9 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
                 streams.Add(stream);
                 form.Add(FileContent(stream), field, Path.GetFileName(file));
             }
-            // The Api cannot see the folder's name, so the default collection is named here, as in-process.
-            form.Add(new StringContent(string.IsNullOrWhiteSpace(collection) ? BeirImporter.CollectionFromFolder(full) : collection), "collection");
+            form.Add(new StringContent(collection), "collection");
             form.Add(new StringContent(split), "split");
-            return await ReadAsync<BeirImportView>(HttpMethod.Post, "api/evalsets/beir", form, cancellationToken);
+            return await ReadAsync<BeirImportResponse>(HttpMethod.Post, "api/evalsets/beir", form, cancellationToken);
         }
         finally
         {
@@ -157,31 +147,36 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
         }
     }
 
-    public async Task<IReadOnlyList<EvalSet>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
-        await GetAsync<List<EvalSet>>("api/evalsets" + Query(("collection", collection)), cancellationToken);
+    public async Task<IReadOnlyList<EvalSetResponse>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
+        await GetAsync<List<EvalSetResponse>>("api/evalsets" + Query(("collection", collection)), cancellationToken);
 
-    public async Task<EvalRunStarted> StartEvalRunAsync(EvalRunRequest request, CancellationToken cancellationToken)
+    public Task<EvalRunAccepted> StartEvalRunAsync(StartEvalRunRequest request, CancellationToken cancellationToken) =>
+        PostAsync<EvalRunAccepted>("api/evalruns", request, cancellationToken);
+
+    public Task<EvalRunResponse?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
+        GetOrNullAsync<EvalRunResponse>($"api/evalruns/{Uri.EscapeDataString(runId)}", cancellationToken);
+
+    public async Task<IReadOnlyList<EvalRetrievalResult>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken) =>
+        [.. (await GetAsync<List<EvalQuestionResult>>($"api/evalruns/{Uri.EscapeDataString(runId)}/results", cancellationToken)).SelectMany(q => q.Retrievals)];
+
+    public async Task<IReadOnlyList<EvalRunResponse>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken) =>
+        await GetAsync<List<EvalRunResponse>>("api/evalruns" + Query(("setId", setId)), cancellationToken);
+
+    public async Task<DecisionReport> GetReportAsync(string runId, Questionnaire questionnaire, CancellationToken cancellationToken)
     {
-        var accepted = await PostAsync<EvalRunAccepted>("api/evalruns", request.ToContract(), cancellationToken);
-        return new EvalRunStarted(accepted.RunId, accepted.JobId);
+        var path = ReportPath(runId, "json");
+        return Deserialize<DecisionReport>(await PostForTextAsync(path, questionnaire, cancellationToken), path);
     }
 
-    public Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
-        GetOrNullAsync<EvalRunView>($"api/evalruns/{Uri.EscapeDataString(runId)}", cancellationToken);
+    public Task<string> GetReportMarkdownAsync(string runId, Questionnaire questionnaire, CancellationToken cancellationToken) =>
+        PostForTextAsync(ReportPath(runId, "md"), questionnaire, cancellationToken);
 
-    public async Task<IReadOnlyList<EvalRetrievalRecord>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken) =>
-        [.. (await GetAsync<List<QuestionResults>>($"api/evalruns/{Uri.EscapeDataString(runId)}/results", cancellationToken)).SelectMany(q => q.Retrievals ?? [])];
+    private static string ReportPath(string runId, string format) => $"api/evalruns/{Uri.EscapeDataString(runId)}/report?format={format}";
 
-    public async Task<IReadOnlyList<EvalRunView>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken) =>
-        await GetAsync<List<EvalRunView>>("api/evalruns" + Query(("setId", setId)), cancellationToken);
-
-    public async Task<string> GetReportAsync(string runId, Questionnaire questionnaire, ReportFormat format, CancellationToken cancellationToken)
+    private async Task<string> PostForTextAsync(string path, object body, CancellationToken cancellationToken)
     {
-        var path = $"api/evalruns/{Uri.EscapeDataString(runId)}/report?format={(format == ReportFormat.Json ? "json" : "md")}";
-        using var response = await SendAsync(HttpMethod.Post, path, JsonContent.Create(questionnaire, options: Json), cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        // Re-exported so the JSON is the same whichever back-end wrote it.
-        return format == ReportFormat.Json ? DecisionReportExport.ToJson(Deserialize<DecisionReport>(body, path)) : body;
+        using var response = await SendAsync(HttpMethod.Post, path, JsonContent.Create(body, body.GetType(), options: Json), cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
     public ValueTask DisposeAsync()
@@ -255,7 +250,7 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
         }
         catch (HttpRequestException ex)
         {
-            throw new DependencyUnavailableException(
+            throw new LabApiException(null,
                 $"Could not reach the RagLab Api at {Location} ({ex.Message}). Start it with `dotnet run --project Api`, or leave out --url to work in-process.");
         }
     }
@@ -269,19 +264,11 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
         return ToException(response.StatusCode, problem?.Message ?? (body.Length > 0 ? body : response.ReasonPhrase ?? "no detail"));
     }
 
-    private static Exception ToException(HttpStatusCode status, string message) => status switch
-    {
-        HttpStatusCode.NotFound => new NotFoundException(message),
-        HttpStatusCode.ServiceUnavailable => new DependencyUnavailableException(message),
-        >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError => new ValidationException(message),
-        _ => new LabServerException($"The Api failed ({(int)status}): {message}"),
-    };
-
-    // The eval routes still carry Core's records, so Core's enums (camelCase strings on the wire) need the general converter too.
-    private static JsonSerializerOptions CreateJson() => RagLabJson.Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
-
-    /// <summary>The part of a /results row this client reads: its retrievals.</summary>
-    private sealed record QuestionResults(string ItemId, IReadOnlyList<EvalRetrievalRecord>? Retrievals);
+    /// <summary>A refusal (4xx) or 503 carries the Api's message as it is; any other server error says the Api failed.</summary>
+    private static LabApiException ToException(HttpStatusCode status, string message) =>
+        status is >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError or HttpStatusCode.ServiceUnavailable
+            ? new LabApiException(status, message)
+            : new LabApiException(status, $"The Api failed ({(int)status}): {message}");
 
     /// <summary>An RFC 7807 problem body: its detail (or title) is the message a user reads.</summary>
     private sealed record Problem(int? Status, string Message, bool HasDocuments)
@@ -306,6 +293,3 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
         }
     }
 }
-
-/// <summary>The Api failed with a server error (5xx other than 503).</summary>
-public sealed class LabServerException(string message) : Exception(message);

@@ -1,20 +1,13 @@
-using RagLab.Core.Evaluation.Reports;
-using RagLab.Core.Evaluation.Runs;
-using RagLab.Core.Evaluation.Sets;
-using RagLab.Core.Generation;
-using RagLab.Infrastructure.Storage;
-using RagLab.Core.Kernel;
 using RagLab.Contracts;
-using AskRequest = RagLab.Contracts.AskRequest;
-using Questionnaire = RagLab.Contracts.Questionnaire;
 
 namespace RagLab.Cli.Backends;
 
 /// <summary>
-/// What the commands need from a lab, whichever way it is reached: <see cref="LocalLabClient"/> runs RagLab in this
-/// process on the shared data directory; <see cref="HttpLabClient"/> calls a running Api.
-/// Errors a user can fix surface as <see cref="ValidationException"/>, <see cref="NotFoundException"/> or
-/// <see cref="DependencyUnavailableException"/> with the lab's own message.
+/// What the commands need from a lab, whichever way it is reached, in the Api's contract types: <see cref="LocalLabClient"/>
+/// runs RagLab in this process on the shared data directory and maps Core's records to the contract;
+/// <see cref="HttpLabClient"/> calls a running Api and reads its responses.
+/// Errors a user can fix surface with the lab's own message: in-process as Core's <c>ValidationException</c>,
+/// <c>NotFoundException</c> or <c>DependencyUnavailableException</c>, over HTTP as <see cref="LabApiException"/>.
 /// </summary>
 public interface ILabClient : IAsyncDisposable
 {
@@ -28,7 +21,7 @@ public interface ILabClient : IAsyncDisposable
 
     Task<IReadOnlyList<DocumentResponse>> ListDocumentsAsync(string? collection, CancellationToken cancellationToken);
 
-    /// <exception cref="NotFoundException">No such document.</exception>
+    /// <summary>Deletes a document; an unknown id is an error.</summary>
     Task DeleteDocumentAsync(string documentId, CancellationToken cancellationToken);
 
     Task<SearchResponse> SearchAsync(string query, string? retriever, int? topK, string? collection, CancellationToken cancellationToken);
@@ -45,22 +38,29 @@ public interface ILabClient : IAsyncDisposable
     Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken);
 
     /// <summary>Imports a JSONL eval set (one question per line).</summary>
-    Task<EvalSet> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken);
+    Task<EvalSetResponse> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken);
 
     /// <summary>Imports a BEIR folder: the corpus is queued for indexing, the queries with qrels become an eval set.</summary>
-    Task<BeirImportView> ImportBeirAsync(string directory, string? collection, string split, CancellationToken cancellationToken);
+    /// <param name="collection">The collection for the corpus (the command names it after the folder when the user gives none).</param>
+    Task<BeirImportResponse> ImportBeirAsync(string directory, string collection, string split, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<EvalSet>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EvalSetResponse>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken);
 
-    Task<EvalRunStarted> StartEvalRunAsync(EvalRunRequest request, CancellationToken cancellationToken);
+    /// <summary>Starts a run; omitted settings take the lab's defaults, and invalid ones are refused with the lab's message.</summary>
+    Task<EvalRunAccepted> StartEvalRunAsync(StartEvalRunRequest request, CancellationToken cancellationToken);
 
-    Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>One run, with its summary once completed; null when there is no such run.</summary>
+    Task<EvalRunResponse?> GetEvalRunAsync(string runId, CancellationToken cancellationToken);
 
-    /// <summary>The run's per-question retrieval records (ranked documents and scores), every retriever.</summary>
-    Task<IReadOnlyList<EvalRetrievalRecord>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>The run's per-question retrievals (ranked documents and scores), every retriever.</summary>
+    Task<IReadOnlyList<EvalRetrievalResult>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<EvalRunView>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken);
+    /// <summary>Runs newest first, without their summaries (as the Api lists them).</summary>
+    Task<IReadOnlyList<EvalRunResponse>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken);
 
-    /// <summary>The decision report of a completed run, as Markdown or JSON text.</summary>
-    Task<string> GetReportAsync(string runId, Questionnaire questionnaire, ReportFormat format, CancellationToken cancellationToken);
+    /// <summary>The decision report of a completed run.</summary>
+    Task<DecisionReport> GetReportAsync(string runId, Questionnaire questionnaire, CancellationToken cancellationToken);
+
+    /// <summary>The decision report of a completed run as the lab renders it in Markdown.</summary>
+    Task<string> GetReportMarkdownAsync(string runId, Questionnaire questionnaire, CancellationToken cancellationToken);
 }

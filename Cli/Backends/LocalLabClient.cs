@@ -17,10 +17,13 @@ using RagLab.Core.Retrieval;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Hosting;
+using RagLab.Infrastructure.ContractMapping;
 using RagLab.Contracts;
 using AskRequest = RagLab.Contracts.AskRequest;
-using Questionnaire = RagLab.Contracts.Questionnaire;
+using DecisionReport = RagLab.Contracts.DecisionReport;
+using EvalRunStatus = RagLab.Core.Evaluation.Runs.EvalRunStatus;
 using EvalSetSource = RagLab.Core.Evaluation.Sets.EvalSetSource;
+using Questionnaire = RagLab.Contracts.Questionnaire;
 
 namespace RagLab.Cli.Backends;
 
@@ -28,6 +31,7 @@ namespace RagLab.Cli.Backends;
 /// RagLab in this process: a generic host with <see cref="RagLabHostingExtensions.AddRagLab"/> on the same data directory
 /// as the Api, with the job processor running here so ingest and eval jobs finish while the command waits.
 /// Interrupted jobs stay queued in the database and resume at the next start (of raglab or the Api).
+/// It hands the commands the Api's contract types, through the same Core-to-contract mappings as the Api.
 /// </summary>
 public sealed class LocalLabClient : ILabClient
 {
@@ -116,69 +120,78 @@ public sealed class LocalLabClient : ILabClient
         var stopwatch = Stopwatch.StartNew();
         var hits = await resolved.RetrieveAsync(new RetrievalQuery(query, CollectionName.Normalize(collection), k), cancellationToken);
         var elapsed = stopwatch.Elapsed.TotalMilliseconds;
-        return new SearchResponse(
-            [.. hits.Select(h => new SearchHit(h.Rank, h.Score, h.Chunk.Id, h.Chunk.DocumentId, h.Chunk.DocumentName, h.Chunk.Text, h.Chunk.HeadingPath, h.Chunk.Start, h.Chunk.End))],
-            resolved.Name, new SearchTimings(elapsed));
+        return new SearchResponse([.. hits.Select(h => h.ToContract())], resolved.Name, new SearchTimings(elapsed));
     }
 
     public Task<IReadOnlyList<string>> GetModesAsync(CancellationToken cancellationToken) =>
         Task.FromResult(Get<IQuestionAnswerer>().Modes);
 
     public async Task<AskResponse> AskAsync(AskRequest request, bool bypassCache, CancellationToken cancellationToken) =>
-        (await Get<IQuestionAnswerer>().AskAsync(request.ToDomain(bypassCache), cancellationToken)).ToContract();
+        (await Get<IQuestionAnswerer>().AskAsync(request.ToDomain(noCache: bypassCache), cancellationToken)).ToContract();
 
     public async IAsyncEnumerable<AskStreamEvent> AskStreamingAsync(AskRequest request, bool bypassCache, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var answerEvent in Get<IQuestionAnswerer>().AskStreamingAsync(request.ToDomain(bypassCache), cancellationToken))
+        await foreach (var answerEvent in Get<IQuestionAnswerer>().AskStreamingAsync(request.ToDomain(noCache: bypassCache), cancellationToken))
             yield return answerEvent.ToContract();
     }
 
     public async Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken) => (await Get<RagLabStatus>().GetAsync(cancellationToken)).ToContract();
 
-    public async Task<EvalSet> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
+    public async Task<EvalSetResponse> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);
         var items = await JsonlEvalSetReader.ReadAsync(stream, cancellationToken);
         // Imported questions are a test: fine-tuning must not train on them.
-        return await Get<IEvalStore>().ImportAsync(new EvalSetDraft(name, CollectionName.Normalize(collection), EvalSetSource.Jsonl, HeldOutFromTraining: true, items), cancellationToken);
+        var set = await Get<IEvalStore>().ImportAsync(new EvalSetDraft(name, CollectionName.Normalize(collection), EvalSetSource.Jsonl, HeldOutFromTraining: true, items), cancellationToken);
+        return set.ToContract();
     }
 
-    public async Task<BeirImportView> ImportBeirAsync(string directory, string? collection, string split, CancellationToken cancellationToken)
+    public async Task<BeirImportResponse> ImportBeirAsync(string directory, string collection, string split, CancellationToken cancellationToken) =>
+        (await Get<BeirImporter>().ImportAsync(directory, collection, split, progress: null, cancellationToken)).ToContract();
+
+    public async Task<IReadOnlyList<EvalSetResponse>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
+        [.. (await Get<IEvalStore>().ListSetsAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken))
+            .Select(set => set.ToContract())];
+
+    public async Task<EvalRunAccepted> StartEvalRunAsync(StartEvalRunRequest request, CancellationToken cancellationToken)
     {
-        var imported = await Get<BeirImporter>().ImportAsync(directory, collection, split, progress: null, cancellationToken);
-        return new BeirImportView(imported.Collection, imported.EvalSetId, imported.Documents, imported.Queries, imported.JobId);
+        var domain = request.ToDomain();
+        domain.Validate();
+        var run = await Get<EvalRunScheduler>().StartAsync(domain, cancellationToken);
+        return new EvalRunAccepted(run.Id, run.JobId!);
     }
 
-    public Task<IReadOnlyList<EvalSet>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
-        Get<IEvalStore>().ListSetsAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken);
+    public async Task<EvalRunResponse?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
+        await Get<IEvalStore>().GetRunAsync(runId, cancellationToken) is { } run ? await ToResponseAsync(run, cancellationToken) : null;
 
-    public async Task<EvalRunStarted> StartEvalRunAsync(EvalRunRequest request, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EvalRetrievalResult>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken) =>
+        [.. (await Get<IEvalStore>().GetRetrievalsAsync(runId, cancellationToken)).Select(r => r.ToContract())];
+
+    public async Task<IReadOnlyList<EvalRunResponse>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken)
     {
-        request.Validate();
-        var run = await Get<EvalRunScheduler>().StartAsync(request, cancellationToken);
-        return new EvalRunStarted(run.Id, run.JobId);
+        var runs = await Get<IEvalStore>().ListRunsAsync(setId, cancellationToken);
+        var responses = new List<EvalRunResponse>(runs.Count);
+        foreach (var run in runs) responses.Add(await ToResponseAsync(run with { Summary = null }, cancellationToken));
+        return responses;
     }
 
-    public async Task<EvalRunView?> GetEvalRunAsync(string runId, CancellationToken cancellationToken) =>
-        await Get<IEvalStore>().GetRunAsync(runId, cancellationToken) is { } run ? ToView(run) : null;
+    public async Task<DecisionReport> GetReportAsync(string runId, Questionnaire questionnaire, CancellationToken cancellationToken) =>
+        (await DecideAsync(runId, questionnaire, cancellationToken)).ToContract();
 
-    public Task<IReadOnlyList<EvalRetrievalRecord>> GetEvalRetrievalsAsync(string runId, CancellationToken cancellationToken) =>
-        Get<IEvalStore>().GetRetrievalsAsync(runId, cancellationToken);
+    public async Task<string> GetReportMarkdownAsync(string runId, Questionnaire questionnaire, CancellationToken cancellationToken) =>
+        DecisionReportExport.ToMarkdown(await DecideAsync(runId, questionnaire, cancellationToken));
 
-    public async Task<IReadOnlyList<EvalRunView>> ListEvalRunsAsync(string? setId, CancellationToken cancellationToken) =>
-        [.. (await Get<IEvalStore>().ListRunsAsync(setId, cancellationToken)).Select(ToView)];
-
-    public async Task<string> GetReportAsync(string runId, Questionnaire questionnaire, ReportFormat format, CancellationToken cancellationToken)
+    private async Task<RagLab.Core.Evaluation.Reports.DecisionReport> DecideAsync(string runId, Questionnaire questionnaire, CancellationToken cancellationToken)
     {
         var run = await Get<IEvalStore>().GetRunAsync(runId, cancellationToken)
             ?? throw new NotFoundException($"No eval run with id '{runId}'. List runs with `raglab eval runs`.");
-        if (run.Summary is null)
+        if (run.Status != EvalRunStatus.Completed || run.Summary is null)
             throw new ValidationException($"Eval run '{runId}' is {Lower(run.Status)}{(run.Error is null ? "" : $" ({run.Error})")}; a report needs a completed run.");
-        var report = DecisionEngine.Decide(run.Summary, questionnaire.ToDomain());
-        return format == ReportFormat.Json ? DecisionReportExport.ToJson(report) : DecisionReportExport.ToMarkdown(report);
+        return DecisionEngine.Decide(run.Summary, questionnaire.ToDomain());
     }
 
-    private static EvalRunView ToView(EvalRun run) => new(run.Id, run.SetId, run.Status, run.JobId, run.Error, run.CreatedAt, run.Request, run.Summary);
+    private async Task<EvalRunResponse> ToResponseAsync(EvalRun run, CancellationToken cancellationToken) =>
+        run.ToContract(run.JobId is null ? null : await Get<IJobStore>().GetAsync(run.JobId, cancellationToken));
 
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
@@ -189,6 +202,11 @@ public sealed class LocalLabClient : ILabClient
         try
         {
             await _host.StopAsync(stopping.Token);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The command's work is done: a service still stopping after the grace period (e.g. the index snapshot on a
+            // loaded machine) is skipped, and the next start reads from the database; that is no failure of the command.
         }
         finally
         {

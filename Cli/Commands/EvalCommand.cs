@@ -61,7 +61,7 @@ public static class EvalCommand
             var table = new Table().AddColumns("Id", "Set", "Status", "Modes", "Retrievers", "Created", "Error");
             foreach (var r in runs)
                 table.AddRow(Markup.Escape(r.Id), Markup.Escape(r.SetId), r.Status.ToString().ToLowerInvariant(),
-                    Markup.Escape(string.Join(",", r.Request?.Modes ?? [])), Markup.Escape(string.Join(",", r.Request?.Retrievers ?? [])),
+                    Markup.Escape(string.Join(",", r.Request.Modes)), Markup.Escape(string.Join(",", r.Request.Retrievers ?? [])),
                     Format.Date(r.CreatedAt), Markup.Escape(Format.Snippet(r.Error ?? "", 80)));
             context.Out.Write(table);
             return 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
+using RagLab.Core.Evaluation.Beir;
 using RagLab.Infrastructure.Storage;
 using Spectre.Console;
 using RagLab.Core.Kernel;
@@ -43,10 +44,11 @@ public static class EvalImportCommands
             var folder = parseResult.GetValue(directory)!;
             if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No such folder: '{folder}'.");
             var given = parseResult.GetValue(collection);
-            if (!string.IsNullOrEmpty(given)) CollectionName.Normalize(given);
+            // Named here, not by the lab: over HTTP the Api cannot see the folder's name.
+            var target = string.IsNullOrWhiteSpace(given) ? BeirImporter.CollectionFromFolder(folder) : CollectionName.Normalize(given);
             await using var lab = await connector.OpenAsync(parseResult, cancellationToken);
 
-            var imported = await lab.ImportBeirAsync(folder, given, parseResult.GetValue(split) ?? "test", cancellationToken);
+            var imported = await lab.ImportBeirAsync(folder, target, parseResult.GetValue(split) ?? "test", cancellationToken);
             var watcher = new ProgressWatcher(context.Error, context.PollInterval);
             var description = $"Indexing {imported.Documents} documents into '{imported.Collection}'";
             if (imported.JobId is { } jobId)

@@ -1,18 +1,18 @@
 using System.CommandLine;
+using System.Text.Json;
 using RagLab.Cli.Backends;
-using RagLab.Core.Evaluation.Reports;
-using RagLab.Core.Evaluation.Runs;
-using Spectre.Console;
+using RagLab.Contracts;
 using RagLab.Core.Kernel;
-using KnowledgeChangeFrequency = RagLab.Contracts.KnowledgeChangeFrequency;
-using MlExperience = RagLab.Contracts.MlExperience;
-using Questionnaire = RagLab.Contracts.Questionnaire;
+using Spectre.Console;
 
 namespace RagLab.Cli.Commands;
 
 /// <summary><c>raglab eval report &lt;run&gt;</c>: the recommendation (RAG, fine-tuning, both, or prompting) with its reasons.</summary>
 public static class EvalReportCommand
 {
+    /// <summary>The report file's JSON: the contract's own names and enum shapes, indented, nulls kept so every field is visible.</summary>
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static Command Create(CliContext context, LabConnector connector)
     {
         var run = new Argument<string>("run") { Description = "The run id, or 'latest' for the newest completed run" };
@@ -40,7 +40,7 @@ public static class EvalReportCommand
                 parseResult.GetValue(queries), parseResult.GetValue(budget), parseResult.GetValue(examples), parseResult.GetValue(experience), parseResult.GetValue(offline));
             if (questionnaire.MonthlyQueries < 0 || questionnaire.TrainingBudgetDollars < 0 || questionnaire.LabelledExamples < 0 || questionnaire.LatencyBudgetMs <= 0)
                 throw new CliUsageException("Questionnaire numbers must not be negative (and a latency budget must be above 0).");
-            var reportFormat = parseResult.GetValue(format) == "json" ? ReportFormat.Json : ReportFormat.Md;
+            var asJson = parseResult.GetValue(format) == "json";
 
             await using var lab = await connector.OpenAsync(parseResult, cancellationToken);
             var runId = parseResult.GetValue(run)!;
@@ -49,7 +49,9 @@ public static class EvalReportCommand
                 runId = (await lab.ListEvalRunsAsync(null, cancellationToken)).Where(r => r.Status == EvalRunStatus.Completed).MaxBy(r => r.CreatedAt)?.Id
                     ?? throw new NotFoundException("No completed eval run yet. Start one with `raglab eval run <set>`.");
             }
-            var report = await lab.GetReportAsync(runId, questionnaire, reportFormat, cancellationToken);
+            var report = asJson
+                ? JsonSerializer.Serialize(await lab.GetReportAsync(runId, questionnaire, cancellationToken), ReportJson)
+                : await lab.GetReportMarkdownAsync(runId, questionnaire, cancellationToken);
 
             if (parseResult.GetValue(output) is { Length: > 0 } path)
             {

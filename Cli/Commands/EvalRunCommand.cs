@@ -2,12 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
-using RagLab.Core.Evaluation.Runs;
-using RagLab.Core.Evaluation.Sets;
-using RagLab.Core.Jobs;
+using RagLab.Contracts;
 using Spectre.Console;
-using RagLab.Core.Kernel;
-using JobStatus = RagLab.Contracts.JobStatus;
 
 namespace RagLab.Cli.Commands;
 
@@ -39,9 +35,9 @@ public static class EvalRunCommand
                 throw new CliUsageException($"Unknown mode '{unknown}'. Use one of: {string.Join(", ", known)}.");
             var evalSet = await EvalSetResolver.ResolveAsync(lab, parseResult.GetValue(set)!, cancellationToken);
 
-            var request = new EvalRunRequest(evalSet.Id, modeNames, retrieverNames.Count == 0 ? null : retrieverNames,
+            // The lab checks the settings (ranges, repeats) and refuses bad ones with its own message, before anything runs.
+            var request = new StartEvalRunRequest(evalSet.Id, modeNames, retrieverNames.Count == 0 ? null : retrieverNames,
                 parseResult.GetValue(topK), parseResult.GetValue(parallelism), parseResult.GetValue(judge));
-            request.Validate();
             var started = await lab.StartEvalRunAsync(request, cancellationToken);
             context.Error.MarkupLine($"[grey]Run {Markup.Escape(started.RunId)} on {Markup.Escape(evalSet.Name)} v{evalSet.Version} ({evalSet.ItemCount} questions)[/]");
 
@@ -69,7 +65,7 @@ public static class EvalRunCommand
     /// One TREC run file per retriever. For a BEIR set the docid is the corpus id (the document name without ".txt"), so the
     /// file scores directly against the BEIR qrels; otherwise it is the RagLab document id.
     /// </summary>
-    private static async Task WriteTrecRunsAsync(CliContext context, ILabClient lab, EvalSet evalSet, string runId, string path, CancellationToken cancellationToken)
+    private static async Task WriteTrecRunsAsync(CliContext context, ILabClient lab, EvalSetResponse evalSet, string runId, string path, CancellationToken cancellationToken)
     {
         var records = await lab.GetEvalRetrievalsAsync(runId, cancellationToken);
         if (records.Count == 0)
@@ -97,7 +93,7 @@ public static class EvalRunCommand
         [.. (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>The job may finish a moment before the run record says so; wait for the run to settle.</summary>
-    private static async Task<EvalRunView> WaitForRunAsync(ILabClient lab, string runId, TimeSpan pollInterval, CancellationToken cancellationToken)
+    private static async Task<EvalRunResponse> WaitForRunAsync(ILabClient lab, string runId, TimeSpan pollInterval, CancellationToken cancellationToken)
     {
         while (true)
         {

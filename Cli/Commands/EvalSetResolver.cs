@@ -1,5 +1,5 @@
 using RagLab.Cli.Backends;
-using RagLab.Core.Evaluation.Sets;
+using RagLab.Contracts;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
@@ -8,7 +8,7 @@ namespace RagLab.Cli.Commands;
 public static class EvalSetResolver
 {
     /// <exception cref="NotFoundException">No set has that id or name.</exception>
-    public static async Task<EvalSet> ResolveAsync(ILabClient lab, string idOrName, CancellationToken cancellationToken)
+    public static async Task<EvalSetResponse> ResolveAsync(ILabClient lab, string idOrName, CancellationToken cancellationToken)
     {
         var sets = await lab.ListEvalSetsAsync(null, cancellationToken);
         return sets.FirstOrDefault(s => string.Equals(s.Id, idOrName, StringComparison.Ordinal))

@@ -1,6 +1,5 @@
-using RagLab.Core.Evaluation.Runs;
+using RagLab.Contracts;
 using Spectre.Console;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Output;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Output;
 

@@ -1,6 +1,5 @@
 using RagLab.Cli.Backends;
 using Spectre.Console;
-using RagLab.Core.Kernel;
 using RagLab.Contracts;
 
 namespace RagLab.Cli.Output;

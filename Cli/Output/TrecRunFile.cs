@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using RagLab.Core.Evaluation.Runs;
-using RagLab.Core.Kernel;
+using RagLab.Contracts;
 
 namespace RagLab.Cli.Output;
 
@@ -29,7 +28,7 @@ public static class TrecRunFile
 
     /// <summary>The lines of one retriever's run file.</summary>
     /// <param name="docIdFor">The TREC docid of a RagLab document id (e.g. the BEIR corpus id).</param>
-    public static string Format(IEnumerable<EvalRetrievalRecord> records, string tag, Func<string, string> docIdFor)
+    public static string Format(IEnumerable<EvalRetrievalResult> records, string tag, Func<string, string> docIdFor)
     {
         var text = new StringBuilder();
         foreach (var record in records.Where(r => r.Error is null).OrderBy(r => r.ItemId, StringComparer.Ordinal))

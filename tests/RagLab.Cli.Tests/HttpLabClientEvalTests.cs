@@ -2,7 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using RagLab.Cli.Backends;
-using RagLab.Core.Evaluation.Runs;
+using RagLab.Contracts;
+using RagLab.Infrastructure.ContractMapping;
+using Runs = RagLab.Core.Evaluation.Runs;
 
 namespace RagLab.Cli.Tests;
 
@@ -14,20 +16,21 @@ public sealed class HttpLabClientEvalTests
     {
         var handler = new RecordingHandler("""{"runId":"run-1","jobId":"job-1"}""");
         await using var client = new HttpLabClient(new HttpClient(handler) { BaseAddress = new Uri("http://lab.test/") });
-        var request = new EvalRunRequest("set-1", ["base", "my-adapter"], ["bm25"], TopK: 7, Parallelism: 3, Judge: true,
+        var request = new StartEvalRunRequest("set-1", ["base", "my-adapter"], ["bm25"], TopK: 7, Parallelism: 3, Judge: true,
             Prices: new PriceSettings(GpuDollarsPerHour: 1.5), ModeRoles: new Dictionary<string, ModeRole> { ["my-adapter"] = ModeRole.FineTuned },
             CorrectF1Threshold: 0.6);
 
         var started = await client.StartEvalRunAsync(request, CancellationToken.None);
 
-        Assert.Equal(new EvalRunStarted("run-1", "job-1"), started);
+        Assert.Equal(new EvalRunAccepted("run-1", "job-1"), started);
         Assert.Equal("/api/evalruns", handler.Path);
-        var sent = JsonSerializer.Deserialize<Contracts.StartEvalRunRequest>(handler.Body!, Contracts.RagLabJson.Options)!;
+        // The Api's JSON settings, then its mapping to the run Core executes.
+        var sent = JsonSerializer.Deserialize<StartEvalRunRequest>(handler.Body!, RagLabJson.Options)!.ToDomain();
         Assert.Equal(("set-1", 7, 3, true, 0.6), (sent.SetId, sent.TopK, sent.Parallelism, sent.Judge, sent.CorrectF1Threshold));
-        Assert.Equal(["base", "my-adapter"], sent.Modes!);
+        Assert.Equal(["base", "my-adapter"], sent.Modes);
         Assert.Equal(["bm25"], sent.Retrievers!);
         Assert.Equal(1.5, sent.Prices!.GpuDollarsPerHour);
-        Assert.Equal(Contracts.ModeRole.FineTuned, sent.ModeRoles!["my-adapter"]);
+        Assert.Equal(Runs.ModeRole.FineTuned, sent.ModeRoles!["my-adapter"]);
     }
 
     private sealed class RecordingHandler(string response) : HttpMessageHandler

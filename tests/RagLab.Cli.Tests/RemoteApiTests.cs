@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using RagLab.Core.Kernel;
@@ -59,6 +60,40 @@ public sealed class RemoteApiTests : IDisposable
 
         var status = await _cli.RunOkAsync("status", "--url", Url);
         Assert.Contains(Path.GetFullPath(_temp.Combine("api-data")), status.Output);
+        Assert.False(Directory.Exists(_cli.DataDirectory));
+    }
+
+    [Fact]
+    public async Task Eval_import_run_runs_and_report_go_through_the_api()
+    {
+        await _cli.RunOkAsync("--url", Url, "ingest", SampleFiles.WriteDocuments(_temp), "-c", "shop");
+        var import = await _cli.RunOkAsync("--url", Url, "eval", "import", SampleFiles.WriteEvalSet(_temp), "--name", "faq", "--collection", "shop");
+        Assert.Contains("3 questions", import.Output);
+        var sets = await _cli.RunOkAsync("--url", Url, "eval", "sets");
+        Assert.Contains(sets.Rows, r => r.Contains("faq") && r.Contains("shop") && r.Contains("jsonl"));
+
+        var summaryPath = _temp.Combine("summary.json");
+        var run = await _cli.RunOkAsync("--url", Url, "eval", "run", "faq", "--modes", "rag", "--retrievers", "bm25", "--json", summaryPath);
+        var header = run.Rows.First(r => r.Contains("Mode"));
+        // Both labelled questions find their document at rank 1 among two documents.
+        Assert.Equal("1.000", run.Row("rag")[Array.IndexOf(header, "nDCG@10")]);
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryPath));
+        var runId = summary.RootElement.GetProperty("runId").GetString()!;
+        Assert.Equal(3, summary.RootElement.GetProperty("questions").GetInt32());
+
+        var runs = await _cli.RunOkAsync("--url", Url, "eval", "runs", "faq");
+        Assert.Contains(runs.Rows, r => r[0] == runId && r.Contains("completed") && r.Contains("rag") && r.Contains("bm25"));
+
+        var markdown = await _cli.RunOkAsync("--url", Url, "eval", "report", runId, "--citations-required");
+        Assert.Contains("**Recommendation: RAG**", markdown.Output);
+        Assert.Contains("citations required", markdown.Output);
+
+        var jsonPath = _temp.Combine("report.json");
+        await _cli.RunOkAsync("--url", Url, "eval", "report", "latest", "--format", "json", "--out", jsonPath, "--citations-required");
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
+        Assert.Equal("Rag", report.RootElement.GetProperty("recommendation").GetString());
+        Assert.Equal(runId, report.RootElement.GetProperty("summary").GetProperty("runId").GetString());
+        Assert.True(report.RootElement.GetProperty("questionnaire").GetProperty("citationsRequired").GetBoolean());
         Assert.False(Directory.Exists(_cli.DataDirectory));
     }
 

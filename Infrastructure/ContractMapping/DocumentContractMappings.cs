@@ -2,10 +2,10 @@ using RagLab.Contracts;
 using RagLab.Core.Ingestion;
 using Domain = RagLab.Core.Kernel;
 
-namespace RagLab.Api.Apis;
+namespace RagLab.Infrastructure.ContractMapping;
 
 /// <summary>Core's documents and chunks as the HTTP contract shows them.</summary>
-public static class DocumentMappings
+public static class DocumentContractMappings
 {
     public static DocumentStatus ToContract(this Domain.DocumentStatus status) => status switch
     {

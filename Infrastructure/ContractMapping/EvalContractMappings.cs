@@ -1,30 +1,25 @@
 using RagLab.Contracts;
+using CoreJobs = RagLab.Core.Jobs;
 using Beir = RagLab.Core.Evaluation.Beir;
 using Reports = RagLab.Core.Evaluation.Reports;
 using Runs = RagLab.Core.Evaluation.Runs;
 using Sets = RagLab.Core.Evaluation.Sets;
 
-namespace RagLab.Api.Apis;
+namespace RagLab.Infrastructure.ContractMapping;
 
 /// <summary>The evaluation contract to and from Core's eval sets, runs, results, reports and freshness probes.</summary>
-public static class EvalMappings
+public static class EvalContractMappings
 {
-    // The contract's enums repeat Core's member names one for one (the wire carries the names), so mapping by name is exact.
-    private static TTo MapEnum<TFrom, TTo>(TFrom value) where TFrom : struct, Enum where TTo : struct, Enum =>
-        Enum.TryParse<TTo>(value.ToString(), out var mapped) && Enum.IsDefined(mapped)
-            ? mapped
-            : throw new ArgumentOutOfRangeException(nameof(value), value, $"A {typeof(TFrom).Name} the contract does not know.");
-
     public static EvalSetResponse ToContract(this Sets.EvalSet set) =>
         new(set.Id, set.Name, set.Version, set.Collection, set.CreatedAt, set.ItemCount,
-            MapEnum<Sets.EvalSetSource, EvalSetSource>(set.Source), set.HeldOutFromTraining);
+            EnumByName.Map<Sets.EvalSetSource, EvalSetSource>(set.Source), set.HeldOutFromTraining);
 
     public static EvalItemResponse ToContract(this Sets.EvalItem item) =>
         new(item.Id, item.Question, item.Answer, item.RelevantDocuments, item.Tags, item.Unanswerable);
 
     public static EvalSetDetails ToDetails(this Sets.EvalSet set, IReadOnlyList<Sets.EvalItem> items) =>
         new(set.Id, set.Name, set.Version, set.Collection, set.CreatedAt, set.ItemCount,
-            MapEnum<Sets.EvalSetSource, EvalSetSource>(set.Source), set.HeldOutFromTraining, [.. items.Select(ToContract)]);
+            EnumByName.Map<Sets.EvalSetSource, EvalSetSource>(set.Source), set.HeldOutFromTraining, [.. items.Select(ToContract)]);
 
     public static BeirImportResponse ToContract(this Beir.BeirImportResult result) =>
         new(result.Collection, result.EvalSetId, result.Documents, result.Queries, result.JobId);
@@ -43,17 +38,23 @@ public static class EvalMappings
             body.SetId ?? "", body.Modes ?? [], body.Retrievers,
             body.TopK ?? defaults.TopK, body.Parallelism ?? defaults.Parallelism, body.Judge ?? defaults.Judge,
             body.Prices?.ToDomain(),
-            body.ModeRoles?.ToDictionary(p => p.Key, p => MapEnum<ModeRole, Runs.ModeRole>(p.Value)),
+            body.ModeRoles?.ToDictionary(p => p.Key, p => EnumByName.Map<ModeRole, Runs.ModeRole>(p.Value)),
             body.CorrectF1Threshold ?? defaults.CorrectF1Threshold);
     }
 
     public static EvalRunSettings ToContract(this Runs.EvalRunRequest request) =>
         new(request.SetId, request.Modes, request.Retrievers, request.TopK, request.Parallelism, request.Judge,
             request.Prices?.ToContract(),
-            request.ModeRoles?.ToDictionary(p => p.Key, p => MapEnum<Runs.ModeRole, ModeRole>(p.Value)),
+            request.ModeRoles?.ToDictionary(p => p.Key, p => EnumByName.Map<Runs.ModeRole, ModeRole>(p.Value)),
             request.CorrectF1Threshold);
 
-    public static EvalRunStatus ToContract(this Runs.EvalRunStatus status) => MapEnum<Runs.EvalRunStatus, EvalRunStatus>(status);
+    public static EvalRunStatus ToContract(this Runs.EvalRunStatus status) => EnumByName.Map<Runs.EvalRunStatus, EvalRunStatus>(status);
+
+    /// <summary>A stored run with its job's progress; a completed run is at 1 whatever its job last said.</summary>
+    /// <param name="job">The run's job, when it has one and the job is still stored.</param>
+    public static EvalRunResponse ToContract(this Runs.EvalRun run, CoreJobs.JobRecord? job) =>
+        new(run.Id, run.SetId, run.Status.ToContract(), run.Status == Runs.EvalRunStatus.Completed ? 1 : job?.Progress ?? 0,
+            job?.Message, run.Error ?? job?.Error, run.JobId, run.CreatedAt, run.UpdatedAt, run.Request.ToContract(), run.Summary?.ToContract());
 
     private static LatencyStats? ToContract(this Runs.LatencyStats? stats) =>
         stats is null ? null : new(stats.P50, stats.P95, stats.Mean, stats.Samples);
@@ -62,7 +63,7 @@ public static class EvalMappings
         new(score.K, score.Ndcg, score.Recall, score.Precision, score.ReciprocalRank, score.HitRate);
 
     private static ModeSummary ToContract(this Runs.ModeSummary mode) =>
-        new(mode.Mode, mode.Retriever, MapEnum<Runs.ModeRole, ModeRole>(mode.Role), mode.Questions, mode.Answered, mode.Errors,
+        new(mode.Mode, mode.Retriever, EnumByName.Map<Runs.ModeRole, ModeRole>(mode.Role), mode.Questions, mode.Answered, mode.Errors,
             mode.ExactMatch, mode.F1, mode.RougeL, mode.LexicalGroundedness, mode.JudgeGroundedness, mode.CitationPrecision,
             mode.AbstentionAccuracy, mode.FalseAbstentionRate, mode.Accuracy,
             new PhaseLatency(mode.Latency.Retrieval.ToContract(), mode.Latency.TimeToFirstToken.ToContract(), mode.Latency.Generation.ToContract(), mode.Latency.Total.ToContract()!),
@@ -94,21 +95,21 @@ public static class EvalMappings
         new(retrieval.ItemId, retrieval.Retriever, retrieval.RankedDocumentIds, [.. retrieval.Scores.Select(ToContract)], retrieval.RetrievalMs, retrieval.Error);
 
     public static Reports.Questionnaire ToDomain(this Questionnaire questionnaire) =>
-        new(MapEnum<KnowledgeChangeFrequency, Reports.KnowledgeChangeFrequency>(questionnaire.KnowledgeChanges), questionnaire.CitationsRequired,
+        new(EnumByName.Map<KnowledgeChangeFrequency, Reports.KnowledgeChangeFrequency>(questionnaire.KnowledgeChanges), questionnaire.CitationsRequired,
             questionnaire.LatencyBudgetMs, questionnaire.MonthlyQueries, questionnaire.TrainingBudgetDollars, questionnaire.LabelledExamples,
-            MapEnum<MlExperience, Reports.MlExperience>(questionnaire.TeamMlExperience), questionnaire.MustRunOffline);
+            EnumByName.Map<MlExperience, Reports.MlExperience>(questionnaire.TeamMlExperience), questionnaire.MustRunOffline);
 
     private static Questionnaire ToContract(this Reports.Questionnaire questionnaire) =>
-        new(MapEnum<Reports.KnowledgeChangeFrequency, KnowledgeChangeFrequency>(questionnaire.KnowledgeChanges), questionnaire.CitationsRequired,
+        new(EnumByName.Map<Reports.KnowledgeChangeFrequency, KnowledgeChangeFrequency>(questionnaire.KnowledgeChanges), questionnaire.CitationsRequired,
             questionnaire.LatencyBudgetMs, questionnaire.MonthlyQueries, questionnaire.TrainingBudgetDollars, questionnaire.LabelledExamples,
-            MapEnum<Reports.MlExperience, MlExperience>(questionnaire.TeamMlExperience), questionnaire.MustRunOffline);
+            EnumByName.Map<Reports.MlExperience, MlExperience>(questionnaire.TeamMlExperience), questionnaire.MustRunOffline);
 
     public static DecisionReport ToContract(this Reports.DecisionReport report) =>
-        new(MapEnum<Reports.Recommendation, Recommendation>(report.Recommendation),
-            MapEnum<Reports.Confidence, Confidence>(report.Confidence),
+        new(EnumByName.Map<Reports.Recommendation, Recommendation>(report.Recommendation),
+            EnumByName.Map<Reports.Confidence, Confidence>(report.Confidence),
             [.. report.Reasons.Select(r => new DecisionReason(r.Text, r.Evidence))],
             [.. report.Warnings.Select(w => new EvidenceWarning(w.Problem, w.NextStep))],
-            [.. report.RuledOut.Select(MapEnum<Reports.Recommendation, Recommendation>)],
+            [.. report.RuledOut.Select(EnumByName.Map<Reports.Recommendation, Recommendation>)],
             report.Questionnaire.ToContract(),
             report.Summary.ToContract(),
             new DecisionThresholds(report.Thresholds.HelpsPoints, report.Thresholds.FineTuningOverRagPoints, report.Thresholds.HybridTolerancePoints,

@@ -1,10 +1,10 @@
 using RagLab.Contracts;
 using Domain = RagLab.Core.Jobs;
 
-namespace RagLab.Api.Apis;
+namespace RagLab.Infrastructure.ContractMapping;
 
 /// <summary>Core's jobs as the HTTP contract shows them; the payload stays internal.</summary>
-public static class JobMappings
+public static class JobContractMappings
 {
     public static JobStatus ToContract(this Domain.JobStatus status) => status switch
     {

@@ -1,10 +1,10 @@
 using RagLab.Contracts;
 using RagLab.Infrastructure.Hosting;
 
-namespace RagLab.Api.Apis;
+namespace RagLab.Infrastructure.ContractMapping;
 
 /// <summary>The resolved configuration and live model status as the HTTP contract shows them.</summary>
-public static class StatusMappings
+public static class StatusContractMappings
 {
     public static StatusResponse ToContract(this StatusReport report) =>
         new([.. report.Dependencies.Select(d => new DependencyStatus(d.Name, d.Kind, d.Endpoint, d.Detail))],
