@@ -246,6 +246,9 @@ public static class RagLabHostingExtensions
         {
             services.AddSingleton<JobProcessor>();
             services.AddHostedService(sp => sp.GetRequiredService<JobProcessor>());
+            services.AddMetrics();
+            services.AddSingleton<JobQueueDepthGauge>();
+            services.AddHostedService(sp => sp.GetRequiredService<JobQueueDepthGauge>());
             services.AddSingleton<EmbeddingBackfill>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddingBackfill>());
             services.AddSingleton<IJobHandler, EmbedJobHandler>();
