@@ -16,9 +16,9 @@ public sealed class DatabaseContentStore(SqlDatabase database) : IContentStore
         : $"CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, data {sql.Blob} NOT NULL);";
 
     // Created once per process on first use.
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema(database.Dialect), CancellationToken.None));
+    private readonly SchemaOnce _schema = new(() => database.EnsureSchemaAsync(Schema(database.Dialect), CancellationToken.None));
 
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.Value.WaitAsync(cancellationToken);
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     /// <exception cref="PayloadTooLargeException">The content is larger than <paramref name="maxBytes"/>; nothing is kept.</exception>
     public async Task<(string Hash, long Bytes)> PutAsync(Stream content, long maxBytes, string displayName, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation BIGINT NOT NULL);
         """;
 
-    private readonly Lazy<Task> _schema = new(() => EnsureSchemaAsync(database));
+    private readonly SchemaOnce _schema = new(() => EnsureSchemaAsync(database));
 
     private static async Task EnsureSchemaAsync(SqlDatabase database)
     {
@@ -49,7 +49,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await _schema.Value.WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         return await database.OpenAsync(cancellationToken);
     }
 

@@ -69,9 +69,9 @@ public sealed class SqlEvalStore(SqlDatabase database, TimeProvider? timeProvide
         """;
 
     // Created once per process on first use, so a job resumed at start never meets a missing table.
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema(database.Dialect), CancellationToken.None));
+    private readonly SchemaOnce _schema = new(() => database.EnsureSchemaAsync(Schema(database.Dialect), CancellationToken.None));
 
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.Value.WaitAsync(cancellationToken);
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

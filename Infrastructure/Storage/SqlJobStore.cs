@@ -16,7 +16,7 @@ public sealed class SqlJobStore(SqlDatabase database, TimeProvider time) : IJobS
         CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, created_at);
         """;
 
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema(database.Dialect), CancellationToken.None));
+    private readonly SchemaOnce _schema = new(() => database.EnsureSchemaAsync(Schema(database.Dialect), CancellationToken.None));
 
     public async Task<JobRecord> CreateAsync(string kind, string payload, CancellationToken cancellationToken)
     {
@@ -42,7 +42,7 @@ public sealed class SqlJobStore(SqlDatabase database, TimeProvider time) : IJobS
 
     public async Task<JobCounts> CountUnfinishedAsync(CancellationToken cancellationToken)
     {
-        await _schema.Value.WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command(null,
             "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) " +
@@ -72,7 +72,7 @@ public sealed class SqlJobStore(SqlDatabase database, TimeProvider time) : IJobS
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await _schema.Value.WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -82,7 +82,7 @@ public sealed class SqlJobStore(SqlDatabase database, TimeProvider time) : IJobS
 
     private async Task<IReadOnlyList<JobRecord>> QueryAsync(string clause, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await _schema.Value.WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, kind, status, progress, payload, created_at, updated_at, error, message, attempts FROM jobs " + clause;
