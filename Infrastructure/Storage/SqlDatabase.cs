@@ -17,16 +17,22 @@ public abstract class SqlDatabase
     /// <summary>Opens a connection, ready to use.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Runs idempotent DDL (<c>CREATE TABLE IF NOT EXISTS …</c>) in one transaction, one process at a time.</summary>
+    /// <summary>
+    /// Runs idempotent DDL (<c>CREATE TABLE IF NOT EXISTS …</c>). On Postgres in one transaction under <see cref="SqlDialect.SchemaLock"/>,
+    /// one process at a time; SQLite runs each statement as it comes, as before.
+    /// </summary>
     public async Task EnsureSchemaAsync(string ddl, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (Dialect.SchemaLock is { } schemaLock)
+        if (Dialect.SchemaLock is not { } schemaLock)
         {
-            await using var lockCommand = connection.Command(transaction, schemaLock);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            await using var plain = connection.Command(null, ddl);
+            await plain.ExecuteNonQueryAsync(cancellationToken);
+            return;
         }
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = connection.Command(transaction, schemaLock))
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         await using var command = connection.Command(transaction, ddl);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
