@@ -28,6 +28,7 @@ using RagLab.Infrastructure.Indexing;
 using RagLab.Infrastructure.Ingestion;
 using RagLab.Infrastructure.Hosting;
 using StackExchange.Redis;
+using Npgsql;
 using RagLab.Infrastructure.ModelClients;
 using RagLab.Core.Telemetry;
 using OpenTelemetry.Metrics;
@@ -38,7 +39,7 @@ namespace RagLab.Infrastructure;
 /// <summary>
 /// Registers RagLab's domain. Every dependency is embedded unless configuration names a service for it, and each one
 /// falls back on its own: <c>ConnectionStrings:chat</c>/<c>:embeddings</c> (Ollama) or <c>RagLab:OpenAI</c>,
-/// <c>ConnectionStrings:vectordb_http</c> (Qdrant), <c>ConnectionStrings:cache</c> (Redis).
+/// <c>ConnectionStrings:vectordb_http</c> (Qdrant), <c>ConnectionStrings:cache</c> (Redis), <c>ConnectionStrings:db</c> (Postgres).
 /// </summary>
 public static class RagLabHostingExtensions
 {
@@ -60,7 +61,7 @@ public static class RagLabHostingExtensions
 
         List<DependencyChoice> dependencies =
         [
-            AddStorage(services, dataDirectory),
+            AddStorage(builder, dataDirectory),
             AddModels(services, configuration, health),
             .. AddIndexes(services, configuration, health),
             AddAnswerCache(services, redis, health),
@@ -77,15 +78,32 @@ public static class RagLabHostingExtensions
         return builder;
     }
 
-    private static DependencyChoice AddStorage(IServiceCollection services, string dataDirectory)
+    /// <summary>
+    /// The system of record: Postgres when <c>ConnectionStrings:db</c> is set (through Aspire.Npgsql: pooling, tracing, metrics,
+    /// health check), otherwise the embedded SQLite file. The stores are the same code on either.
+    /// </summary>
+    private static DependencyChoice AddStorage(IHostApplicationBuilder builder, string dataDirectory)
     {
-        services.AddSingleton(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
+        var services = builder.Services;
+        services.AddSingleton<SqlDocumentStore>();
+        services.AddSingleton<IDocumentStore>(sp => sp.GetRequiredService<SqlDocumentStore>());
+        services.AddSingleton<IChunkEmbeddingStore>(sp => sp.GetRequiredService<SqlDocumentStore>());
+        services.AddSingleton<IJobStore, SqlJobStore>();
+
+        if (builder.Configuration.GetConnectionString("db") is { Length: > 0 })
+        {
+            builder.AddNpgsqlDataSource("db");
+            services.AddSingleton<SqlDatabase>(sp => new PostgresDatabase(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.AddSingleton<IContentStore>(sp => new DatabaseContentStore(sp.GetRequiredService<SqlDatabase>()));
+            var settings = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString("db"));
+            return new("database", "postgres", $"{settings.Host}:{settings.Port}/{settings.Database}",
+                "documents, chunks, vectors, jobs, evaluations and uploads");
+        }
+
+        var file = Path.Combine(dataDirectory, "raglab.db");
+        services.AddSingleton<SqlDatabase>(new SqliteDatabase(file));
         services.AddSingleton<IContentStore>(new ContentStore(Path.Combine(dataDirectory, "blobs")));
-        services.AddSingleton<SqliteDocumentStore>();
-        services.AddSingleton<IDocumentStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
-        services.AddSingleton<IChunkEmbeddingStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
-        services.AddSingleton<IJobStore, SqliteJobStore>();
-        return new("database", "sqlite", null, $"{Path.Combine(dataDirectory, "raglab.db")}; uploads in {Path.Combine(dataDirectory, "blobs")}");
+        return new("database", "sqlite (embedded)", null, $"{file}; uploads in {Path.Combine(dataDirectory, "blobs")}");
     }
 
     private static DependencyChoice AddModels(IServiceCollection services, IConfiguration configuration, IHealthChecksBuilder health)
@@ -232,6 +250,9 @@ public static class RagLabHostingExtensions
         {
             services.AddSingleton<JobProcessor>();
             services.AddHostedService(sp => sp.GetRequiredService<JobProcessor>());
+            services.AddMetrics();
+            services.AddSingleton<JobQueueDepthGauge>();
+            services.AddHostedService(sp => sp.GetRequiredService<JobQueueDepthGauge>());
             services.AddSingleton<EmbeddingBackfill>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddingBackfill>());
             services.AddSingleton<IJobHandler, EmbedJobHandler>();

@@ -21,7 +21,10 @@ public static class ProjectBuilderExtensions
         return project;
     }
 
-    /// <summary>The Api and the Worker share the SQLite database and uploads in one absolute folder (a relative one would differ per project).</summary>
+    /// <summary>
+    /// One absolute data folder for the Api and the Worker (a relative one would differ per project): the dense index's snapshots,
+    /// and, when there is no Postgres, the SQLite database and the uploads they share.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithLabData(this IResourceBuilder<ProjectResource> project, LabStack lab) =>
         project.WithEnvironment("RagLab__DataDirectory", Path.Combine(lab.Settings.DataDirectory, "lab"));
 

@@ -114,7 +114,7 @@ public sealed class IngestionPipeline(
         try
         {
             ParsedDocument parsed;
-            await using (var stream = packedContent is null ? content.Open(record.ContentHash) : new MemoryStream(packedContent, writable: false))
+            await using (var stream = packedContent is null ? await content.OpenAsync(record.ContentHash, cancellationToken) : new MemoryStream(packedContent, writable: false))
             {
                 parsed = await parsers.ParseAsync(record.Name, stream, cancellationToken);
             }

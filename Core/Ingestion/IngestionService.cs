@@ -196,7 +196,7 @@ public sealed class IngestionService(
 
     private async Task DeleteBlobIfUnusedAsync(string hash, CancellationToken cancellationToken)
     {
-        if (!await documents.IsContentReferencedAsync(hash, cancellationToken)) content.Delete(hash);
+        if (!await documents.IsContentReferencedAsync(hash, cancellationToken)) await content.DeleteAsync(hash, cancellationToken);
     }
 
     private async Task DeleteBlobsIfUnusedAsync(IEnumerable<string> hashes)

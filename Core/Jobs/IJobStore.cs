@@ -1,7 +1,7 @@
 using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
-/// <summary>Durable job records. The embedded implementation is <see cref="Storage.SqliteJobStore"/>.</summary>
+/// <summary>Durable job records, in the system of record (SQLite or Postgres: <c>SqlJobStore</c>); queues only deliver them.</summary>
 public interface IJobStore
 {
     Task<JobRecord> CreateAsync(string kind, string payload, CancellationToken cancellationToken);
@@ -12,6 +12,9 @@ public interface IJobStore
     Task<IReadOnlyList<JobRecord>> ListUnfinishedAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<JobRecord>> ListAsync(string? kind, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The queue's depth as the system of record sees it, whatever queue delivers the jobs.</summary>
+    Task<JobCounts> CountUnfinishedAsync(CancellationToken cancellationToken);
 
     /// <summary>Marks the job running and counts the attempt.</summary>
     Task MarkRunningAsync(string jobId, CancellationToken cancellationToken);

@@ -24,4 +24,7 @@ public sealed class JobOptions
     /// so a job the Api is enqueueing right now, or one another worker is running, is left alone.
     /// </summary>
     public TimeSpan RequeueAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the process that runs jobs counts the unfinished ones for the queue-depth gauge.</summary>
+    public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

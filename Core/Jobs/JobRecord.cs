@@ -19,3 +19,6 @@ public sealed record JobRecord(
     string? Error = null,
     string? Message = null,
     int Attempts = 0);
+
+/// <summary>How many jobs wait for a worker (<paramref name="Queued"/>) and how many a worker has taken (<paramref name="Running"/>).</summary>
+public sealed record JobCounts(int Queued, int Running);

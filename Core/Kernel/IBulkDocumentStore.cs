@@ -2,7 +2,7 @@
 namespace RagLab.Core.Kernel;
 
 /// <summary>
-/// Writes of many documents in one transaction, for bulk ingestion. <see cref="SqliteDocumentStore"/> implements it;
+/// Writes of many documents in one transaction, for bulk ingestion. <c>SqlDocumentStore</c> implements it;
 /// for any other <see cref="IDocumentStore"/>, <see cref="DocumentStoreBulkExtensions"/> falls back to one call per document.
 /// </summary>
 public interface IBulkDocumentStore

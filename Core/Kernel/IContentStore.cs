@@ -11,11 +11,12 @@ public interface IContentStore
     Task<IReadOnlyList<(string Hash, bool Created)>> PutManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> contents, CancellationToken cancellationToken);
 
     /// <summary>The stored bytes of <paramref name="hash"/>.</summary>
-    Stream Open(string hash);
+    /// <exception cref="NotFoundException">Nothing is stored under that hash.</exception>
+    Task<Stream> OpenAsync(string hash, CancellationToken cancellationToken);
 
-    bool Exists(string hash);
+    Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken);
 
-    void Delete(string hash);
+    Task DeleteAsync(string hash, CancellationToken cancellationToken);
 
     /// <summary>The small blobs among <paramref name="hashes"/> that are kept packed, read in one go; the others are absent from the result.</summary>
     Task<IReadOnlyDictionary<string, byte[]>> ReadPackedAsync(IEnumerable<string> hashes, CancellationToken cancellationToken);

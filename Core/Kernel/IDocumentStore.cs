@@ -4,7 +4,7 @@ namespace RagLab.Core.Kernel;
 
 /// <summary>
 /// The system of record for documents, their text and chunks, and each collection's index generation.
-/// Indexes are rebuilt from it at start. The embedded implementation is <see cref="SqliteDocumentStore"/>.
+/// Indexes are rebuilt from it at start. The implementation (SQLite or Postgres) is <c>SqlDocumentStore</c>.
 /// </summary>
 public interface IDocumentStore
 {

@@ -48,4 +48,17 @@ public static class RagLabTelemetry
     }
 
     public static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>("raglab.cache.misses", "{miss}", "Answers not in the cache.");
+
+    /// <summary>How long jobs run, from start to success or failure; tags <c>job.kind</c> and <c>job.outcome</c> (succeeded, failed).</summary>
+    public static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>("raglab.job.duration", "ms", "Time a job ran, from start to success or failure.");
+
+    /// <summary>
+    /// Name of the observable gauge of unfinished jobs in the system of record, tagged <c>job.status</c> (queued: waiting for a
+    /// worker, running: taken by one). Observed by the process that runs jobs.
+    /// </summary>
+    public const string QueueDepthName = "raglab.job.queue.depth";
+
+    /// <summary>Records one finished run of a job in <see cref="JobDuration"/>.</summary>
+    public static void RecordJobDuration(string kind, string outcome, TimeSpan elapsed) =>
+        JobDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("job.kind", kind), new KeyValuePair<string, object?>("job.outcome", outcome));
 }

@@ -16,13 +16,13 @@ namespace RagLab.Infrastructure.Hosting;
 public static class EvaluationRegistration
 {
     /// <summary>
-    /// Adds <see cref="IEvalStore"/> (SQLite, tables created at start), the job handlers <c>eval-run</c> (<see cref="EvalRunner"/>),
+    /// Adds <see cref="IEvalStore"/> (in the system of record, tables created at start), the job handlers <c>eval-run</c> (<see cref="EvalRunner"/>),
     /// <c>eval-freshness</c> and <c>evalset-generate</c>, their schedulers, <see cref="FreshnessProbe"/>, <see cref="EvalSetGenerator"/>
     /// and <see cref="BeirImporter"/>. Needs the storage, models, retrieval, ingestion, generation and job services of <c>AddRagLab</c>.
     /// </summary>
     public static IServiceCollection AddRagLabEvaluation(this IServiceCollection services)
     {
-        services.AddSingleton<IEvalStore>(sp => new SqliteEvalStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IEvalStore>(sp => new SqlEvalStore(sp.GetRequiredService<SqlDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<EvalSchemaInitializer>();
 
         services.AddSingleton<IRetrievalScorer, RetrievalMetricsScorer>();

@@ -185,10 +185,12 @@ public sealed class JobProcessor(
         activity?.SetTag("job.kind", job.Kind);
         await using var hold = queue.HoldLease(lease);
         await store.MarkRunningAsync(job.Id, cancellationToken);
+        var started = _time.GetTimestamp();
         try
         {
             await handler.RunAsync(job, new StoreJobProgress(store, job.Id), cancellationToken);
             await store.CompleteAsync(job.Id, cancellationToken);
+            RagLabTelemetry.RecordJobDuration(job.Kind, "succeeded", _time.GetElapsedTime(started));
             await queue.AcknowledgeAsync(lease, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -200,6 +202,7 @@ public sealed class JobProcessor(
         {
             logger.LogWarning(ex, "{Kind} job {JobId} failed", job.Kind, job.Id);
             await FailForGoodAsync(handler, job, ex.Message, CancellationToken.None);
+            RagLabTelemetry.RecordJobDuration(job.Kind, "failed", _time.GetElapsedTime(started));
             await queue.AcknowledgeAsync(lease, CancellationToken.None);
         }
     }

@@ -6,7 +6,8 @@ namespace RagLab.Infrastructure.Storage;
 /// <summary>
 /// Raw uploads on disk under their SHA-256 (<c>blobs/ab/abcdef…</c>), never under a user-supplied name, so a file name
 /// cannot escape the data directory and identical uploads are stored once. Small blobs of bulk uploads live in a SQLite
-/// pack (<c>blobs/pack.db</c>) under the same hash instead (<see cref="PutManyAsync"/>). Shared by the Api and the Worker.
+/// pack (<c>blobs/pack.db</c>) under the same hash instead (<see cref="PutManyAsync"/>). Shared by the Api and the Worker on one
+/// host; with Postgres as the system of record, uploads go to <see cref="DatabaseContentStore"/> instead.
 /// </summary>
 public sealed class ContentStore(string root) : IContentStore
 {
@@ -102,27 +103,28 @@ public sealed class ContentStore(string root) : IContentStore
     public string PackPath => Path.Combine(Root, "pack.db");
 
     /// <exception cref="NotFoundException">No blob with that hash.</exception>
-    public Stream Open(string hash)
+    public async Task<Stream> OpenAsync(string hash, CancellationToken cancellationToken)
     {
         var path = PathFor(hash);
         if (File.Exists(path)) return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-        return ReadPacked(hash) is { } bytes
+        return await ReadPackedAsync(hash, cancellationToken) is { } bytes
             ? new MemoryStream(bytes, writable: false)
             : throw new NotFoundException($"The stored upload {hash} is missing from {Root}; upload the document again.");
     }
 
-    public bool Exists(string hash) => File.Exists(PathFor(hash)) || ReadPacked(hash) is not null;
+    public async Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken) =>
+        File.Exists(PathFor(hash)) || await ReadPackedAsync(hash, cancellationToken) is not null;
 
-    public void Delete(string hash)
+    public async Task DeleteAsync(string hash, CancellationToken cancellationToken)
     {
         var path = PathFor(hash);
         if (File.Exists(path)) File.Delete(path);
         if (!File.Exists(PackPath)) return;
-        using var connection = OpenPack(create: false);
-        using var delete = connection.CreateCommand();
+        await using var connection = await OpenPackAsync(create: false, cancellationToken);
+        await using var delete = connection.CreateCommand();
         delete.CommandText = "DELETE FROM blobs WHERE hash = $hash";
         delete.Parameters.AddWithValue("$hash", hash);
-        delete.ExecuteNonQuery();
+        await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The packed blobs among <paramref name="hashes"/>, read over one connection (blobs stored as files are not included).</summary>
@@ -143,25 +145,14 @@ public sealed class ContentStore(string root) : IContentStore
         return found;
     }
 
-    private byte[]? ReadPacked(string hash)
+    private async Task<byte[]?> ReadPackedAsync(string hash, CancellationToken cancellationToken)
     {
         if (!File.Exists(PackPath)) return null;
-        using var connection = OpenPack(create: false);
-        using var select = connection.CreateCommand();
+        await using var connection = await OpenPackAsync(create: false, cancellationToken);
+        await using var select = connection.CreateCommand();
         select.CommandText = "SELECT data FROM blobs WHERE hash = $hash";
         select.Parameters.AddWithValue("$hash", hash);
-        return select.ExecuteScalar() as byte[];
-    }
-
-    // The pack is opened synchronously by Open/Exists/Delete (kept synchronous for their callers); SQLite reads are local.
-    private SqliteConnection OpenPack(bool create)
-    {
-        var connection = new SqliteConnection(PackConnectionString(create));
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = PackSetup;
-        pragma.ExecuteNonQuery();
-        return connection;
+        return await select.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
     private async Task<SqliteConnection> OpenPackAsync(bool create, CancellationToken cancellationToken)

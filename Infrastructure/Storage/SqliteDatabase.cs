@@ -1,13 +1,13 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Storage;
 
 /// <summary>
-/// The embedded database file (<c>raglab.db</c> in the data directory). Stores open a connection per operation;
-/// WAL mode lets the Api and the Worker share the file.
+/// The embedded database file (<c>raglab.db</c> in the data directory), the default when no Postgres is configured.
+/// WAL mode lets the Api, the Worker and the CLI share the file on one host.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : SqlDatabase
 {
     private readonly string _connectionString;
 
@@ -28,8 +28,12 @@ public sealed class SqliteDatabase
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
 
+    public override SqlDialect Dialect => SqlDialect.Sqlite;
+
+    public override string Location => Path;
+
     /// <summary>Opens a connection with WAL, foreign keys and a busy timeout set.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -39,14 +43,5 @@ public sealed class SqliteDatabase
             "PRAGMA mmap_size=268435456; PRAGMA cache_size=-16384;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
-    }
-
-    /// <summary>Runs idempotent DDL (<c>CREATE TABLE IF NOT EXISTS …</c>).</summary>
-    public async Task EnsureSchemaAsync(string ddl, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = ddl;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

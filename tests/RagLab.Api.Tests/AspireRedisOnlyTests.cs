@@ -46,7 +46,7 @@ public sealed class AspireRedisOnlyTests : IAsyncLifetime
         Assert.Equal("redis", dependencies["job queue"].GetProperty("kind").GetString());
         Assert.Equal("embedded", dependencies["lexical index"].GetProperty("kind").GetString());
         Assert.Equal("embedded", dependencies["vector index"].GetProperty("kind").GetString());
-        Assert.Equal("sqlite", dependencies["database"].GetProperty("kind").GetString());
+        Assert.Equal("sqlite (embedded)", dependencies["database"].GetProperty("kind").GetString());
         Assert.True(status.GetProperty("jobsInProcess").GetBoolean());
 
         // One log line per dependency, and never the password.

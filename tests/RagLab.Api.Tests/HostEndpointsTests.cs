@@ -38,7 +38,7 @@ public sealed class HostEndpointsTests : IDisposable
     {
         var status = await _client.GetJsonAsync("/api/status");
         var dependencies = status.GetProperty("dependencies").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!, d => d.GetProperty("kind").GetString());
-        Assert.Equal("sqlite", dependencies["database"]);
+        Assert.Equal("sqlite (embedded)", dependencies["database"]);
         Assert.Equal("embedded", dependencies["vector index"]);
         Assert.Equal("embedded", dependencies["answer cache"]);
         Assert.Equal("embedded", dependencies["job queue"]);

@@ -25,7 +25,7 @@ public class NothingInstalledTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal("embedded", RunningLabTests.Dependency(status, "answer cache"));
             Assert.Equal("embedded", RunningLabTests.Dependency(status, "job queue"));
             Assert.Equal("embedded", RunningLabTests.Dependency(status, "vector index"));
-            Assert.Equal("sqlite", RunningLabTests.Dependency(status, "database"));
+            Assert.Equal("sqlite (embedded)", RunningLabTests.Dependency(status, "database"));
             Assert.True((bool)status["jobsInProcess"]!);
             Assert.False(app.ResourceNotifications.TryGetCurrentState("worker", out _));
             output.WriteLine("asserted");

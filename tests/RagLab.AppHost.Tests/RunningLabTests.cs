@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 
 namespace RagLab.AppHost.Tests;
 
@@ -32,6 +33,20 @@ public class RunningLabTests(RunningLab lab) : IClassFixture<RunningLab>
         var status = await lab.GetJsonAsync("/api/status", ct);
         Assert.False((bool)status["jobsInProcess"]!);
         Assert.Equal("redis", Dependency(status, "job queue"));
+        Assert.Equal("postgres", Dependency(status, "database"));
+
+        // The document row is in Postgres, read with the connection string the AppHost hands the Api and the Worker.
+        await using (var connection = new NpgsqlConnection(await lab.App.GetConnectionStringAsync("db", ct)))
+        {
+            await connection.OpenAsync(ct);
+            await using var row = new NpgsqlCommand("SELECT status, chunks FROM documents WHERE collection = @c AND name = @n", connection);
+            row.Parameters.AddWithValue("c", Refunds);
+            row.Parameters.AddWithValue("n", "refunds.md");
+            await using var reader = await row.ExecuteReaderAsync(ct);
+            Assert.True(await reader.ReadAsync(ct), "no refunds.md row in Postgres");
+            Assert.Equal("ready", reader.GetString(0));
+            Assert.True(reader.GetInt32(1) > 0);
+        }
 
         // The Api's in-process index follows what the worker wrote to the database (RagLab:IndexSyncInterval): search first,
         // since an ask in that window would be answered, and cached, without the document.

@@ -66,7 +66,7 @@ internal static class RestartBenchmark
     private static async Task FillAsync(string dataDirectory, int chunkCount, int dimensions, CancellationToken cancellationToken)
     {
         using var host = BuildHost(dataDirectory);
-        var store = host.Services.GetRequiredService<SqliteDocumentStore>();
+        var store = host.Services.GetRequiredService<SqlDocumentStore>();
         var existing = (await store.ListAsync(Collection, cancellationToken)).Sum(d => d.Chunks);
         if (existing == chunkCount)
         {
@@ -103,7 +103,7 @@ internal static class RestartBenchmark
         Console.WriteLine($"fill:           {chunkCount:N0} chunks written through the store in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s " +
                           $"(database {MemoryReport.Mib(new FileInfo(Path.Combine(dataDirectory, "raglab.db")).Length)})");
 
-        static async Task WriteAsync(SqliteDocumentStore store, List<DocumentContent> batch, CancellationToken cancellationToken)
+        static async Task WriteAsync(SqlDocumentStore store, List<DocumentContent> batch, CancellationToken cancellationToken)
         {
             await store.SaveManyAsync(batch.Select(b => b.Document).ToList(), cancellationToken);
             await store.ReplaceContentManyAsync(batch, cancellationToken);
@@ -114,7 +114,7 @@ internal static class RestartBenchmark
     /// <summary>What a load from the database costs, in two halves measured alone.</summary>
     private static async Task MeasureHalvesAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        var store = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
+        var store = new SqlDocumentStore(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
         var started = Stopwatch.GetTimestamp();
         var rows = new List<(Chunk Chunk, float[]? Embedding)>();
         await foreach (var row in store.ReadAllChunksAsync(Collection, cancellationToken)) rows.Add(row);

@@ -98,7 +98,7 @@ internal static class ScifactBenchmark
         return identical == queries.Count ? 0 : 1;
     }
 
-    private static async Task StoreChunksAsync(SqliteDocumentStore store, List<(string Id, string Text)> texts, CancellationToken cancellationToken)
+    private static async Task StoreChunksAsync(SqlDocumentStore store, List<(string Id, string Text)> texts, CancellationToken cancellationToken)
     {
         foreach (var part in texts.Chunk(1000))
         {

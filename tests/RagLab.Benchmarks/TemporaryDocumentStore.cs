@@ -11,12 +11,12 @@ internal sealed class TemporaryDocumentStore : IDisposable
     public TemporaryDocumentStore()
     {
         Database = new SqliteDatabase(Path.Combine(_directory, "raglab.db"));
-        Documents = new SqliteDocumentStore(Database);
+        Documents = new SqlDocumentStore(Database);
     }
 
     public SqliteDatabase Database { get; }
 
-    public SqliteDocumentStore Documents { get; }
+    public SqlDocumentStore Documents { get; }
 
     public void Dispose()
     {

@@ -3,7 +3,7 @@ using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Sets;
 
-/// <summary>Eval sets, their items, runs and per-question results. The embedded implementation is <see cref="SqliteEvalStore"/>.</summary>
+/// <summary>Eval sets, their items, runs and per-question results. The implementation (SQLite or Postgres) is <c>SqlEvalStore</c>.</summary>
 public interface IEvalStore
 {
     Task EnsureSchemaAsync(CancellationToken cancellationToken);

@@ -12,12 +12,12 @@ public sealed class BeirImporterTests : IDisposable
 {
     private readonly BulkIngestionFixture _lab = new();
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "raglab-beir-" + Guid.NewGuid().ToString("n"), "Tiny BEIR_set");
-    private readonly SqliteEvalStore _evalStore;
+    private readonly SqlEvalStore _evalStore;
     private readonly BeirImporter _importer;
 
     public BeirImporterTests()
     {
-        _evalStore = new SqliteEvalStore(_lab.Database);
+        _evalStore = new SqlEvalStore(_lab.Database);
         _importer = new BeirImporter(_lab.Service, _evalStore);
         Directory.CreateDirectory(Path.Combine(_folder, "qrels"));
         File.WriteAllText(Path.Combine(_folder, "corpus.jsonl"), string.Join("\n",
@@ -100,7 +100,7 @@ public sealed class BeirImporterTests : IDisposable
         Assert.Empty(await _lab.Jobs.ListAsync(null, 10, CancellationToken.None));
         await _evalStore.EnsureSchemaAsync(CancellationToken.None);
         Assert.Empty(await _evalStore.ListSetsAsync(null, CancellationToken.None));
-        Assert.False(_lab.Content.Exists(DocumentIds.ContentHash("Kelp forests\n\nKelp grows fast in cold water."u8)));
+        Assert.False(await _lab.Content.ExistsAsync(DocumentIds.ContentHash("Kelp forests\n\nKelp grows fast in cold water."u8), default));
     }
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool, too late for assertions).</summary>

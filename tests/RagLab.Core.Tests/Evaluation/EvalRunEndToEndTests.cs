@@ -17,7 +17,7 @@ public sealed class EvalRunEndToEndTests : IAsyncLifetime, IDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "raglab-eval-e2e-" + Guid.NewGuid().ToString("n"));
     private readonly FakeDocumentStore _documents = new();
     private readonly Dictionary<string, Chunk> _chunkByDocument = [];
-    private SqliteEvalStore _store = null!;
+    private SqlEvalStore _store = null!;
 
     private const string Refund = "How long is the refund window?";
     private const string Express = "How much does express shipping cost?";
@@ -28,7 +28,7 @@ public sealed class EvalRunEndToEndTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteEvalStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
+        _store = new SqlEvalStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
         await _store.EnsureSchemaAsync(CancellationToken.None);
         foreach (var (name, text) in new[]
         {

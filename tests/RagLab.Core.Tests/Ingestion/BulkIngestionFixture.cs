@@ -26,16 +26,16 @@ public sealed class BulkIngestionFixture : IDisposable
     public BulkIngestionFixture(long maxUploadBytes = 1024 * 1024)
     {
         Database = new SqliteDatabase(Path.Combine(_directory, "raglab.db"));
-        Documents = new SqliteDocumentStore(Database);
-        Jobs = new SqliteJobStore(Database, TimeProvider.System);
+        Documents = new SqlDocumentStore(Database);
+        Jobs = new SqlJobStore(Database, TimeProvider.System);
         Content = new ContentStore(Path.Combine(_directory, "blobs"));
         Options = Microsoft.Extensions.Options.Options.Create(new IngestionOptions { MaxUploadBytes = maxUploadBytes });
         Restart();
     }
 
     public SqliteDatabase Database { get; }
-    public SqliteDocumentStore Documents { get; }
-    public SqliteJobStore Jobs { get; }
+    public SqlDocumentStore Documents { get; }
+    public SqlJobStore Jobs { get; }
     public ContentStore Content { get; }
     public ChannelJobQueue Queue { get; } = new();
     public IOptions<IngestionOptions> Options { get; }

@@ -140,13 +140,13 @@ public sealed class BulkIngestionTests : IDisposable
         await _lab.RunJobAsync(receipt.JobId!);
         var drop = receipt.Documents.Single(d => d.Name == "drop.txt");
         var hash = (await _lab.Documents.GetAsync(drop.DocumentId, CancellationToken.None))!.ContentHash;
-        Assert.True(_lab.Content.Exists(hash));
+        Assert.True(await _lab.Content.ExistsAsync(hash, default));
 
         Assert.True(await _lab.Service.DeleteAsync(drop.DocumentId, CancellationToken.None));
 
         Assert.Empty(await _lab.SearchAsync(Collection, "walruses"));
         Assert.Null(await _lab.Documents.GetAsync(drop.DocumentId, CancellationToken.None));
-        Assert.False(_lab.Content.Exists(hash));
+        Assert.False(await _lab.Content.ExistsAsync(hash, default));
         Assert.Equal(["keep.txt"], await _lab.SearchAsync(Collection, "penguins"));
     }
 
@@ -179,7 +179,7 @@ public sealed class BulkIngestionTests : IDisposable
         Assert.Contains("line 2", error.Message);
         Assert.Empty(await _lab.Documents.ListAsync(null, CancellationToken.None));
         Assert.Empty(await _lab.Jobs.ListAsync(null, 10, CancellationToken.None));
-        Assert.False(_lab.Content.Exists(DocumentIds.ContentHash("First document."u8)));
+        Assert.False(await _lab.Content.ExistsAsync(DocumentIds.ContentHash("First document."u8), default));
     }
 
     [Fact]

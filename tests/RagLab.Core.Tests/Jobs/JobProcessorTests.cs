@@ -10,9 +10,9 @@ namespace RagLab.Core.Tests.Jobs;
 public sealed class JobProcessorTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "raglab-jobs-" + Guid.NewGuid().ToString("n"));
-    private readonly SqliteJobStore _store;
+    private readonly SqlJobStore _store;
 
-    public JobProcessorTests() => _store = new SqliteJobStore(new SqliteDatabase(Path.Combine(_dir, "raglab.db")), TimeProvider.System);
+    public JobProcessorTests() => _store = new SqlJobStore(new SqliteDatabase(Path.Combine(_dir, "raglab.db")), TimeProvider.System);
 
     public void Dispose()
     {

@@ -13,9 +13,9 @@ namespace RagLab.Core.Tests.Retrieval;
 public sealed class EmbeddedIndexLoaderSnapshotTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "raglab-restart-" + Guid.NewGuid().ToString("n"));
-    private readonly SqliteDocumentStore _store;
+    private readonly SqlDocumentStore _store;
 
-    public EmbeddedIndexLoaderSnapshotTests() => _store = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
+    public EmbeddedIndexLoaderSnapshotTests() => _store = new SqlDocumentStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
 
     public void Dispose()
     {

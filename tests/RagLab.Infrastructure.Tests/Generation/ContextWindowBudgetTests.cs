@@ -28,7 +28,7 @@ public sealed partial class ContextWindowBudgetTests : FakeOllamaTest
             var hits = Enumerable.Range(1, 100).Select(rank => Hit(rank, tokens: 256)).ToList();
             var answerer = new QuestionAnswerer(
                 [new RagAnswerMode(new RagPromptBuilder())], new FixedRetrievers(hits), models, new MemoryAnswerCache(TimeProvider.System),
-                new StoreGenerationIndexSync(new SqliteDocumentStore(new SqliteDatabase(Path.Combine(directory.FullName, "raglab.db")))),
+                new StoreGenerationIndexSync(new SqlDocumentStore(new SqliteDatabase(Path.Combine(directory.FullName, "raglab.db")))),
                 new CitationParser(EnglishAnalyzer.Instance), new ExtractiveAnswerer(EnglishAnalyzer.Instance),
                 Options.Create(new RagLabOptions()), NullLogger<QuestionAnswerer>.Instance);
 

@@ -47,7 +47,7 @@ public sealed class QdrantBm25AgreementTests(ITestOutputHelper output) : IAsyncL
             .Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(1, 4)).Select(_ => Vocabulary[random.Next(Vocabulary.Length)]).Distinct()))
             .ToList();
 
-        var embedded = new Bm25Index(new SqliteDocumentStore(new SqliteDatabase(Path.Combine(Path.GetTempPath(), $"raglab-agree-{Guid.NewGuid():N}.db"))),
+        var embedded = new Bm25Index(new SqlDocumentStore(new SqliteDatabase(Path.Combine(Path.GetTempPath(), $"raglab-agree-{Guid.NewGuid():N}.db"))),
             EnglishAnalyzer.Instance, options);
         await embedded.AddAsync(chunks, None);
         var qdrant = _context.CreateIndex(encoder: new SparseBm25Encoder(EnglishAnalyzer.Instance, options.K1, options.B));

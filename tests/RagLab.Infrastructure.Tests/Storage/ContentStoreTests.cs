@@ -24,7 +24,7 @@ public sealed class ContentStoreTests : IDisposable
         Assert.Equal(5, size);
         var files = Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).ToList();
         Assert.Equal(Path.Combine(_root, "2c", hash), Assert.Single(files));
-        await using var stream = store.Open(hash);
+        await using var stream = await store.OpenAsync(hash, default);
         Assert.Equal("hello", await new StreamReader(stream).ReadToEndAsync());
     }
 
@@ -51,6 +51,6 @@ public sealed class ContentStoreTests : IDisposable
     [Theory]
     [InlineData("../../../../etc/passwd")]
     [InlineData("ABCDEF")]
-    public void Hashes_that_are_not_sha256_are_refused(string hash) =>
-        Assert.Throws<ArgumentException>(() => new ContentStore(_root).Open(hash));
+    public Task Hashes_that_are_not_sha256_are_refused(string hash) =>
+        Assert.ThrowsAsync<ArgumentException>(() => new ContentStore(_root).OpenAsync(hash, default));
 }

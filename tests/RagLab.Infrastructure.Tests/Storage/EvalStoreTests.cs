@@ -3,27 +3,31 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
+using RagLab.Testing;
 
 namespace RagLab.Infrastructure.Tests.Storage;
 
-public sealed class SqliteEvalStoreTests : IAsyncLifetime, IDisposable
+public sealed class SqliteEvalStoreTests : EvalStoreTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "raglab-eval-" + Guid.NewGuid().ToString("n"));
-    private SqliteEvalStore _store = null!;
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.Sqlite());
+}
 
-    public async Task InitializeAsync()
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEvalStoreTests(PostgresServer server) : EvalStoreTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.PostgresAsync(server);
+}
+
+/// <summary>The eval store, the same code on SQLite and on Postgres.</summary>
+public abstract class EvalStoreTests : StoreTestBase
+{
+    private SqlEvalStore _store = null!;
+
+    protected override async Task InitializeStoreAsync()
     {
-        _store = new SqliteEvalStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
+        _store = new SqlEvalStore(Engine.Database);
         await _store.EnsureSchemaAsync(CancellationToken.None);
-        await _store.EnsureSchemaAsync(CancellationToken.None); // idempotent
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, true); } catch (IOException) { }
+        await new SqlEvalStore(Engine.OpenAnother()).EnsureSchemaAsync(CancellationToken.None); // idempotent, and safe from another process
     }
 
     private static EvalSetDraft Draft(string name, params string[] questions) =>
@@ -136,5 +140,19 @@ public sealed class SqliteEvalStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal("set9", await _store.GetGeneratedSetIdAsync("job2", CancellationToken.None));
         Assert.Null(await _store.GetGeneratedSetIdAsync("job1", CancellationToken.None)); // another kind of result
         Assert.Null(await _store.GetFreshnessReportAsync("job3", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Results_come_back_in_the_order_they_were_first_saved()
+    {
+        var set = await _store.ImportAsync(Draft("faq", "A?", "B?", "C?"), CancellationToken.None);
+        var run = await _store.CreateRunAsync(new EvalRunRequest(set.Id, ["rag"]), CancellationToken.None);
+        foreach (var item in new[] { "q2", "q3", "q1" }) await _store.SaveAnswerAsync(run.Id, Record(item), CancellationToken.None);
+        await _store.SaveAnswerAsync(run.Id, Record("q3") with { Answer = "again" }, CancellationToken.None);
+
+        var answers = await _store.GetAnswersAsync(run.Id, CancellationToken.None);
+
+        Assert.Equal(["q2", "q3", "q1"], answers.Select(a => a.ItemId));
+        Assert.Equal("again", answers[1].Answer);
     }
 }

@@ -1,40 +1,42 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data;
+using System.Data.Common;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Storage;
 
 /// <summary>
-/// Documents, their text, chunks and embeddings, and collection generations, in the embedded SQLite file.
+/// Documents, their text, chunks and embeddings, and collection generations, in the system of record (SQLite or Postgres).
 /// Multi-row writes reuse prepared commands inside one transaction (see <see cref="IBulkDocumentStore"/>).
 /// </summary>
-public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStore, IBulkDocumentStore, IChunkEmbeddingStore
+public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBulkDocumentStore, IChunkEmbeddingStore
 {
-    private const string Schema = """
+    private static string Schema(SqlDialect sql) => $"""
         CREATE TABLE IF NOT EXISTS documents (
-            id TEXT PRIMARY KEY, collection TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
-            chunks INTEGER NOT NULL, bytes INTEGER NOT NULL, content_hash TEXT NOT NULL, updated_at TEXT NOT NULL,
+            id TEXT PRIMARY KEY, collection {sql.OrdinalText} NOT NULL, name {sql.OrdinalText} NOT NULL, status TEXT NOT NULL,
+            chunks INTEGER NOT NULL, bytes BIGINT NOT NULL, content_hash TEXT NOT NULL, updated_at TEXT NOT NULL,
             error TEXT NULL, job_id TEXT NULL, warnings TEXT NULL, text TEXT NULL,
             UNIQUE (collection, name));
         CREATE TABLE IF NOT EXISTS chunks (
             id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             collection TEXT NOT NULL, position INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL,
-            start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, embedding BLOB NULL, embedding_model TEXT NULL);
+            start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, embedding {sql.Blob} NULL, embedding_model TEXT NULL);
         CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id, position);
         CREATE INDEX IF NOT EXISTS chunks_by_collection ON chunks(collection);
         CREATE INDEX IF NOT EXISTS documents_by_content ON documents(content_hash);
-        CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation BIGINT NOT NULL);
         """;
 
-    private readonly Lazy<Task> _schema = new(() => EnsureSchemaAsync(database));
+    private readonly SchemaOnce _schema = new(() => EnsureSchemaAsync(database));
 
-    private static async Task EnsureSchemaAsync(SqliteDatabase database)
+    private static async Task EnsureSchemaAsync(SqlDatabase database)
     {
-        await database.EnsureSchemaAsync(Schema, CancellationToken.None);
-        // Databases made before vectors recorded their model: their vectors keep a NULL model (whatever was connected then).
+        await database.EnsureSchemaAsync(Schema(database.Dialect), CancellationToken.None);
+        // SQLite files made before vectors recorded their model: their vectors keep a NULL model (whatever was connected then).
+        if (database.Dialect.IsPostgres) return;
         await using var connection = await database.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('chunks') WHERE name = 'embedding_model'";
@@ -45,16 +47,16 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await _schema.Value.WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         return await database.OpenAsync(cancellationToken);
     }
 
     public async Task<DocumentRecord?> GetAsync(string documentId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var documents = await QueryDocumentsAsync(connection, "WHERE id = $id", cmd => cmd.Parameters.AddWithValue("$id", documentId), cancellationToken);
+        var documents = await QueryDocumentsAsync(connection, "WHERE id = @id", cmd => cmd.AddValue("@id", documentId), cancellationToken);
         return documents.FirstOrDefault();
     }
 
@@ -63,7 +65,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         await using var connection = await OpenAsync(cancellationToken);
         return collection is null
             ? await QueryDocumentsAsync(connection, "ORDER BY collection, name", _ => { }, cancellationToken)
-            : await QueryDocumentsAsync(connection, "WHERE collection = $c ORDER BY name", cmd => cmd.Parameters.AddWithValue("$c", collection), cancellationToken);
+            : await QueryDocumentsAsync(connection, "WHERE collection = @c ORDER BY name", cmd => cmd.AddValue("@c", collection), cancellationToken);
     }
 
     public async Task SaveAsync(DocumentRecord document, CancellationToken cancellationToken)
@@ -76,7 +78,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await UpsertDocumentAsync(connection, transaction, document, cancellationToken, text);
         await using var writer = new ChunkWriter(connection, transaction);
         await writer.ReplaceAsync(document.Id, chunks, embeddings, cancellationToken);
@@ -87,7 +89,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         if (documents.Count == 0) return;
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var upsert = new DocumentUpsert(connection, transaction, withText: false);
         foreach (var document in documents) await upsert.ExecuteAsync(document, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -98,24 +100,24 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         var written = new List<string>(entries.Count);
         if (entries.Count == 0) return written;
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
         // Guarded by the content hash: a document deleted or re-uploaded while the batch ran is not brought back.
         update.CommandText = """
-            UPDATE documents SET status = $status, chunks = $chunks, updated_at = $updated, error = $error,
-                job_id = $job, warnings = $warnings, text = $text
-            WHERE id = $id AND content_hash = $hash
+            UPDATE documents SET status = @status, chunks = @chunks, updated_at = @updated, error = @error,
+                job_id = @job, warnings = @warnings, text = @text
+            WHERE id = @id AND content_hash = @hash
             """;
-        var id = update.Parameters.Add("$id", SqliteType.Text);
-        var hash = update.Parameters.Add("$hash", SqliteType.Text);
-        var status = update.Parameters.Add("$status", SqliteType.Text);
-        var chunkCount = update.Parameters.Add("$chunks", SqliteType.Integer);
-        var updated = update.Parameters.Add("$updated", SqliteType.Text);
-        var error = update.Parameters.Add("$error", SqliteType.Text);
-        var job = update.Parameters.Add("$job", SqliteType.Text);
-        var warnings = update.Parameters.Add("$warnings", SqliteType.Text);
-        var text = update.Parameters.Add("$text", SqliteType.Text);
+        var id = update.Add("@id", DbType.String);
+        var hash = update.Add("@hash", DbType.String);
+        var status = update.Add("@status", DbType.String);
+        var chunkCount = update.Add("@chunks", DbType.Int32);
+        var updated = update.Add("@updated", DbType.String);
+        var error = update.Add("@error", DbType.String);
+        var job = update.Add("@job", DbType.String);
+        var warnings = update.Add("@warnings", DbType.String);
+        var text = update.Add("@text", DbType.String);
         await using var chunks = new ChunkWriter(connection, transaction);
         foreach (var entry in entries)
         {
@@ -141,18 +143,18 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         var marked = new List<string>(documents.Count);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var update = connection.CreateCommand())
         {
             update.Transaction = transaction;
             // Guarded: a document deleted, re-uploaded or re-queued while it was being indexed keeps its newer state.
             update.CommandText = """
-                UPDATE documents SET status = 'ready', updated_at = $updated
-                WHERE id = $id AND content_hash = $hash AND status = 'indexing'
+                UPDATE documents SET status = 'ready', updated_at = @updated
+                WHERE id = @id AND content_hash = @hash AND status = 'indexing'
                 """;
-            var id = update.Parameters.Add("$id", SqliteType.Text);
-            var hash = update.Parameters.Add("$hash", SqliteType.Text);
-            var updated = update.Parameters.Add("$updated", SqliteType.Text);
+            var id = update.Add("@id", DbType.String);
+            var hash = update.Add("@hash", DbType.String);
+            var updated = update.Add("@updated", DbType.String);
             foreach (var document in documents)
             {
                 id.Value = document.Id;
@@ -164,8 +166,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         await using (var bump = connection.CreateCommand())
         {
             bump.Transaction = transaction;
-            bump.CommandText = "INSERT INTO collections (name, generation) VALUES ($c, 1) ON CONFLICT(name) DO UPDATE SET generation = generation + 1";
-            bump.Parameters.AddWithValue("$c", collection);
+            bump.CommandText = "INSERT INTO collections (name, generation) VALUES (@c, 1) ON CONFLICT(name) DO UPDATE SET generation = collections.generation + 1";
+            bump.AddValue("@c", collection);
             await bump.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
@@ -176,17 +178,18 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM documents WHERE content_hash = $h)";
-        command.Parameters.AddWithValue("$h", contentHash);
-        return await command.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM documents WHERE content_hash = @h)";
+        command.AddValue("@h", contentHash);
+        // SQLite answers 0 or 1, Postgres a boolean.
+        return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken));
     }
 
     public async Task<IReadOnlyList<Chunk>> GetChunksAsync(string documentId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = ChunkSelect + " WHERE c.document_id = $id ORDER BY c.position";
-        command.Parameters.AddWithValue("$id", documentId);
+        command.CommandText = ChunkSelect + " WHERE c.document_id = @id ORDER BY c.position";
+        command.AddValue("@id", documentId);
         var chunks = new List<Chunk>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
@@ -197,8 +200,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = ChunkSelect + " WHERE c.id = $id";
-        command.Parameters.AddWithValue("$id", chunkId);
+        command.CommandText = ChunkSelect + " WHERE c.id = @id";
+        command.AddValue("@id", chunkId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadChunk(reader) : null;
     }
@@ -209,8 +212,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // One query for the whole top K: the ids go in as one JSON array, looked up by primary key.
-        command.CommandText = ChunkSelect + " WHERE c.id IN (SELECT value FROM json_each($ids))";
-        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(chunkIds));
+        command.CommandText = ChunkSelect + " WHERE " + database.Dialect.InList("c.id", "@ids");
+        database.Dialect.AddList(command, "@ids", chunkIds);
         var chunks = new List<Chunk>(chunkIds.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
@@ -221,8 +224,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT text FROM documents WHERE id = $id";
-        command.Parameters.AddWithValue("$id", documentId);
+        command.CommandText = "SELECT text FROM documents WHERE id = @id";
+        command.AddValue("@id", documentId);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
@@ -247,8 +250,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             , c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE d.status = 'ready'
-            """ + (collection is null ? "" : " AND c.collection = $c") + " ORDER BY c.document_id, c.position";
-        if (collection is not null) command.Parameters.AddWithValue("$c", collection);
+            """ + (collection is null ? "" : " AND c.collection = @c") + " ORDER BY c.document_id, c.position";
+        if (collection is not null) command.AddValue("@c", collection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -261,8 +264,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM chunks WHERE document_id = $id; DELETE FROM documents WHERE id = $id;";
-        command.Parameters.AddWithValue("$id", documentId);
+        command.CommandText = "DELETE FROM chunks WHERE document_id = @id; DELETE FROM documents WHERE id = @id;";
+        command.AddValue("@id", documentId);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
@@ -281,8 +284,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT generation FROM collections WHERE name = $c";
-        command.Parameters.AddWithValue("$c", collection);
+        command.CommandText = "SELECT generation FROM collections WHERE name = @c";
+        command.AddValue("@c", collection);
         return await command.ExecuteScalarAsync(cancellationToken) is long generation ? generation : 0;
     }
 
@@ -291,24 +294,24 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO collections (name, generation) VALUES ($c, 1)
-            ON CONFLICT(name) DO UPDATE SET generation = generation + 1
+            INSERT INTO collections (name, generation) VALUES (@c, 1)
+            ON CONFLICT(name) DO UPDATE SET generation = collections.generation + 1
             RETURNING generation
             """;
-        command.Parameters.AddWithValue("$c", collection);
+        command.AddValue("@c", collection);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     // A vector made by another model counts as missing; NULL model: stored before models were recorded, kept as it is.
-    private const string NeedsEmbedding = " WHERE d.status = 'ready' AND (c.embedding IS NULL OR (c.embedding_model IS NOT NULL AND c.embedding_model <> $model))";
+    private const string NeedsEmbedding = " WHERE d.status = 'ready' AND (c.embedding IS NULL OR (c.embedding_model IS NOT NULL AND c.embedding_model <> @model))";
 
     public async Task<IReadOnlyList<Chunk>> GetChunksWithoutEmbeddingAsync(int limit, string model, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = ChunkSelect + NeedsEmbedding + " ORDER BY c.document_id, c.position LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", limit);
-        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
+        command.CommandText = ChunkSelect + NeedsEmbedding + " ORDER BY c.document_id, c.position LIMIT @limit";
+        command.AddValue("@limit", limit);
+        command.AddValue("@model", EmbeddingModelId.Canonical(model));
         var chunks = new List<Chunk>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
@@ -320,20 +323,20 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id" + NeedsEmbedding;
-        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
+        command.AddValue("@model", EmbeddingModelId.Canonical(model));
         return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task SaveEmbeddingsAsync(IReadOnlyDictionary<string, float[]> embeddings, string model, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE chunks SET embedding = $embedding, embedding_model = $model WHERE id = $id";
-        command.Parameters.AddWithValue("$model", EmbeddingModelId.Canonical(model));
-        var id = command.Parameters.Add("$id", SqliteType.Text);
-        var embedding = command.Parameters.Add("$embedding", SqliteType.Blob);
+        command.CommandText = "UPDATE chunks SET embedding = @embedding, embedding_model = @model WHERE id = @id";
+        command.AddValue("@model", EmbeddingModelId.Canonical(model));
+        var id = command.Add("@id", DbType.String);
+        var embedding = command.Add("@embedding", DbType.Binary);
         foreach (var (chunkId, vector) in embeddings)
         {
             id.Value = chunkId;
@@ -348,13 +351,13 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         FROM chunks c JOIN documents d ON d.id = c.document_id
         """;
 
-    private static Chunk ReadChunk(SqliteDataReader reader, int offset = 0) => new(
+    private static Chunk ReadChunk(DbDataReader reader, int offset = 0) => new(
         reader.GetString(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3),
         reader.GetInt32(offset + 4), reader.GetString(offset + 5), reader.GetString(offset + 6),
         reader.GetInt32(offset + 7), reader.GetInt32(offset + 8));
 
-    private static async Task<List<DocumentRecord>> QueryDocumentsAsync(SqliteConnection connection, string clause,
-        Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    private static async Task<List<DocumentRecord>> QueryDocumentsAsync(DbConnection connection, string clause,
+        Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings FROM documents " + clause;
@@ -375,7 +378,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         return documents;
     }
 
-    private static async Task UpsertDocumentAsync(SqliteConnection connection, SqliteTransaction? transaction,
+    private static async Task UpsertDocumentAsync(DbConnection connection, DbTransaction? transaction,
         DocumentRecord document, CancellationToken cancellationToken, string? text = null)
     {
         await using var upsert = new DocumentUpsert(connection, transaction, withText: text is not null);
@@ -390,41 +393,41 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     /// <summary>A prepared insert-or-update of document metadata (and optionally text), reused across many documents.</summary>
     private sealed class DocumentUpsert : IAsyncDisposable
     {
-        private readonly SqliteCommand _command;
-        private readonly SqliteParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings;
-        private readonly SqliteParameter? _text;
+        private readonly DbCommand _command;
+        private readonly DbParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings;
+        private readonly DbParameter? _text;
 
-        public DocumentUpsert(SqliteConnection connection, SqliteTransaction? transaction, bool withText)
+        public DocumentUpsert(DbConnection connection, DbTransaction? transaction, bool withText)
         {
             _command = connection.CreateCommand();
             _command.Transaction = transaction;
             _command.CommandText = withText
                 ? """
                   INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, text)
-                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings, $text)
+                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings, @text)
                   ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
                       content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
                       job_id = excluded.job_id, warnings = excluded.warnings, text = excluded.text
                   """
                 : """
                   INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings)
-                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings)
+                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings)
                   ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
                       content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
                       job_id = excluded.job_id, warnings = excluded.warnings
                   """;
-            _id = _command.Parameters.Add("$id", SqliteType.Text);
-            _collection = _command.Parameters.Add("$collection", SqliteType.Text);
-            _name = _command.Parameters.Add("$name", SqliteType.Text);
-            _status = _command.Parameters.Add("$status", SqliteType.Text);
-            _chunks = _command.Parameters.Add("$chunks", SqliteType.Integer);
-            _bytes = _command.Parameters.Add("$bytes", SqliteType.Integer);
-            _hash = _command.Parameters.Add("$hash", SqliteType.Text);
-            _updated = _command.Parameters.Add("$updated", SqliteType.Text);
-            _error = _command.Parameters.Add("$error", SqliteType.Text);
-            _job = _command.Parameters.Add("$job", SqliteType.Text);
-            _warnings = _command.Parameters.Add("$warnings", SqliteType.Text);
-            if (withText) _text = _command.Parameters.Add("$text", SqliteType.Text);
+            _id = _command.Add("@id", DbType.String);
+            _collection = _command.Add("@collection", DbType.String);
+            _name = _command.Add("@name", DbType.String);
+            _status = _command.Add("@status", DbType.String);
+            _chunks = _command.Add("@chunks", DbType.Int32);
+            _bytes = _command.Add("@bytes", DbType.Int64);
+            _hash = _command.Add("@hash", DbType.String);
+            _updated = _command.Add("@updated", DbType.String);
+            _error = _command.Add("@error", DbType.String);
+            _job = _command.Add("@job", DbType.String);
+            _warnings = _command.Add("@warnings", DbType.String);
+            if (withText) _text = _command.Add("@text", DbType.String);
         }
 
         public async Task ExecuteAsync(DocumentRecord document, string? text, CancellationToken cancellationToken)
@@ -450,32 +453,36 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     /// <summary>Prepared delete-and-insert of a document's chunks, reused across the documents of one transaction.</summary>
     private sealed class ChunkWriter : IAsyncDisposable
     {
-        private readonly SqliteCommand _delete;
-        private readonly SqliteCommand _insert;
-        private readonly SqliteParameter _deleteId, _id, _document, _collection, _position, _heading, _text, _start, _end, _embedding, _model;
+        private readonly DbCommand _delete;
+        private readonly DbCommand _insert;
+        private readonly DbParameter _deleteId, _id, _document, _collection, _position, _heading, _text, _start, _end, _embedding, _model;
 
-        public ChunkWriter(SqliteConnection connection, SqliteTransaction transaction)
+        public ChunkWriter(DbConnection connection, DbTransaction transaction)
         {
             _delete = connection.CreateCommand();
             _delete.Transaction = transaction;
-            _delete.CommandText = "DELETE FROM chunks WHERE document_id = $id";
-            _deleteId = _delete.Parameters.Add("$id", SqliteType.Text);
+            _delete.CommandText = "DELETE FROM chunks WHERE document_id = @id";
+            _deleteId = _delete.Add("@id", DbType.String);
             _insert = connection.CreateCommand();
             _insert.Transaction = transaction;
             _insert.CommandText = """
-                INSERT OR REPLACE INTO chunks (id, document_id, collection, position, heading_path, text, start_offset, end_offset, embedding, embedding_model)
-                VALUES ($id, $doc, $collection, $position, $heading, $text, $start, $end, $embedding, $model)
+                INSERT INTO chunks (id, document_id, collection, position, heading_path, text, start_offset, end_offset, embedding, embedding_model)
+                VALUES (@id, @doc, @collection, @position, @heading, @text, @start, @end, @embedding, @model)
+                ON CONFLICT(id) DO UPDATE SET document_id = excluded.document_id, collection = excluded.collection,
+                    position = excluded.position, heading_path = excluded.heading_path, text = excluded.text,
+                    start_offset = excluded.start_offset, end_offset = excluded.end_offset,
+                    embedding = excluded.embedding, embedding_model = excluded.embedding_model
                 """;
-            _id = _insert.Parameters.Add("$id", SqliteType.Text);
-            _document = _insert.Parameters.Add("$doc", SqliteType.Text);
-            _collection = _insert.Parameters.Add("$collection", SqliteType.Text);
-            _position = _insert.Parameters.Add("$position", SqliteType.Integer);
-            _heading = _insert.Parameters.Add("$heading", SqliteType.Text);
-            _text = _insert.Parameters.Add("$text", SqliteType.Text);
-            _start = _insert.Parameters.Add("$start", SqliteType.Integer);
-            _end = _insert.Parameters.Add("$end", SqliteType.Integer);
-            _embedding = _insert.Parameters.Add("$embedding", SqliteType.Blob);
-            _model = _insert.Parameters.Add("$model", SqliteType.Text);
+            _id = _insert.Add("@id", DbType.String);
+            _document = _insert.Add("@doc", DbType.String);
+            _collection = _insert.Add("@collection", DbType.String);
+            _position = _insert.Add("@position", DbType.Int32);
+            _heading = _insert.Add("@heading", DbType.String);
+            _text = _insert.Add("@text", DbType.String);
+            _start = _insert.Add("@start", DbType.Int32);
+            _end = _insert.Add("@end", DbType.Int32);
+            _embedding = _insert.Add("@embedding", DbType.Binary);
+            _model = _insert.Add("@model", DbType.String);
         }
 
         public async Task ReplaceAsync(string documentId, IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)

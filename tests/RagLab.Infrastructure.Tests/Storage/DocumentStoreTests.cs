@@ -1,20 +1,30 @@
 using RagLab.Core.Ingestion;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
+using RagLab.Testing;
 
 namespace RagLab.Infrastructure.Tests.Storage;
 
-public sealed class SqliteDocumentStoreTests : IDisposable
+public sealed class SqliteDocumentStoreTests : DocumentStoreTests
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "raglab-store-" + Guid.NewGuid().ToString("n"));
-    private readonly SqliteDocumentStore _store;
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.Sqlite());
+}
 
-    public SqliteDocumentStoreTests() => _store = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(_dir, "raglab.db")));
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDocumentStoreTests(PostgresServer server) : DocumentStoreTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.PostgresAsync(server);
+}
 
-    public void Dispose()
+/// <summary>The document store, the same code on SQLite and on Postgres.</summary>
+public abstract class DocumentStoreTests : StoreTestBase
+{
+    private SqlDocumentStore _store = null!;
+
+    protected override Task InitializeStoreAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        _store = new SqlDocumentStore(Engine.Database);
+        return Task.CompletedTask;
     }
 
     private static DocumentRecord Document(string name, DocumentStatus status = DocumentStatus.Ready, string collection = "default") =>
@@ -118,5 +128,57 @@ public sealed class SqliteDocumentStoreTests : IDisposable
         await _store.SaveAsync(document, default);
         Assert.Equal(document with { Warnings = null }, (await _store.GetAsync(document.Id, default))! with { Warnings = null });
         Assert.Equal(["no text"], (await _store.GetAsync(document.Id, default))!.Warnings);
+    }
+
+    [Fact]
+    public async Task Bulk_writes_skip_documents_replaced_meanwhile_and_mark_ready_bumps_the_generation_once()
+    {
+        var kept = Document("kept.md", DocumentStatus.Indexing);
+        var replaced = Document("replaced.md", DocumentStatus.Indexing);
+        await _store.SaveManyAsync([kept, replaced], default);
+        Assert.True(await _store.IsContentReferencedAsync(kept.ContentHash, default));
+        // A newer upload of replaced.md lands while the batch runs.
+        var newer = replaced with { ContentHash = new string('b', 64), UpdatedAt = DateTimeOffset.UnixEpoch.AddHours(1) };
+        await _store.SaveAsync(newer, default);
+
+        var written = await _store.ReplaceContentManyAsync(
+        [
+            new DocumentContent(kept with { Chunks = 1 }, "kept text", [ChunkOf(kept, 0, "kept text")], null),
+            new DocumentContent(replaced with { Chunks = 1 }, "old text", [ChunkOf(replaced, 0, "old text")], null),
+        ], default);
+        var marked = await _store.MarkReadyAsync("default", [kept, replaced], default);
+
+        Assert.Equal([kept.Id], written);
+        Assert.Equal([kept.Id], marked);
+        Assert.Equal(1, await _store.GetGenerationAsync("default", default));
+        Assert.Equal(DocumentStatus.Ready, (await _store.GetAsync(kept.Id, default))!.Status);
+        Assert.Equal(newer, await _store.GetAsync(replaced.Id, default));
+        Assert.Empty(await _store.GetChunksAsync(replaced.Id, default));
+        Assert.False(await _store.IsContentReferencedAsync(new string('c', 64), default));
+    }
+
+    [Fact]
+    public async Task Another_process_sees_what_this_one_committed()
+    {
+        var document = Document("shared.md");
+        await _store.ReplaceContentAsync(document with { Chunks = 1 }, "shared", [ChunkOf(document, 0, "shared")], null, default);
+        await _store.BumpGenerationAsync("default", default);
+
+        var other = new SqlDocumentStore(Engine.OpenAnother());
+
+        Assert.Equal(1, await other.GetGenerationAsync("default", default));
+        Assert.Equal("shared", Assert.Single(await other.GetChunksAsync(document.Id, default)).Text);
+        Assert.Equal(2, await other.BumpGenerationAsync("default", default));
+        Assert.Equal(2, await _store.GetGenerationAsync("default", default));
+    }
+
+    [Fact]
+    public async Task Documents_list_in_ordinal_order_of_collection_then_name()
+    {
+        foreach (var (name, collection) in new[] { ("b.md", "x"), ("B.md", "x"), ("a.md", "x"), ("z.md", "W") })
+            await _store.SaveAsync(Document(name, collection: collection), default);
+
+        Assert.Equal(["W/z.md", "x/B.md", "x/a.md", "x/b.md"], (await _store.ListAsync(null, default)).Select(d => $"{d.Collection}/{d.Name}"));
+        Assert.Equal(["W", "x"], await _store.ListCollectionsAsync(default));
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
@@ -7,8 +7,8 @@ using RagLab.Core.Evaluation.Sets;
 
 namespace RagLab.Infrastructure.Storage;
 
-/// <summary>Eval sets, runs and results in the embedded database (tables prefixed <c>eval_</c>). Records are stored as JSON.</summary>
-public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeProvider = null) : IEvalStore
+/// <summary>Eval sets, runs and results in the system of record, SQLite or Postgres (tables prefixed <c>eval_</c>). Records are stored as JSON.</summary>
+public sealed class SqlEvalStore(SqlDatabase database, TimeProvider? timeProvider = null) : IEvalStore
 {
     private const string AnswerKind = "answer";
     private const string RetrievalKind = "retrieval";
@@ -19,10 +19,10 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
-    private const string Schema = """
+    private static string Schema(SqlDialect sql) => $"""
         CREATE TABLE IF NOT EXISTS eval_sets (
             id TEXT PRIMARY KEY,
-            name TEXT NOT NULL,
+            name {sql.OrdinalText} NOT NULL,
             version INTEGER NOT NULL,
             collection TEXT NOT NULL,
             created_at TEXT NOT NULL,
@@ -51,6 +51,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
             error TEXT,
             summary_json TEXT);
         CREATE TABLE IF NOT EXISTS eval_results (
+            {sql.InsertionOrderColumn}
             run_id TEXT NOT NULL REFERENCES eval_runs(id) ON DELETE CASCADE,
             kind TEXT NOT NULL,
             item_id TEXT NOT NULL,
@@ -68,11 +69,11 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
         """;
 
     // Created once per process on first use, so a job resumed at start never meets a missing table.
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema, CancellationToken.None));
+    private readonly SchemaOnce _schema = new(() => database.EnsureSchemaAsync(Schema(database.Dialect), CancellationToken.None));
 
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.Value.WaitAsync(cancellationToken);
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
         return await database.OpenAsync(cancellationToken);
@@ -88,20 +89,21 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
         var name = draft.Name.Trim();
 
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var version = 1 + Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM eval_sets WHERE name = $name", cancellationToken, ("$name", name)));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var version = 1 + Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM eval_sets WHERE name = @name", cancellationToken, ("@name", name)));
         var set = new EvalSet(NewId(), name, version, collection, _time.GetUtcNow(), draft.Items.Count, draft.Source, draft.HeldOutFromTraining);
 
         await ExecuteAsync(connection, transaction,
-            "INSERT INTO eval_sets (id, name, version, collection, created_at, item_count, source, held_out) VALUES ($id, $name, $version, $collection, $created, $count, $source, $held)",
-            cancellationToken, ("$id", set.Id), ("$name", name), ("$version", version), ("$collection", collection), ("$created", set.CreatedAt.ToString("O")),
-            ("$count", set.ItemCount), ("$source", set.Source.ToString()), ("$held", set.HeldOutFromTraining ? 1 : 0));
+            "INSERT INTO eval_sets (id, name, version, collection, created_at, item_count, source, held_out) VALUES (@id, @name, @version, @collection, @created, @count, @source, @held)",
+            cancellationToken, ("@id", set.Id), ("@name", name), ("@version", version), ("@collection", collection), ("@created", set.CreatedAt.ToString("O")),
+            ("@count", set.ItemCount), ("@source", set.Source.ToString()), ("@held", set.HeldOutFromTraining ? 1 : 0));
 
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO eval_items (set_id, position, item_id, question, answer, relevant_json, tags_json, unanswerable) VALUES ($set, $position, $id, $question, $answer, $relevant, $tags, $unanswerable)";
-            var parameters = new[] { "$set", "$position", "$id", "$question", "$answer", "$relevant", "$tags", "$unanswerable" }.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            insert.CommandText = "INSERT INTO eval_items (set_id, position, item_id, question, answer, relevant_json, tags_json, unanswerable) VALUES (@set, @position, @id, @question, @answer, @relevant, @tags, @unanswerable)";
+            // Untyped: each engine takes the type from the value (text, or an integer for position and unanswerable).
+            var parameters = new[] { "@set", "@position", "@id", "@question", "@answer", "@relevant", "@tags", "@unanswerable" }.Select(n => insert.AddValue(n, null)).ToArray();
             for (var i = 0; i < draft.Items.Count; i++)
             {
                 var item = draft.Items[i];
@@ -115,17 +117,17 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
     }
 
     public async Task<EvalSet?> GetSetAsync(string setId, CancellationToken cancellationToken) =>
-        (await QuerySetsAsync("WHERE id = $id", cancellationToken, ("$id", setId))).FirstOrDefault();
+        (await QuerySetsAsync("WHERE id = @id", cancellationToken, ("@id", setId))).FirstOrDefault();
 
     public Task<IReadOnlyList<EvalSet>> ListSetsAsync(string? collection, CancellationToken cancellationToken) =>
         collection is null
             ? QuerySetsAsync("", cancellationToken)
-            : QuerySetsAsync("WHERE collection = $collection", cancellationToken, ("$collection", collection));
+            : QuerySetsAsync("WHERE collection = @collection", cancellationToken, ("@collection", collection));
 
     public async Task<IReadOnlyList<EvalItem>> GetItemsAsync(string setId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT item_id, question, answer, relevant_json, tags_json, unanswerable FROM eval_items WHERE set_id = $set ORDER BY position", ("$set", setId));
+        await using var command = Command(connection, null, "SELECT item_id, question, answer, relevant_json, tags_json, unanswerable FROM eval_items WHERE set_id = @set ORDER BY position", ("@set", setId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var items = new List<EvalItem>();
         while (await reader.ReadAsync(cancellationToken))
@@ -134,7 +136,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
                 reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 JsonSerializer.Deserialize<string[]>(reader.GetString(3), Json) ?? [],
                 JsonSerializer.Deserialize<string[]>(reader.GetString(4), Json) ?? [],
-                reader.GetInt64(5) != 0));
+                reader.GetInt32(5) != 0));
         }
         return items;
     }
@@ -142,8 +144,8 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
     public async Task<bool> DeleteSetAsync(string setId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        // Foreign keys are on (SqliteDatabase sets the pragma), so items, runs and results cascade.
-        return await ExecuteAsync(connection, null, "DELETE FROM eval_sets WHERE id = $id", cancellationToken, ("$id", setId)) > 0;
+        // Items, runs and results cascade (SQLite: SqliteDatabase turns foreign keys on; Postgres always enforces them).
+        return await ExecuteAsync(connection, null, "DELETE FROM eval_sets WHERE id = @id", cancellationToken, ("@id", setId)) > 0;
     }
 
     public async Task<IReadOnlySet<string>> GetQuestionsAsync(string setId, CancellationToken cancellationToken) =>
@@ -166,31 +168,31 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
         var run = new EvalRun(NewId(), request.SetId, request, EvalRunStatus.Pending, now, now);
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
-            "INSERT INTO eval_runs (id, set_id, request_json, status, created_at, updated_at) VALUES ($id, $set, $request, $status, $now, $now)",
-            cancellationToken, ("$id", run.Id), ("$set", run.SetId), ("$request", JsonSerializer.Serialize(request, Json)), ("$status", run.Status.ToString()), ("$now", now.ToString("O")));
+            "INSERT INTO eval_runs (id, set_id, request_json, status, created_at, updated_at) VALUES (@id, @set, @request, @status, @now, @now)",
+            cancellationToken, ("@id", run.Id), ("@set", run.SetId), ("@request", JsonSerializer.Serialize(request, Json)), ("@status", run.Status.ToString()), ("@now", now.ToString("O")));
         return run;
     }
 
     public async Task<EvalRun?> GetRunAsync(string runId, CancellationToken cancellationToken) =>
-        (await QueryRunsAsync("WHERE id = $id", cancellationToken, ("$id", runId))).FirstOrDefault();
+        (await QueryRunsAsync("WHERE id = @id", cancellationToken, ("@id", runId))).FirstOrDefault();
 
     public Task<IReadOnlyList<EvalRun>> ListRunsAsync(string? setId, CancellationToken cancellationToken) =>
-        setId is null ? QueryRunsAsync("", cancellationToken) : QueryRunsAsync("WHERE set_id = $set", cancellationToken, ("$set", setId));
+        setId is null ? QueryRunsAsync("", cancellationToken) : QueryRunsAsync("WHERE set_id = @set", cancellationToken, ("@set", setId));
 
     public async Task UpdateRunAsync(string runId, EvalRunStatus status, string? error, EvalRunSummary? summary, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
-            "UPDATE eval_runs SET status = $status, error = $error, summary_json = COALESCE($summary, summary_json), updated_at = $now WHERE id = $id",
-            cancellationToken, ("$id", runId), ("$status", status.ToString()), ("$error", error),
-            ("$summary", summary is null ? null : JsonSerializer.Serialize(summary, Json)), ("$now", _time.GetUtcNow().ToString("O")));
+            "UPDATE eval_runs SET status = @status, error = @error, summary_json = COALESCE(@summary, summary_json), updated_at = @now WHERE id = @id",
+            cancellationToken, ("@id", runId), ("@status", status.ToString()), ("@error", error),
+            ("@summary", summary is null ? null : JsonSerializer.Serialize(summary, Json)), ("@now", _time.GetUtcNow().ToString("O")));
     }
 
     public async Task<bool> DeleteRunAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         // Results cascade with the run (foreign keys are on).
-        return await ExecuteAsync(connection, null, "DELETE FROM eval_runs WHERE id = $id", cancellationToken, ("$id", runId)) > 0;
+        return await ExecuteAsync(connection, null, "DELETE FROM eval_runs WHERE id = @id", cancellationToken, ("@id", runId)) > 0;
     }
 
     public Task SaveFreshnessReportAsync(string jobId, FreshnessReport report, CancellationToken cancellationToken) =>
@@ -209,21 +211,22 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
-            "INSERT OR REPLACE INTO eval_job_results (job_id, kind, result_json, created_at) VALUES ($job, $kind, $json, $now)",
-            cancellationToken, ("$job", jobId), ("$kind", kind), ("$json", json), ("$now", _time.GetUtcNow().ToString("O")));
+            "INSERT INTO eval_job_results (job_id, kind, result_json, created_at) VALUES (@job, @kind, @json, @now) " +
+            "ON CONFLICT(job_id) DO UPDATE SET kind = excluded.kind, result_json = excluded.result_json, created_at = excluded.created_at",
+            cancellationToken, ("@job", jobId), ("@kind", kind), ("@json", json), ("@now", _time.GetUtcNow().ToString("O")));
     }
 
     private async Task<string?> GetJobResultAsync(string jobId, string kind, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ScalarAsync(connection, null, "SELECT result_json FROM eval_job_results WHERE job_id = $job AND kind = $kind",
-            cancellationToken, ("$job", jobId), ("$kind", kind)) as string;
+        return await ScalarAsync(connection, null, "SELECT result_json FROM eval_job_results WHERE job_id = @job AND kind = @kind",
+            cancellationToken, ("@job", jobId), ("@kind", kind)) as string;
     }
 
     public async Task SetRunJobAsync(string runId, string jobId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "UPDATE eval_runs SET job_id = $job WHERE id = $id", cancellationToken, ("$id", runId), ("$job", jobId));
+        await ExecuteAsync(connection, null, "UPDATE eval_runs SET job_id = @job WHERE id = @id", cancellationToken, ("@id", runId), ("@job", jobId));
     }
 
     public Task SaveAnswerAsync(string runId, EvalAnswerRecord record, CancellationToken cancellationToken) =>
@@ -245,14 +248,15 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
-            "INSERT OR REPLACE INTO eval_results (run_id, kind, item_id, mode, retriever, record_json, created_at) VALUES ($run, $kind, $item, $mode, $retriever, $json, $now)",
-            cancellationToken, ("$run", runId), ("$kind", kind), ("$item", itemId), ("$mode", mode), ("$retriever", retriever), ("$json", json), ("$now", _time.GetUtcNow().ToString("O")));
+            "INSERT INTO eval_results (run_id, kind, item_id, mode, retriever, record_json, created_at) VALUES (@run, @kind, @item, @mode, @retriever, @json, @now) " +
+            "ON CONFLICT(run_id, kind, item_id, mode, retriever) DO UPDATE SET record_json = excluded.record_json, created_at = excluded.created_at",
+            cancellationToken, ("@run", runId), ("@kind", kind), ("@item", itemId), ("@mode", mode), ("@retriever", retriever), ("@json", json), ("@now", _time.GetUtcNow().ToString("O")));
     }
 
     private async Task<IReadOnlyList<string>> GetResultsAsync(string runId, string kind, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT record_json FROM eval_results WHERE run_id = $run AND kind = $kind ORDER BY rowid", ("$run", runId), ("$kind", kind));
+        await using var command = Command(connection, null, "SELECT record_json FROM eval_results WHERE run_id = @run AND kind = @kind ORDER BY " + database.Dialect.InsertionOrder, ("@run", runId), ("@kind", kind));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var results = new List<string>();
         while (await reader.ReadAsync(cancellationToken)) results.Add(reader.GetString(0));
@@ -269,7 +273,7 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
         {
             sets.Add(new EvalSet(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
                 DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt32(5),
-                Enum.Parse<EvalSetSource>(reader.GetString(6)), reader.GetInt64(7) != 0));
+                Enum.Parse<EvalSetSource>(reader.GetString(6)), reader.GetInt32(7) != 0));
         }
         return sets;
     }
@@ -297,22 +301,16 @@ public sealed class SqliteEvalStore(SqliteDatabase database, TimeProvider? timeP
 
     private static string NewId() => Guid.NewGuid().ToString("n");
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return command;
-    }
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        connection.Command(transaction, sql, parameters);
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteScalarAsync(cancellationToken);
