@@ -66,7 +66,11 @@ public sealed class ChatPageTests : PageTestContext
         var page = Render<Chat>();
 
         page.WaitForAssertion(() => Assert.Contains("An unexpected error occurred; see the server log.", page.Find("[data-testid=modes] [data-testid=error]").TextContent));
-        Assert.True(page.Find("button[type=submit]").HasAttribute("disabled"));
+
+        page.Find("#question").Input("How long?");
+        page.Find("form.ask-form").Submit();
+        Assert.Contains("Pick at least one mode that can answer.", page.Find("form.ask-form > [data-testid=error]").TextContent);
+        Assert.DoesNotContain(Api.Requests, r => r.StartsWith("POST", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -190,7 +194,7 @@ public sealed class ChatPageTests : PageTestContext
     }
 
     [Fact]
-    public void Stop_ends_a_streaming_answer_and_keeps_what_arrived()
+    public async Task Stop_ends_a_streaming_answer_and_keeps_what_arrived()
     {
         var pipe = new Pipe();
         Api.On(HttpMethod.Post, "/api/ask/stream", _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
@@ -201,8 +205,7 @@ public sealed class ChatPageTests : PageTestContext
         page.WaitForElement("#mode-base");
         page.Find("#mode-base").Change(false);
         Ask(page, "Tell me everything.");
-        pipe.Writer.AsStream().Write(Encoding.UTF8.GetBytes("event: token\ndata: {\"text\":\"First words \"}\n\n"));
-        pipe.Writer.FlushAsync().AsTask().Wait();
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("event: token\ndata: {\"text\":\"First words \"}\n\n"));
         page.WaitForAssertion(() => Assert.Equal("streaming", page.Find("[data-mode=rag]").GetAttribute("data-state")));
 
         page.Find("[data-testid=stop]").Click();
