@@ -195,6 +195,36 @@ public sealed class LabInTheBrowserTests(LabServers lab) : IClassFixture<LabServ
     }
 
     [Fact]
+    public async Task Html_and_script_in_names_documents_and_answers_are_shown_never_run()
+    {
+        const string name = "<img src=x onerror=\"window.__xss=1\">.txt";
+        const string text = "<script>alert(2)</script> <img src=x onerror=\"alert(3)\"> The hostile handbook says refunds take 30 days.";
+        await UploadAsync("hostile", (name, text));
+        var page = await OpenChatAsync("hostile");
+        var dialogs = 0;
+        page.Dialog += async (_, dialog) => { dialogs++; await dialog.DismissAsync(); };
+        await page.Locator("#mode-base").UncheckAsync();
+
+        await AskAsync(page, "What does the hostile handbook say about refunds?");
+        var rag = page.Locator("[data-testid=answer][data-mode=rag]");
+        await Expect(rag).ToHaveAttributeAsync("data-state", "done");
+        await Expect(rag.Locator("[data-testid=answer-text]")).ToContainTextAsync("<script>alert(2)</script> <img src=x onerror=\"alert(3)\">");
+        await Expect(rag.Locator("[data-testid=citation]").First).ToHaveTextAsync(name);
+        await rag.Locator("[data-testid=citation]").First.ClickAsync();
+        await Expect(page.Locator("[data-testid=document-viewer] h2")).ToHaveTextAsync(name);
+        await Expect(page.Locator("[data-testid=document-viewer] li.cited")).ToContainTextAsync("<script>alert(2)</script>");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Documents" }).ClickAsync();
+        await page.Locator("#collection-select").SelectOptionAsync("hostile");
+        await Expect(page.Locator("[data-testid=document-row] th")).ToHaveTextAsync(name);
+
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__xss === undefined"), "the name's payload ran in the page");
+        Assert.Equal(0, dialogs); // the text's payloads would have opened alerts
+        await Expect(page.Locator("main img, main script")).ToHaveCountAsync(0);
+        AssertNothingLeftTheLoopback();
+    }
+
+    [Fact]
     public async Task Every_page_fits_a_phone_and_fine_tuning_says_it_is_not_available_yet()
     {
         var page = await NewPageAsync(width: 390, height: 844);
