@@ -13,6 +13,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapHomeApi();
 app.MapDocumentsApi();
+app.MapReingestApi();
 app.MapJobsApi();
 app.MapSearchApi();
 app.MapAskApi();

@@ -54,6 +54,7 @@ builder.AddProject<Projects.RagLab_Web>("web")
     .WithExternalHttpEndpoints()
     .WithReference(api)
     .WaitFor(api)
+    .WithDashboardLink()
     .AnnounceWhenReady(api);
 
 builder.Build().Run();

@@ -1,13 +1,54 @@
+using Microsoft.Extensions.Http.Resilience;
+
 namespace RagLab.Web;
 
 internal static class Extensions
 {
-    /// <summary>Static server-side Razor components, and a typed client for the Api found by service discovery.</summary>
+    /// <summary>Interactive server components, and a typed client for the Api found by service discovery.</summary>
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddScoped<Components.Chat.ChatConversation>();
+        builder.Services.Configure<WebOptions>(builder.Configuration.GetSection(WebOptions.Section));
+
+        // RemoveAllResilienceHandlers is experimental, and the one way to replace the service defaults' handler for one client.
+#pragma warning disable EXTEXP0001 // the diagnostic sits on the statement's first token
         // "https+http://api" resolves from services:api:* under Aspire, else from RagLab:Endpoints:api (see ServiceDefaults).
-        builder.Services.AddHttpClient<RagLabApiClient>(http => http.BaseAddress = new Uri(builder.Configuration["RagLab:ApiUrl"] ?? "https+http://api"));
+        builder.Services.AddHttpClient<RagLabApiClient>(http =>
+            {
+                http.BaseAddress = new Uri(builder.Configuration["RagLab:ApiUrl"] ?? "https+http://api");
+                // The resilience handler below owns the timeouts; a streamed answer is read long after its headers arrived.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(options =>
+            {
+                // Uploads, asks and run starts are not repeatable: a retry would send a consumed body or do the work twice.
+                options.Retry.DisableForUnsafeHttpMethods();
+                // CPU-only generation is slow (the Api waits up to RagLab:Ollama:RequestTimeout, 5 minutes, for a model).
+                options.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(6);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
+            });
+#pragma warning restore EXTEXP0001
         return builder;
     }
+}
+
+/// <summary>The Web's own settings, section <c>RagLab:Web</c>.</summary>
+public sealed class WebOptions
+{
+    public const string Section = "RagLab:Web";
+
+    /// <summary>The largest file the upload page reads from the browser; the Api applies its own limit too.</summary>
+    public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>The Aspire dashboard, linked from the status panel when the lab runs under the AppHost.</summary>
+    public string? DashboardUrl { get; set; }
+
+    /// <summary>How often the status panel asks the Api what is connected.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often pages with running work (ingest, eval runs) poll its progress.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(700);
 }

@@ -1,5 +1,6 @@
 using RagLab.Web;
 using RagLab.Web.Components;
+using RagLab.Web.Downloads;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,8 +10,9 @@ builder.AddWebServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.UseStaticFiles();
 app.UseAntiforgery();
-app.MapRazorComponents<App>();
+app.MapStaticAssets();
+app.MapReportDownloads();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -1,41 +1,112 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RagLab.Contracts;
+using RagLab.Web.Api;
 
 namespace RagLab.Web;
 
-/// <summary>The Web UI's view of the Api, in the Api's own contract types.</summary>
-public sealed class RagLabApiClient(HttpClient http)
+/// <summary>
+/// The Web UI's view of the Api, in the Api's own contract types. Every failure is an <see cref="ApiException"/> whose message
+/// can be shown next to what failed: the problem's <c>detail</c>, or why the Api could not be reached.
+/// </summary>
+public sealed partial class RagLabApiClient(HttpClient http)
 {
-    public async Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken) =>
-        await http.GetFromJsonAsync<StatusResponse>("/api/status", RagLabJson.Options, cancellationToken)
-        ?? throw new HttpRequestException("The Api sent an empty status.");
+    /// <summary>Where the Api is, for messages.</summary>
+    public Uri? BaseAddress => http.BaseAddress;
 
-    public async Task<IReadOnlyList<DocumentResponse>> GetDocumentsAsync(CancellationToken cancellationToken) =>
-        await http.GetFromJsonAsync<List<DocumentResponse>>("/api/documents", RagLabJson.Options, cancellationToken) ?? [];
+    public Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken) =>
+        GetAsync<StatusResponse>("/api/status", cancellationToken);
 
-    /// <exception cref="HttpRequestException">The Api refused the question; the message is the problem's detail.</exception>
-    public async Task<AskResponse> AskAsync(string question, string mode, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AnswerMode>> GetModesAsync(CancellationToken cancellationToken) =>
+        await GetAsync<List<AnswerMode>>("/api/modes", cancellationToken);
+
+    public Task<JobResponse> GetJobAsync(string id, CancellationToken cancellationToken) =>
+        GetAsync<JobResponse>($"/api/jobs/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    public async Task<IReadOnlyList<JobResponse>> GetJobsAsync(string? kind, int limit, CancellationToken cancellationToken) =>
+        await GetAsync<List<JobResponse>>($"/api/jobs?limit={limit}" + (kind is null ? "" : "&kind=" + Uri.EscapeDataString(kind)), cancellationToken);
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/api/ask", new AskRequest(question, mode), RagLabJson.Options, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException(await ProblemDetailAsync(response, cancellationToken), null, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<AskResponse>(RagLabJson.Options, cancellationToken)
-            ?? throw new HttpRequestException("The Api sent an empty answer.");
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
     }
 
-    // Problem details (RFC 9457) are ASP.NET Core's shape, not RagLab's contract; only 'detail' is shown.
-    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<T> PostJsonAsync<T>(string path, object body, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, body.GetType(), options: RagLabJson.Options) }, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+    }
+
+    /// <summary>Sends the request and returns a successful response; anything else becomes an <see cref="ApiException"/>.</summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        HttpResponseMessage response;
+        using (var message = request())
+        {
+            try
+            {
+                response = await http.SendAsync(message, completion, cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new ApiException($"The lab's Api at {http.BaseAddress} did not answer: {ex.Message}", ex.StatusCode, ex);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ApiException($"The lab's Api at {http.BaseAddress} took too long to answer.", null, ex);
+            }
+            catch (Polly.ExecutionRejectedException ex)
+            {
+                // The resilience handler's own refusals: its timeout, or its circuit breaker after repeated failures.
+                throw new ApiException($"The lab's Api at {http.BaseAddress} is not answering right now ({ex.Message}).", null, ex);
+            }
+        }
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+            throw new ApiException(await ProblemDetailAsync(response, cancellationToken), response.StatusCode);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(RagLabJson.Options, cancellationToken)
+                ?? throw new ApiException($"The Api sent an empty answer to {response.RequestMessage?.RequestUri?.AbsolutePath}.", response.StatusCode);
+        }
+        catch (JsonException ex)
+        {
+            throw new ApiException($"The Api's answer to {response.RequestMessage?.RequestUri?.AbsolutePath} was not what this page expects: {ex.Message}", response.StatusCode, ex);
+        }
+    }
+
+    /// <summary>Problem details (RFC 9457) are ASP.NET Core's shape, not RagLab's contract: only <c>detail</c> and <c>title</c> are read.</summary>
+    internal static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         try
         {
             using var problem = JsonDocument.Parse(body);
-            if (problem.RootElement.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } text) return text;
+            if (problem.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                if (problem.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String && detail.GetString() is { Length: > 0 } text)
+                    return text;
+                if (problem.RootElement.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString() is { Length: > 0 } titleText)
+                    return $"{titleText} ({(int)response.StatusCode}).";
+            }
         }
         catch (JsonException)
         {
         }
-        return $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}.";
+        return response.StatusCode == HttpStatusCode.NotFound
+            ? $"The Api has no {response.RequestMessage?.RequestUri?.AbsolutePath} (404)."
+            : $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}.";
     }
 }
