@@ -40,7 +40,7 @@ public static class FineTuningRegistration
         services.AddSingleton(options);
         services.AddSingleton(settings);
 
-        services.AddSingleton<IFineTuneStore>(sp => new SqliteFineTuneStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IFineTuneStore>(sp => new SqlFineTuneStore(sp.GetRequiredService<SqlDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<FineTuneSchemaInitializer>();
 
         services.AddSingleton<RaftComposer>();

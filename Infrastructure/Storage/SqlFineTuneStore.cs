@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data;
+using System.Data.Common;
 using RagLab.Core.FineTuning;
 using RagLab.Core.FineTuning.Datasets;
 using RagLab.Core.FineTuning.Registry;
@@ -9,10 +10,10 @@ using RagLab.Core.Kernel;
 namespace RagLab.Infrastructure.Storage;
 
 /// <summary>
-/// Datasets (with their examples), fine-tuning jobs and events, and model versions in the embedded database (tables prefixed
-/// <c>ft_</c>). Plain SQL with JSON text columns, so it ports to another SQL dialect as it is.
+/// Datasets (with their examples), fine-tuning jobs and events, and model versions in the system of record, SQLite or Postgres (tables prefixed
+/// <c>ft_</c>). Plain SQL with JSON text columns, which both engines read alike.
 /// </summary>
-public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? timeProvider = null) : IFineTuneStore
+public sealed class SqlFineTuneStore(SqlDatabase database, TimeProvider? timeProvider = null) : IFineTuneStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
@@ -64,11 +65,11 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
             last_number INTEGER NOT NULL);
         """;
 
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema, CancellationToken.None));
+    private readonly SchemaOnce _schema = new(() => database.EnsureSchemaAsync(Schema, CancellationToken.None));
 
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.Value.WaitAsync(cancellationToken);
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
         return await database.OpenAsync(cancellationToken);
@@ -81,29 +82,29 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, """
             INSERT INTO ft_datasets (id, name, collection, kind, status, created_at, statistics_json, settings, excluded_json, job_id, error)
-            VALUES ($id, $name, $collection, $kind, $status, $created, $statistics, $settings, $excluded, $job, $error)
+            VALUES (@id, @name, @collection, @kind, @status, @created, @statistics, @settings, @excluded, @job, @error)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, status = excluded.status, statistics_json = excluded.statistics_json,
                 settings = excluded.settings, excluded_json = excluded.excluded_json, job_id = excluded.job_id, error = excluded.error
             """, cancellationToken,
-            ("$id", dataset.Id), ("$name", dataset.Name), ("$collection", dataset.Collection), ("$kind", dataset.Kind.ToString()),
-            ("$status", dataset.Status.ToString()), ("$created", dataset.CreatedAt.ToString("O")),
-            ("$statistics", dataset.Statistics is null ? null : JsonSerializer.Serialize(dataset.Statistics, Json)), ("$settings", dataset.Settings),
-            ("$excluded", JsonSerializer.Serialize(dataset.ExcludedEvalSets, Json)), ("$job", dataset.JobId), ("$error", dataset.Error));
+            ("@id", dataset.Id), ("@name", dataset.Name), ("@collection", dataset.Collection), ("@kind", dataset.Kind.ToString()),
+            ("@status", dataset.Status.ToString()), ("@created", dataset.CreatedAt.ToString("O")),
+            ("@statistics", dataset.Statistics is null ? null : JsonSerializer.Serialize(dataset.Statistics, Json)), ("@settings", dataset.Settings),
+            ("@excluded", JsonSerializer.Serialize(dataset.ExcludedEvalSets, Json)), ("@job", dataset.JobId), ("@error", dataset.Error));
     }
 
     public async Task CompleteDatasetAsync(string datasetId, IReadOnlyList<TrainingExample> train, IReadOnlyList<TrainingExample> validation, DatasetStatistics statistics, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, transaction, "DELETE FROM ft_examples WHERE dataset_id = $id", cancellationToken, ("$id", datasetId));
+        await using var transaction = (DbTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, "DELETE FROM ft_examples WHERE dataset_id = @id", cancellationToken, ("@id", datasetId));
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO ft_examples (dataset_id, split, position, example_json) VALUES ($id, $split, $position, $json)";
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var split = insert.Parameters.Add("$split", SqliteType.Text);
-            var position = insert.Parameters.Add("$position", SqliteType.Integer);
-            var json = insert.Parameters.Add("$json", SqliteType.Text);
+            insert.CommandText = "INSERT INTO ft_examples (dataset_id, split, position, example_json) VALUES (@id, @split, @position, @json)";
+            var id = insert.Add("@id", DbType.String);
+            var split = insert.Add("@split", DbType.String);
+            var position = insert.Add("@position", DbType.Int64);
+            var json = insert.Add("@json", DbType.String);
             id.Value = datasetId;
             foreach (var (part, examples) in new[] { (DatasetSplit.Train, train), (DatasetSplit.Validation, validation) })
             {
@@ -116,8 +117,8 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
                 }
             }
         }
-        var updated = await ExecuteAsync(connection, transaction, "UPDATE ft_datasets SET status = $status, statistics_json = $statistics, error = NULL WHERE id = $id",
-            cancellationToken, ("$id", datasetId), ("$status", DatasetStatus.Ready.ToString()), ("$statistics", JsonSerializer.Serialize(statistics, Json)));
+        var updated = await ExecuteAsync(connection, transaction, "UPDATE ft_datasets SET status = @status, statistics_json = @statistics, error = NULL WHERE id = @id",
+            cancellationToken, ("@id", datasetId), ("@status", DatasetStatus.Ready.ToString()), ("@statistics", JsonSerializer.Serialize(statistics, Json)));
         if (updated == 0) throw new NotFoundException($"No dataset with id '{datasetId}'.");
         await transaction.CommitAsync(cancellationToken);
     }
@@ -125,15 +126,15 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
     public async Task FailDatasetAsync(string datasetId, string error, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "UPDATE ft_datasets SET status = $status, error = $error WHERE id = $id", cancellationToken,
-            ("$id", datasetId), ("$status", DatasetStatus.Failed.ToString()), ("$error", error));
+        await ExecuteAsync(connection, null, "UPDATE ft_datasets SET status = @status, error = @error WHERE id = @id", cancellationToken,
+            ("@id", datasetId), ("@status", DatasetStatus.Failed.ToString()), ("@error", error));
     }
 
     public async Task<TrainingDataset?> GetDatasetAsync(string datasetId, CancellationToken cancellationToken) =>
-        (await QueryDatasetsAsync("WHERE id = $id", cancellationToken, ("$id", datasetId))).FirstOrDefault();
+        (await QueryDatasetsAsync("WHERE id = @id", cancellationToken, ("@id", datasetId))).FirstOrDefault();
 
     public Task<IReadOnlyList<TrainingDataset>> ListDatasetsAsync(string? collection, CancellationToken cancellationToken) =>
-        collection is null ? QueryDatasetsAsync("", cancellationToken) : QueryDatasetsAsync("WHERE collection = $collection", cancellationToken, ("$collection", collection));
+        collection is null ? QueryDatasetsAsync("", cancellationToken) : QueryDatasetsAsync("WHERE collection = @collection", cancellationToken, ("@collection", collection));
 
     private async Task<IReadOnlyList<TrainingDataset>> QueryDatasetsAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
@@ -157,8 +158,8 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null,
-            "SELECT example_json FROM ft_examples WHERE dataset_id = $id AND split = $split ORDER BY position LIMIT $limit",
-            ("$id", datasetId), ("$split", split.ToString()), ("$limit", limit ?? -1));
+            "SELECT example_json FROM ft_examples WHERE dataset_id = @id AND split = @split ORDER BY position LIMIT @limit",
+            ("@id", datasetId), ("@split", split.ToString()), ("@limit", limit ?? -1));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var examples = new List<TrainingExample>();
         while (await reader.ReadAsync(cancellationToken))
@@ -169,14 +170,14 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
     public async Task<bool> DeleteDatasetAsync(string datasetId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var running = Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM ft_jobs WHERE dataset_id = $id AND status NOT IN ('Succeeded', 'Failed', 'Cancelled')", cancellationToken, ("$id", datasetId)));
+        var running = Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM ft_jobs WHERE dataset_id = @id AND status NOT IN ('Succeeded', 'Failed', 'Cancelled')", cancellationToken, ("@id", datasetId)));
         if (running > 0)
             throw new ValidationException($"Dataset '{datasetId}' is being trained on by {running} fine-tuning job(s); cancel them or wait for them to finish.");
-        var versions = Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM ft_versions WHERE dataset_id = $id", cancellationToken, ("$id", datasetId)));
+        var versions = Convert.ToInt64(await ScalarAsync(connection, "SELECT COUNT(*) FROM ft_versions WHERE dataset_id = @id", cancellationToken, ("@id", datasetId)));
         if (versions > 0)
             throw new ValidationException($"Dataset '{datasetId}' is the training data of {versions} model version(s), which record it; delete those versions first.");
-        await ExecuteAsync(connection, null, "DELETE FROM ft_examples WHERE dataset_id = $id", cancellationToken, ("$id", datasetId));
-        return await ExecuteAsync(connection, null, "DELETE FROM ft_datasets WHERE id = $id", cancellationToken, ("$id", datasetId)) > 0;
+        await ExecuteAsync(connection, null, "DELETE FROM ft_examples WHERE dataset_id = @id", cancellationToken, ("@id", datasetId));
+        return await ExecuteAsync(connection, null, "DELETE FROM ft_datasets WHERE id = @id", cancellationToken, ("@id", datasetId)) > 0;
     }
 
     // Jobs
@@ -187,19 +188,19 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
         // A cancel request is only ever set (by RequestCancelAsync), never cleared by a save from a worker holding an older copy.
         await ExecuteAsync(connection, null, """
             INSERT INTO ft_jobs (id, collection, dataset_id, status, cancel_requested, created_at, job_json)
-            VALUES ($id, $collection, $dataset, $status, $cancel, $created, $json)
+            VALUES (@id, @collection, @dataset, @status, @cancel, @created, @json)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, job_json = excluded.job_json,
-                cancel_requested = MAX(ft_jobs.cancel_requested, excluded.cancel_requested)
+                cancel_requested = CASE WHEN ft_jobs.cancel_requested = 1 THEN 1 ELSE excluded.cancel_requested END
             """, cancellationToken,
-            ("$id", job.Id), ("$collection", job.Collection), ("$dataset", job.DatasetId), ("$status", job.Status.ToString()),
-            ("$cancel", job.CancelRequested ? 1 : 0), ("$created", job.CreatedAt.ToString("O")), ("$json", JsonSerializer.Serialize(job, Json)));
+            ("@id", job.Id), ("@collection", job.Collection), ("@dataset", job.DatasetId), ("@status", job.Status.ToString()),
+            ("@cancel", job.CancelRequested ? 1 : 0), ("@created", job.CreatedAt.ToString("O")), ("@json", JsonSerializer.Serialize(job, Json)));
     }
 
     public async Task<FineTuneJob?> GetJobAsync(string id, CancellationToken cancellationToken) =>
-        (await QueryJobsAsync("WHERE id = $id", cancellationToken, ("$id", id))).FirstOrDefault();
+        (await QueryJobsAsync("WHERE id = @id", cancellationToken, ("@id", id))).FirstOrDefault();
 
     public Task<IReadOnlyList<FineTuneJob>> ListJobsAsync(string? collection, CancellationToken cancellationToken) =>
-        collection is null ? QueryJobsAsync("", cancellationToken) : QueryJobsAsync("WHERE collection = $collection", cancellationToken, ("$collection", collection));
+        collection is null ? QueryJobsAsync("", cancellationToken) : QueryJobsAsync("WHERE collection = @collection", cancellationToken, ("@collection", collection));
 
     private async Task<IReadOnlyList<FineTuneJob>> QueryJobsAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
@@ -208,25 +209,25 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var jobs = new List<FineTuneJob>();
         while (await reader.ReadAsync(cancellationToken))
-            jobs.Add(JsonSerializer.Deserialize<FineTuneJob>(reader.GetString(0), Json)! with { CancelRequested = reader.GetInt64(1) != 0 });
+            jobs.Add(JsonSerializer.Deserialize<FineTuneJob>(reader.GetString(0), Json)! with { CancelRequested = Convert.ToInt64(reader.GetValue(1)) != 0 });
         return jobs;
     }
 
     public async Task<bool> RequestCancelAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ExecuteAsync(connection, null, "UPDATE ft_jobs SET cancel_requested = 1 WHERE id = $id AND status NOT IN ('Succeeded', 'Failed', 'Cancelled')",
-            cancellationToken, ("$id", id)) > 0;
+        return await ExecuteAsync(connection, null, "UPDATE ft_jobs SET cancel_requested = 1 WHERE id = @id AND status NOT IN ('Succeeded', 'Failed', 'Cancelled')",
+            cancellationToken, ("@id", id)) > 0;
     }
 
     public async Task<FineTuneEvent> AddEventAsync(string jobId, FineTuneEventKind kind, string message, FineTuneStatus? status, TrainingMetric? metric, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
-        var sequence = 1 + Convert.ToInt64(await ScalarAsync(connection, "SELECT COALESCE(MAX(sequence), 0) FROM ft_events WHERE job_id = $id", cancellationToken, ("$id", jobId), transaction));
+        await using var transaction = (DbTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        var sequence = 1 + Convert.ToInt64(await ScalarAsync(connection, "SELECT COALESCE(MAX(sequence), 0) FROM ft_events WHERE job_id = @id", cancellationToken, ("@id", jobId), transaction));
         var @event = new FineTuneEvent(sequence, jobId, _time.GetUtcNow(), kind, message, status, metric);
-        await ExecuteAsync(connection, transaction, "INSERT INTO ft_events (job_id, sequence, created_at, event_json) VALUES ($id, $sequence, $created, $json)", cancellationToken,
-            ("$id", jobId), ("$sequence", sequence), ("$created", @event.At.ToString("O")), ("$json", JsonSerializer.Serialize(@event, Json)));
+        await ExecuteAsync(connection, transaction, "INSERT INTO ft_events (job_id, sequence, created_at, event_json) VALUES (@id, @sequence, @created, @json)", cancellationToken,
+            ("@id", jobId), ("@sequence", sequence), ("@created", @event.At.ToString("O")), ("@json", JsonSerializer.Serialize(@event, Json)));
         await transaction.CommitAsync(cancellationToken);
         return @event;
     }
@@ -234,8 +235,8 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
     public async Task<IReadOnlyList<FineTuneEvent>> GetEventsAsync(string jobId, long afterSequence, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT event_json FROM ft_events WHERE job_id = $id AND sequence > $after ORDER BY sequence",
-            ("$id", jobId), ("$after", afterSequence));
+        await using var command = Command(connection, null, "SELECT event_json FROM ft_events WHERE job_id = @id AND sequence > @after ORDER BY sequence",
+            ("@id", jobId), ("@after", afterSequence));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<FineTuneEvent>();
         while (await reader.ReadAsync(cancellationToken))
@@ -248,12 +249,12 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
     public async Task<int> ReserveVersionNumberAsync(string collection, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        await using var transaction = (DbTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
         await ExecuteAsync(connection, transaction, """
-            INSERT INTO ft_version_numbers (collection, last_number) VALUES ($collection, 1)
+            INSERT INTO ft_version_numbers (collection, last_number) VALUES (@collection, 1)
             ON CONFLICT (collection) DO UPDATE SET last_number = ft_version_numbers.last_number + 1
-            """, cancellationToken, ("$collection", collection));
-        var number = Convert.ToInt32(await ScalarAsync(connection, "SELECT last_number FROM ft_version_numbers WHERE collection = $collection", cancellationToken, ("$collection", collection), transaction));
+            """, cancellationToken, ("@collection", collection));
+        var number = Convert.ToInt32(await ScalarAsync(connection, "SELECT last_number FROM ft_version_numbers WHERE collection = @collection", cancellationToken, ("@collection", collection), transaction));
         await transaction.CommitAsync(cancellationToken);
         return number;
     }
@@ -261,24 +262,24 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
     public async Task AddVersionAsync(ModelVersion version, bool activate, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = (DbTransaction)await connection.BeginTransactionAsync(cancellationToken);
         if (activate)
-            await ExecuteAsync(connection, transaction, "UPDATE ft_versions SET active = 0 WHERE collection = $collection", cancellationToken, ("$collection", version.Collection));
+            await ExecuteAsync(connection, transaction, "UPDATE ft_versions SET active = 0 WHERE collection = @collection", cancellationToken, ("@collection", version.Collection));
         await ExecuteAsync(connection, transaction, """
-            INSERT INTO ft_versions (id, collection, number, dataset_id, active, created_at, version_json) VALUES ($id, $collection, $number, $dataset, $active, $created, $json)
-            """, cancellationToken, ("$id", version.Id), ("$collection", version.Collection), ("$number", version.Number), ("$dataset", version.DatasetId), ("$active", activate ? 1 : 0),
-            ("$created", version.CreatedAt.ToString("O")), ("$json", JsonSerializer.Serialize(version with { Active = false }, Json)));
+            INSERT INTO ft_versions (id, collection, number, dataset_id, active, created_at, version_json) VALUES (@id, @collection, @number, @dataset, @active, @created, @json)
+            """, cancellationToken, ("@id", version.Id), ("@collection", version.Collection), ("@number", version.Number), ("@dataset", version.DatasetId), ("@active", activate ? 1 : 0),
+            ("@created", version.CreatedAt.ToString("O")), ("@json", JsonSerializer.Serialize(version with { Active = false }, Json)));
         await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<ModelVersion?> GetVersionAsync(string id, CancellationToken cancellationToken) =>
-        (await QueryVersionsAsync("WHERE id = $id", cancellationToken, ("$id", id))).FirstOrDefault();
+        (await QueryVersionsAsync("WHERE id = @id", cancellationToken, ("@id", id))).FirstOrDefault();
 
     public Task<IReadOnlyList<ModelVersion>> ListVersionsAsync(string? collection, CancellationToken cancellationToken) =>
-        collection is null ? QueryVersionsAsync("", cancellationToken) : QueryVersionsAsync("WHERE collection = $collection", cancellationToken, ("$collection", collection));
+        collection is null ? QueryVersionsAsync("", cancellationToken) : QueryVersionsAsync("WHERE collection = @collection", cancellationToken, ("@collection", collection));
 
     public async Task<ModelVersion?> GetActiveVersionAsync(string collection, CancellationToken cancellationToken) =>
-        (await QueryVersionsAsync("WHERE collection = $collection AND active = 1", cancellationToken, ("$collection", collection))).FirstOrDefault();
+        (await QueryVersionsAsync("WHERE collection = @collection AND active = 1", cancellationToken, ("@collection", collection))).FirstOrDefault();
 
     private async Task<IReadOnlyList<ModelVersion>> QueryVersionsAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
@@ -287,18 +288,18 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var versions = new List<ModelVersion>();
         while (await reader.ReadAsync(cancellationToken))
-            versions.Add(JsonSerializer.Deserialize<ModelVersion>(reader.GetString(0), Json)! with { Active = reader.GetInt64(1) != 0 });
+            versions.Add(JsonSerializer.Deserialize<ModelVersion>(reader.GetString(0), Json)! with { Active = Convert.ToInt64(reader.GetValue(1)) != 0 });
         return versions;
     }
 
     public async Task<bool> ActivateVersionAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var collection = await ScalarAsync(connection, "SELECT collection FROM ft_versions WHERE id = $id", cancellationToken, ("$id", id), transaction) as string;
+        await using var transaction = (DbTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var collection = await ScalarAsync(connection, "SELECT collection FROM ft_versions WHERE id = @id", cancellationToken, ("@id", id), transaction) as string;
         if (collection is null) return false;
-        await ExecuteAsync(connection, transaction, "UPDATE ft_versions SET active = CASE WHEN id = $id THEN 1 ELSE 0 END WHERE collection = $collection", cancellationToken,
-            ("$id", id), ("$collection", collection));
+        await ExecuteAsync(connection, transaction, "UPDATE ft_versions SET active = CASE WHEN id = @id THEN 1 ELSE 0 END WHERE collection = @collection", cancellationToken,
+            ("@id", id), ("@collection", collection));
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -307,32 +308,32 @@ public sealed class SqliteFineTuneStore(SqliteDatabase database, TimeProvider? t
     {
         var version = await GetVersionAsync(versionId, cancellationToken) ?? throw new NotFoundException($"No model version with id '{versionId}'.");
         await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "UPDATE ft_versions SET version_json = $json WHERE id = $id", cancellationToken,
-            ("$id", versionId), ("$json", JsonSerializer.Serialize(version with { Active = false, Forgetting = result }, Json)));
+        await ExecuteAsync(connection, null, "UPDATE ft_versions SET version_json = @json WHERE id = @id", cancellationToken,
+            ("@id", versionId), ("@json", JsonSerializer.Serialize(version with { Active = false, Forgetting = result }, Json)));
     }
 
     public async Task<bool> DeleteVersionAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ExecuteAsync(connection, null, "DELETE FROM ft_versions WHERE id = $id", cancellationToken, ("$id", id)) > 0;
+        return await ExecuteAsync(connection, null, "DELETE FROM ft_versions WHERE id = @id", cancellationToken, ("@id", id)) > 0;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        foreach (var (name, value) in parameters) command.AddValue(name, value);
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, (string, object?) parameter, SqliteTransaction? transaction = null)
+    private static async Task<object?> ScalarAsync(DbConnection connection, string sql, CancellationToken cancellationToken, (string, object?) parameter, DbTransaction? transaction = null)
     {
         await using var command = Command(connection, transaction, sql, parameter);
         return await command.ExecuteScalarAsync(cancellationToken);
