@@ -16,6 +16,7 @@ app.MapDocumentsApi();
 app.MapJobsApi();
 app.MapSearchApi();
 app.MapAskApi();
+app.MapCollectionPromptApi();
 app.MapEvalSetsApi();
 app.MapEvalRunsApi();
 
