@@ -290,7 +290,14 @@ public static class RagLabHostingExtensions
         services.AddSingleton<CollectionPrompts>();
         services.AddSingleton<IAnswerMode, PromptAnswerMode>();
         services.AddSingleton<CollectionPrefixCache>();
-        services.AddSingleton<IAnswerMode>(sp => new LongContextAnswerMode(sp.GetRequiredService<CollectionPrefixCache>(), sp.GetRequiredService<IModelProvider>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PromptPrefixTracker(sp.GetRequiredService<TimeProvider>()));
+        // Every chat request, from any mode or the judge, reports which prompt prefix it carried: another prompt evicts the cached one.
+        var models = services.Last(d => d.ServiceType == typeof(IModelProvider));
+        services.Remove(models);
+        services.AddSingleton<IModelProvider>(sp => new PromptPrefixTrackingModelProvider(
+            (IModelProvider)(models.ImplementationFactory?.Invoke(sp) ?? models.ImplementationInstance ?? ActivatorUtilities.CreateInstance(sp, models.ImplementationType!)),
+            sp.GetRequiredService<PromptPrefixTracker>()));
+        services.AddSingleton<IAnswerMode>(sp => new LongContextAnswerMode(sp.GetRequiredService<CollectionPrefixCache>(), sp.GetRequiredService<IModelProvider>(), sp.GetRequiredService<PromptPrefixTracker>()));
         services.AddSingleton<IAnswerMode, AgentAnswerMode>();
     }
 }

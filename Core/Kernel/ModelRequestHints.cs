@@ -12,4 +12,7 @@ public static class ModelRequestHints
 
     /// <summary>A <see cref="TimeSpan"/>: how long the server should keep the model loaded after the request, so its prompt cache survives.</summary>
     public const string KeepLoaded = "raglab.keep_loaded";
+
+    /// <summary>A <see cref="string"/>: names the fixed prefix the request's prompt starts with, so what the server has cached can be tracked. Not sent.</summary>
+    public const string PromptPrefix = "raglab.prompt_prefix";
 }

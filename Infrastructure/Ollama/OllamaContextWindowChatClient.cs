@@ -42,7 +42,7 @@ internal sealed class OllamaContextWindowChatClient(IChatClient inner, OllamaCon
     private static ChatOptions? Translate(ChatOptions? options)
     {
         var hints = options?.AdditionalProperties;
-        if (hints is null || (!hints.ContainsKey(ModelRequestHints.ContextWindowTokens) && !hints.ContainsKey(ModelRequestHints.KeepLoaded)))
+        if (hints is null || !new[] { ModelRequestHints.ContextWindowTokens, ModelRequestHints.KeepLoaded, ModelRequestHints.PromptPrefix }.Any(hints.ContainsKey))
             return options;
         var translated = options!.Clone();
         var properties = translated.AdditionalProperties = new AdditionalPropertiesDictionary(hints);
@@ -53,6 +53,7 @@ internal sealed class OllamaContextWindowChatClient(IChatClient inner, OllamaCon
             properties[KeepAlive] = $"{(long)Math.Ceiling(duration.TotalSeconds)}s";
         properties.Remove(ModelRequestHints.ContextWindowTokens);
         properties.Remove(ModelRequestHints.KeepLoaded);
+        properties.Remove(ModelRequestHints.PromptPrefix);
         return translated;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using RagLab.Core.Kernel;
 using RagLab.Core.Retrieval;
@@ -11,7 +10,8 @@ namespace RagLab.Core.Generation.LongContext;
 /// with a context window that stays the same too, so the server can reuse its cache of the prefix: the first question pays for reading
 /// the collection, the following ones do not. The answer reports which of the two it was.
 /// </summary>
-public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModelProvider models, TimeProvider? time = null) : IAnswerMode
+/// <param name="tracker">What the model server has cached; shared with the chat pipeline, which reports every other prompt sent to the model.</param>
+public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModelProvider models, PromptPrefixTracker? tracker = null) : IAnswerMode
 {
     /// <summary>How long the model server is asked to keep the model (and so its cache of the prefix) loaded after each answer.</summary>
     public static readonly TimeSpan KeepLoaded = TimeSpan.FromMinutes(30);
@@ -24,8 +24,7 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
 
     // The same builder as rag with no budget: the same instructions, citation rules and escaping, over every chunk.
     private readonly RagPromptBuilder _prompts = new();
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastUse = new(StringComparer.Ordinal);
+    private readonly PromptPrefixTracker _tracker = tracker ?? new PromptPrefixTracker();
 
     public string Name => AnswerModeNames.LongContext;
     public string Description => "The whole collection in the prompt (cache-augmented generation), when it fits the model's context window; cites like rag.";
@@ -52,8 +51,9 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
 
         var prefixTokens = CollectionPrefix.EstimateTokens(promptCharacters - request.Question.Trim().Length);
         var windowSent = Math.Min(window, RoundUp(prefixTokens + QuestionTokens + PromptBudget.AnswerTokens, WindowStep));
-        var first = MarkUsed($"{request.Model}\u001f{prefix.Collection}\u001f{prefix.Generation}\u001f{windowSent}");
-        return new LongContextPlan(prompt, windowSent, new AnswerDetails(PrefixTokens: prefixTokens, FirstWithPrefix: first));
+        var key = $"{prefix.Collection}\u001f{prefix.Generation}\u001f{windowSent}";
+        var first = !_tracker.Claim(request.Model, key, KeepLoaded);
+        return new LongContextPlan(prompt, windowSent, key, new AnswerDetails(PrefixTokens: prefixTokens, FirstWithPrefix: first));
     }
 
     public async ValueTask<ModeAvailability> CheckAvailabilityAsync(string collection, CancellationToken cancellationToken)
@@ -88,23 +88,10 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
         $"The 'longcontext' mode needs to know {model}'s context window, and the model server does not report it " +
         "(RagLab reads it from Ollama's POST /api/show, model_info's context_length). Connect the model through Ollama, or ask in 'rag' mode.";
 
-    /// <summary>True when the prefix was not used in the last <see cref="KeepLoaded"/>: the server has to read it again.</summary>
-    private bool MarkUsed(string key)
-    {
-        var now = _time.GetUtcNow();
-        var first = true;
-        _lastUse.AddOrUpdate(key, now, (_, last) =>
-        {
-            first = now - last > KeepLoaded;
-            return now;
-        });
-        return first;
-    }
-
     private static int RoundUp(long tokens, int step) => (int)Math.Min(int.MaxValue, (tokens + step - 1) / step * step);
 
     /// <summary>Asks for the window and for the model to stay loaded; nothing was retrieved.</summary>
-    private sealed class LongContextPlan(RagPrompt prompt, int window, AnswerDetails details) : AnswerPlan(prompt)
+    private sealed class LongContextPlan(RagPrompt prompt, int window, string prefixKey, AnswerDetails details) : AnswerPlan(prompt)
     {
         public override ChatOptions Configure(ChatOptions options)
         {
@@ -112,6 +99,7 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
             configured.AdditionalProperties ??= [];
             configured.AdditionalProperties[ModelRequestHints.ContextWindowTokens] = window;
             configured.AdditionalProperties[ModelRequestHints.KeepLoaded] = KeepLoaded;
+            configured.AdditionalProperties[ModelRequestHints.PromptPrefix] = prefixKey;
             return configured;
         }
 

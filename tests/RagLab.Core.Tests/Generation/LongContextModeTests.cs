@@ -17,12 +17,14 @@ public sealed partial class LongContextModeTests : IDisposable
     private readonly SqliteDocumentStore _documents;
     private readonly ModelFacts _models = new();
     private readonly SettableClock _clock = new();
+    private readonly PromptPrefixTracker _tracker;
     private readonly LongContextAnswerMode _mode;
 
     public LongContextModeTests()
     {
         _documents = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
-        _mode = new LongContextAnswerMode(new CollectionPrefixCache(_documents), _models, _clock);
+        _tracker = new PromptPrefixTracker(_clock);
+        _mode = new LongContextAnswerMode(new CollectionPrefixCache(_documents), _models, _tracker);
     }
 
     public void Dispose()
@@ -123,6 +125,24 @@ public sealed partial class LongContextModeTests : IDisposable
     }
 
     [Fact]
+    public async Task Another_prompt_sent_to_the_model_in_between_evicts_the_prefix_from_its_cache()
+    {
+        await AddShopAsync();
+        var first = await PlanAsync("Warranty?");
+        // What the chat pipeline reports: this question went out with its prefix, then another mode's prompt went to the same model.
+        using var recording = new PromptPrefixRecordingChatClient(new SilentChatClient(), _tracker, Model);
+        await recording.GetResponseAsync("the long-context question", first.Configure(new ChatOptions()));
+        Assert.False((await PlanAsync("Couriers?")).Details!.FirstWithPrefix);
+
+        await recording.GetResponseAsync("a rag question", new ChatOptions());
+        Assert.True((await PlanAsync("Refunds?")).Details!.FirstWithPrefix);
+
+        // A prompt to another model does not touch this model's cache.
+        await recording.GetResponseAsync("a fine-tuned model's question", new ChatOptions { ModelId = "raglab-shop-v1" });
+        Assert.False((await PlanAsync("Refunds again?")).Details!.FirstWithPrefix);
+    }
+
+    [Fact]
     public async Task A_collection_larger_than_the_window_is_refused_with_both_sizes_named()
     {
         _models.ContextLength = 1024;
@@ -191,6 +211,24 @@ public sealed partial class LongContextModeTests : IDisposable
 
         public ValueTask<ChatModelInfo?> GetChatModelInfoAsync(string? model, CancellationToken cancellationToken) =>
             ValueTask.FromResult<ChatModelInfo?>(new ChatModelInfo(model ?? Model, ContextLength, ["completion", "tools"]));
+    }
+
+    /// <summary>A model that answers every prompt with an empty message.</summary>
+    private sealed class SilentChatClient : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "")));
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "");
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose() { }
     }
 
     private sealed class SettableClock : TimeProvider
