@@ -78,8 +78,9 @@ public static class DecisionEngine
         double margin;
         var bestSingle = Math.Max(Score(rag) ?? double.MinValue, Score(tuned) ?? double.MinValue);
         var tunedClearlyBeatsRag = allowed.Contains(Recommendation.FineTuning) && tunedHelps && rag is not null && Score(tuned) - Score(rag) >= tunedOverRagNeeded;
-        // What the remaining options would need measured before "nothing helps" can be concluded.
-        var unsettled = Unsettled(allowed, baseMode, rag, tuned, hybrid);
+        // What the remaining options would need measured before "nothing helps" can be concluded; with one option left, the
+        // questionnaire has decided and no column is needed.
+        var unsettled = allowed.Count > 1 ? Unsettled(allowed, baseMode, rag, tuned, hybrid) : [];
         // An unmeasured hybrid is only inferred from its parts when fine-tuning alone is not already the clear winner.
         if (allowed.Contains(Recommendation.Hybrid) && ragHelps && tunedHelps
             && (hybrid is null ? !tunedClearlyBeatsRag : Score(hybrid) >= bestSingle - t.HybridTolerancePoints))
@@ -128,7 +129,8 @@ public static class DecisionEngine
             pick = Recommendation.Rag;
             margin = 0;
             reasons.Add(ragGain is null
-                ? new("Retrieval is required by the constraints; how much it helps was not measured.", "questionnaire: citations required; no scored base and rag columns")
+                ? new("Retrieval is required by the constraints, which rule out every other option; how much it helps was not measured.",
+                    $"questionnaire: ruled out {string.Join(", ", new[] { Recommendation.PromptingOnly, Recommendation.FineTuning, Recommendation.Hybrid }.Where(r => !allowed.Contains(r)).Select(r => r.ToString()))}; no scored base and rag columns to compare")
                 : new("Retrieval is required by the constraints even though it did not measurably improve accuracy here.", $"{Describe(rag!)}: {Signed(ragGain.Value)} points over base"));
         }
 
@@ -204,8 +206,8 @@ public static class DecisionEngine
     {
         var ran = summary.Modes.Where(m => m.Answered > 0).ToList();
         if (ran.Count == 0) return "no mode answered in this run";
-        var scored = ran.Where(m => Score(m) is not null).Select(ReportFormat.Label).ToList();
-        var unscored = ran.Where(m => Score(m) is null).Select(ReportFormat.Label).ToList();
+        var scored = ran.Where(m => Score(m) is not null).Select(ReportNumbers.Label).ToList();
+        var unscored = ran.Where(m => Score(m) is null).Select(ReportNumbers.Label).ToList();
         var parts = new List<string>();
         if (scored.Count > 0) parts.Add($"scored: {string.Join(", ", scored)}");
         if (unscored.Count > 0) parts.Add($"answered but not scorable (no reference answers): {string.Join(", ", unscored)}");
@@ -231,11 +233,11 @@ public static class DecisionEngine
             if (rag is not null && Score(mode) - Score(rag) is { } overRag)
                 reasons.Add(new($"{name} {(overRag >= 0 ? "answers at least as well as" : "answers worse than")} RAG.", $"{Describe(mode)} vs {Describe(rag)}: {Signed(overRag)} points"));
             if ((mode.JudgeGroundedness ?? mode.LexicalGroundedness) is { } grounded)
-                reasons.Add(new($"{name}'s answers stay close to the text they cite.", $"{ReportFormat.Label(mode)} groundedness {Pct(grounded * 100)} ({(mode.JudgeGroundedness is null ? "lexical" : "LLM judge")})"));
+                reasons.Add(new($"{name}'s answers stay close to the text they cite.", $"{ReportNumbers.Label(mode)} groundedness {Pct(grounded * 100)} ({(mode.JudgeGroundedness is null ? "lexical" : "LLM judge")})"));
             if (mode.Cost is { } cost)
             {
-                var serving = $"{ReportFormat.Label(mode)} ${cost.DollarsPerQuery:0.#####}/query ({cost.Basis})" +
-                    (rag?.Cost is { } ragCost ? $" vs {ReportFormat.Label(rag)} ${ragCost.DollarsPerQuery:0.#####}/query" : "");
+                var serving = $"{ReportNumbers.Label(mode)} ${cost.DollarsPerQuery:0.#####}/query ({cost.Basis})" +
+                    (rag?.Cost is { } ragCost ? $" vs {ReportNumbers.Label(rag)} ${ragCost.DollarsPerQuery:0.#####}/query" : "");
                 var training = cost.OneOffTrainingDollars is { } once ? $"; training ${once:N0} one-off" : "; training cost not given (prices.trainingCostDollars)";
                 reasons.Add(new($"{name}: what it costs to serve and to train.", serving + training));
             }
@@ -252,7 +254,7 @@ public static class DecisionEngine
             reasons.Add(new("The whole collection in the prompt (long context), beside retrieval.", $"{Describe(longContext)} vs {Describe(rag!)}: {Signed(longGain)} points"));
         foreach (var mode in summary.Modes.Where(m => m.PrefixCache is { First: not null, Following: not null }))
             reasons.Add(new("Long context pays for reading the collection on the first question; the model's cache of it makes the following ones faster.",
-                $"{ReportFormat.Label(mode)} time to first token: first question {ReportFormat.Ms(mode.PrefixCache!.First!.P50)} ms, following p50 {ReportFormat.Ms(mode.PrefixCache.Following!.P50)} ms ({mode.PrefixCache.Following.Samples} questions)"));
+                $"{ReportNumbers.Label(mode)} time to first token: first question {ReportNumbers.Ms(mode.PrefixCache!.First!.P50)} ms, following p50 {ReportNumbers.Ms(mode.PrefixCache.Following!.P50)} ms ({mode.PrefixCache.Following.Samples} questions)"));
         if (Best(summary, ModeRole.Agent) is { } agent && Gain(agent, rag) is { } agentGain)
             reasons.Add(new("An agent that decides what to search, beside one retrieval per question.",
                 $"{Describe(agent)}{(agent.SearchesPerAnswer is { } searches ? $", {searches.ToString("0.0", CultureInfo.InvariantCulture)} searches per answer" : "")} vs {Describe(rag!)}: {Signed(agentGain)} points"));
@@ -275,15 +277,15 @@ public static class DecisionEngine
                 reasons.Add(new("Retrieval quality is measured even though answer quality is not.",
                     $"{retrieval.Retriever} nDCG@10 {at10.Ndcg.ToString("0.000", CultureInfo.InvariantCulture)}, recall@10 {at10.Recall.ToString("0.000", CultureInfo.InvariantCulture)} ({retrieval.Questions} labelled questions)"));
             if (ragRow.CitationPrecision is { } precision)
-                reasons.Add(new("RAG answers cite their sources.", $"{ReportFormat.Label(ragRow)} citation precision {Pct(precision * 100)}"));
+                reasons.Add(new("RAG answers cite their sources.", $"{ReportNumbers.Label(ragRow)} citation precision {Pct(precision * 100)}"));
             if ((ragRow.JudgeGroundedness ?? ragRow.LexicalGroundedness) is { } grounded)
-                reasons.Add(new("RAG answers stay close to the retrieved text.", $"{ReportFormat.Label(ragRow)} groundedness {Pct(grounded * 100)} ({(ragRow.JudgeGroundedness is null ? "lexical" : "LLM judge")})"));
+                reasons.Add(new("RAG answers stay close to the retrieved text.", $"{ReportNumbers.Label(ragRow)} groundedness {Pct(grounded * 100)} ({(ragRow.JudgeGroundedness is null ? "lexical" : "LLM judge")})"));
             if (baseMode is not null && ragRow.Latency.Total.Samples > 0 && baseMode.Latency.Total.Samples > 0)
             {
                 var overhead = ragRow.Latency.Total.P50 - baseMode.Latency.Total.P50;
                 reasons.Add(new("Measured RAG overhead per query, beside the published figure.",
-                    $"p50 total {ReportFormat.Ms(ragRow.Latency.Total.P50)} ms vs base {ReportFormat.Ms(baseMode.Latency.Total.P50)} ms ({(overhead >= 0 ? "+" : "−")}{ReportFormat.Ms(Math.Abs(overhead))} ms)" +
-                    (ragRow.Latency.Retrieval is { Samples: > 0 } retrieval2 ? $"; retrieval p50 {ReportFormat.Ms(retrieval2.P50)} ms" : "") +
+                    $"p50 total {ReportNumbers.Ms(ragRow.Latency.Total.P50)} ms vs base {ReportNumbers.Ms(baseMode.Latency.Total.P50)} ms ({(overhead >= 0 ? "+" : "−")}{ReportNumbers.Ms(Math.Abs(overhead))} ms)" +
+                    (ragRow.Latency.Retrieval is { Samples: > 0 } retrieval2 ? $"; retrieval p50 {ReportNumbers.Ms(retrieval2.P50)} ms" : "") +
                     $"; published: \"{PublishedFigures.RagRetrievalOverhead.Figure}\""));
             }
         }
@@ -293,9 +295,9 @@ public static class DecisionEngine
         {
             var p95 = chosen.Latency.Total.P95;
             reasons.Add(new(p95 <= budget ? "The recommended setup meets the latency budget." : "The recommended setup is over the latency budget.",
-                $"{ReportFormat.Label(chosen)} p95 {ReportFormat.Ms(p95)} ms vs budget {budget:0} ms (questionnaire)"));
+                $"{ReportNumbers.Label(chosen)} p95 {ReportNumbers.Ms(p95)} ms vs budget {budget:0} ms (questionnaire)"));
             if (p95 > budget)
-                warnings.Add(new($"{ReportFormat.Label(chosen)} answers in {ReportFormat.Ms(p95)} ms at p95, over the {budget:0} ms budget.", "Try a smaller model, a lower topK, or bm25 instead of hybrid retrieval, and run the eval again."));
+                warnings.Add(new($"{ReportNumbers.Label(chosen)} answers in {ReportNumbers.Ms(p95)} ms at p95, over the {budget:0} ms budget.", "Try a smaller model, a lower topK, or bm25 instead of hybrid retrieval, and run the eval again."));
         }
         if (chosen.Cost is { } cost)
         {
@@ -345,7 +347,7 @@ public static class DecisionEngine
     private static double? Gain(ModeSummary? mode, ModeSummary? baseline) => Score(mode) is { } a && Score(baseline) is { } b ? a - b : null;
 
     private static string Describe(ModeSummary mode) =>
-        $"{ReportFormat.Label(mode)} {Pct(Score(mode)!.Value)} {(mode.Accuracy is null ? "token F1" : "correct")} ({mode.Questions} questions)";
+        $"{ReportNumbers.Label(mode)} {Pct(Score(mode)!.Value)} {(mode.Accuracy is null ? "token F1" : "correct")} ({mode.Questions} questions)";
 
     private static string Join(IReadOnlyList<string> items) =>
         items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];

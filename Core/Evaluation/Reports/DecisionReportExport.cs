@@ -39,9 +39,9 @@ public static class DecisionReportExport
         md.AppendLine("| mode | retriever | questions | correct | EM | F1 | ROUGE-L | grounded (lexical) | grounded (judge) | citation precision | abstention accuracy | retrieval miss | generation miss | errors |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in s.Modes)
-            md.AppendLine($"| {m.Mode} | {Retriever(m)} | {m.Questions} | {P(m.Accuracy)} | {P(m.ExactMatch)} | {P(m.F1)} | {P(m.RougeL)} | {P(m.LexicalGroundedness)} | {P(m.JudgeGroundedness)} | {P(m.CitationPrecision)} | {P(m.AbstentionAccuracy)} | {(m.Retriever is null ? ReportFormat.NotApplicable : m.Failures.RetrievalMiss)} | {(m.Accuracy is null ? ReportFormat.NotApplicable : m.Failures.GenerationMiss)} | {m.Errors} |");
+            md.AppendLine($"| {m.Mode} | {Retriever(m)} | {m.Questions} | {P(m.Accuracy)} | {P(m.ExactMatch)} | {P(m.F1)} | {P(m.RougeL)} | {P(m.LexicalGroundedness)} | {P(m.JudgeGroundedness)} | {P(m.CitationPrecision)} | {P(m.AbstentionAccuracy)} | {(m.Retriever is null ? ReportNumbers.NotApplicable : m.Failures.RetrievalMiss)} | {(m.Accuracy is null ? ReportNumbers.NotApplicable : m.Failures.GenerationMiss)} | {m.Errors} |");
         md.AppendLine();
-        md.AppendLine($"*{ReportFormat.NotApplicable}: not computable for this mode or set (e.g. no reference answers), never counted as 0.*").AppendLine();
+        md.AppendLine($"*{ReportNumbers.NotApplicable}: not computable for this mode or set (e.g. no reference answers), never counted as 0.*").AppendLine();
 
         md.AppendLine("## Latency and cost").AppendLine();
         md.AppendLine("| mode | retriever | retrieval p50/p95 ms | TTFT p50/p95 ms | generation p50/p95 ms | total p50/p95 ms | tokens in/out per query | $/query | $/month 10k | $/month 100k | $/month 1M | training (one-off) |");
@@ -75,7 +75,7 @@ public static class DecisionReportExport
         {
             var ours = figure.Key switch
             {
-                "rag-retrieval-overhead" => rag?.Latency.Retrieval is { Samples: > 0 } l ? $"retrieval p50 {ReportFormat.Ms(l.P50)} ms, p95 {ReportFormat.Ms(l.P95)} ms" : "not measured",
+                "rag-retrieval-overhead" => rag?.Latency.Retrieval is { Samples: > 0 } l ? $"retrieval p50 {ReportNumbers.Ms(l.P50)} ms, p95 {ReportNumbers.Ms(l.P95)} ms" : "not measured",
                 "rag-cost-1m" => rag?.Cost?.Monthly.FirstOrDefault(c => c.QueriesPerMonth == 1_000_000) is { } c ? $"{Usd(c.Dollars)}/month ({rag.Cost!.Basis})" : "no prices given",
                 _ => "—",
             };
@@ -94,9 +94,9 @@ public static class DecisionReportExport
         _ => recommendation.ToString(),
     };
 
-    private static string P(double? value) => ReportFormat.Share(value);
+    private static string P(double? value) => ReportNumbers.Share(value);
 
-    private static string L(LatencyStats? stats) => ReportFormat.Latency(stats);
+    private static string L(LatencyStats? stats) => ReportNumbers.Latency(stats);
 
     private static string Retriever(ModeSummary mode) => mode.Retriever ?? "none";
 
@@ -111,8 +111,8 @@ public static class DecisionReportExport
             md.AppendLine("| mode | first question TTFT p50 ms (answers) | following TTFT p50/p95 ms (answers) |");
             md.AppendLine("|---|---:|---:|");
             foreach (var m in prefixed)
-                md.AppendLine($"| {ReportFormat.Label(m)} | {(m.PrefixCache!.First is { } f ? $"{ReportFormat.Ms(f.P50)} ({f.Samples})" : ReportFormat.NotApplicable)} | " +
-                    $"{(m.PrefixCache.Following is { } g ? $"{L(g)} ({g.Samples})" : ReportFormat.NotApplicable)} |");
+                md.AppendLine($"| {ReportNumbers.Label(m)} | {(m.PrefixCache!.First is { } f ? $"{ReportNumbers.Ms(f.P50)} ({f.Samples})" : ReportNumbers.NotApplicable)} | " +
+                    $"{(m.PrefixCache.Following is { } g ? $"{L(g)} ({g.Samples})" : ReportNumbers.NotApplicable)} |");
             md.AppendLine();
         }
         var searching = s.Modes.Where(m => m.SearchesPerAnswer is not null).ToArray();

@@ -59,6 +59,18 @@ public sealed class DecisionReportEvidenceTests
     }
 
     [Fact]
+    public void When_the_questionnaire_leaves_only_rag_it_is_recommended_without_claiming_a_measured_gain()
+    {
+        var report = DecisionEngine.Decide(SciFactRagOnly(), new Questionnaire(CitationsRequired: true));
+
+        Assert.Equal(Recommendation.Rag, report.Recommendation);
+        var reason = Assert.Single(report.Reasons, r => r.Text.StartsWith("Retrieval is required by the constraints", StringComparison.Ordinal));
+        Assert.Contains("how much it helps was not measured", reason.Text);
+        Assert.DoesNotContain(report.Reasons, r => r.Text.Contains("did not measurably improve", StringComparison.Ordinal));
+        Assert.Equal(Confidence.Low, report.Confidence);
+    }
+
+    [Fact]
     public void Metrics_that_cannot_be_computed_are_shown_as_not_applicable_never_as_zero_and_no_reason_rests_on_them()
     {
         var summary = SciFactRagOnly();
@@ -113,7 +125,7 @@ public sealed class DecisionReportEvidenceTests
     [InlineData(812.3, "812")]
     [InlineData(0, "0")]
     public void Latencies_print_to_two_significant_figures_below_100_ms(double milliseconds, string expected) =>
-        Assert.Equal(expected, ReportFormat.Ms(milliseconds));
+        Assert.Equal(expected, ReportNumbers.Ms(milliseconds));
 
     [Fact]
     public void Sub_millisecond_retrieval_prints_to_two_significant_figures_beside_the_published_50_to_300_ms()

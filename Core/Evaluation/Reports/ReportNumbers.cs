@@ -4,7 +4,7 @@ using RagLab.Core.Evaluation.Runs;
 namespace RagLab.Core.Evaluation.Reports;
 
 /// <summary>How the decision report writes numbers: a value that could not be computed is "n/a", never 0.</summary>
-public static class ReportFormat
+public static class ReportNumbers
 {
     public const string NotApplicable = "n/a";
 
