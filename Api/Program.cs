@@ -17,6 +17,7 @@ app.MapReingestApi();
 app.MapJobsApi();
 app.MapSearchApi();
 app.MapAskApi();
+app.MapCollectionPromptApi();
 app.MapEvalSetsApi();
 app.MapEvalRunsApi();
 app.MapDatasetsApi();

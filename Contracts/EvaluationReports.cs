@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace RagLab.Contracts;
 
 [JsonConverter(typeof(JsonStringEnumConverter<Recommendation>))]
-public enum Recommendation { PromptingOnly, Rag, FineTuning, Hybrid }
+public enum Recommendation { PromptingOnly, Rag, FineTuning, Hybrid, InsufficientEvidence }
 
 [JsonConverter(typeof(JsonStringEnumConverter<Confidence>))]
 public enum Confidence { Low, Medium, High }

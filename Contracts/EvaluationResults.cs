@@ -31,7 +31,8 @@ public sealed record EvalAnswerResult(
     RecordTimings Timings,
     AskUsage Tokens,
     string Outcome,
-    string? Error = null);
+    string? Error = null,
+    AskDetails? Details = null);
 
 /// <summary>One question through one retriever, scored against its relevant documents.</summary>
 public sealed record EvalRetrievalResult(

@@ -8,7 +8,7 @@ public enum EvalRunStatus { Pending, Running, Completed, Failed }
 
 /// <summary>What an answering mode stands for in the decision.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ModeRole>))]
-public enum ModeRole { Other, Base, Rag, FineTuned, Hybrid }
+public enum ModeRole { Other, Base, Rag, FineTuned, Hybrid, Prompt, LongContext, Agent }
 
 /// <summary>Prices for cost projections: GPU time when <see cref="GpuDollarsPerHour"/> is set, otherwise tokens.</summary>
 public sealed record PriceSettings(
@@ -62,7 +62,9 @@ public sealed record MonthlyCost(long QueriesPerMonth, double Dollars);
 /// <param name="Basis"><c>gpu-hour</c> or <c>tokens</c>.</param>
 public sealed record CostProjection(string Basis, double DollarsPerQuery, IReadOnlyList<MonthlyCost> Monthly, double? OneOffTrainingDollars, double? GpuAlwaysOnMonthlyDollars);
 
-/// <summary>Means over the answers of one mode (and retriever, when set).</summary>
+/// <summary>Means over the answers of one mode (and retriever, when set); a metric that could not be computed is null.</summary>
+/// <param name="SearchesPerAnswer">The agent mode's mean searches per answer.</param>
+/// <param name="PrefixCache">The longcontext mode's time to first token, first question versus the following ones.</param>
 public sealed record ModeSummary(
     string Mode,
     string? Retriever,
@@ -83,7 +85,12 @@ public sealed record ModeSummary(
     double InputTokensPerQuery,
     double OutputTokensPerQuery,
     FailureCounts Failures,
-    CostProjection? Cost);
+    CostProjection? Cost,
+    double? SearchesPerAnswer = null,
+    PrefixCacheLatency? PrefixCache = null);
+
+/// <summary>A long-context mode's time to first token when it had to read the collection's prefix (the first question) and when it reused it.</summary>
+public sealed record PrefixCacheLatency(LatencyStats? First, LatencyStats? Following);
 
 /// <summary>Document-level retrieval scores at one cut-off.</summary>
 public sealed record RetrievalAtK(int K, double Ndcg, double Recall, double Precision, double ReciprocalRank, double HitRate);

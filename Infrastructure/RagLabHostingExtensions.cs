@@ -14,6 +14,9 @@ using RagLab.Infrastructure.FineTuning;
 using RagLab.Core.Caching;
 using RagLab.Core.Evaluation;
 using RagLab.Core.Generation;
+using RagLab.Core.Generation.Agent;
+using RagLab.Core.Generation.LongContext;
+using RagLab.Core.Generation.Prompting;
 using RagLab.Infrastructure.Health;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Ingestion.Chunking;
@@ -299,6 +302,27 @@ public static class RagLabHostingExtensions
         services.AddSingleton<ExtractiveAnswerer>();
         services.AddSingleton<IAnswerMode, BaseAnswerMode>();
         services.AddSingleton<IAnswerMode, RagAnswerMode>();
+        AddControlLadderModes(services);
         services.AddSingleton<IQuestionAnswerer, QuestionAnswerer>();
+        services.AddSingleton<AnswerModeAvailability>();
+    }
+
+    /// <summary>The <c>prompt</c>, <c>longcontext</c> and <c>agent</c> modes, and the per-collection prompts (SQLite unless a store was registered).</summary>
+    private static void AddControlLadderModes(IServiceCollection services)
+    {
+        services.TryAddSingleton<ICollectionPromptStore>(sp => new SqliteCollectionPromptStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CollectionPromptRenderer>();
+        services.AddSingleton<CollectionPrompts>();
+        services.AddSingleton<IAnswerMode, PromptAnswerMode>();
+        services.AddSingleton<CollectionPrefixCache>();
+        services.AddSingleton(sp => new PromptPrefixTracker(sp.GetRequiredService<TimeProvider>()));
+        // Every chat request, from any mode or the judge, reports which prompt prefix it carried: another prompt evicts the cached one.
+        var models = services.Last(d => d.ServiceType == typeof(IModelProvider));
+        services.Remove(models);
+        services.AddSingleton<IModelProvider>(sp => new PromptPrefixTrackingModelProvider(
+            (IModelProvider)(models.ImplementationFactory?.Invoke(sp) ?? models.ImplementationInstance ?? ActivatorUtilities.CreateInstance(sp, models.ImplementationType!)),
+            sp.GetRequiredService<PromptPrefixTracker>()));
+        services.AddSingleton<IAnswerMode>(sp => new LongContextAnswerMode(sp.GetRequiredService<CollectionPrefixCache>(), sp.GetRequiredService<IModelProvider>(), sp.GetRequiredService<PromptPrefixTracker>()));
+        services.AddSingleton<IAnswerMode, AgentAnswerMode>();
     }
 }

@@ -14,13 +14,17 @@ public static class AskApi
     public static IEndpointRouteBuilder MapAskApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/ask").WithTags("Ask");
-        api.MapPost("/", AskAsync).WithSummary("Answer a question in one mode (base or rag), with citations, timings and token usage. Send Cache-Control: no-cache to bypass the answer cache.");
+        api.MapPost("/", AskAsync).WithSummary("Answer a question in one mode (see /api/modes), with citations, timings and token usage. Send Cache-Control: no-cache to bypass the answer cache.");
         api.MapPost("/stream", StreamAsync).WithSummary("As /api/ask, as Server-Sent Events: 'token' events, then one 'done' event with the full response.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
-        app.MapGet("/api/modes", (IEnumerable<IAnswerMode> modes) =>
-            modes.Select(m => new AnswerMode(m.Name, m.Description, m.UsesRetrieval)).ToList()).WithTags("Ask").WithSummary("The registered answering modes.");
+        app.MapGet("/api/modes", ModesAsync).WithTags("Ask")
+            .WithSummary("The registered answering modes, each with whether it can answer on ?collection= (default: default) right now, and why not.");
         return app;
     }
+
+    private static async Task<List<AnswerMode>> ModesAsync(string? collection, AnswerModeAvailability availability, CancellationToken cancellationToken) =>
+        [.. (await availability.CheckAllAsync(collection, cancellationToken))
+            .Select(m => new AnswerMode(m.Mode.Name, m.Mode.Description, m.Mode.UsesRetrieval, m.Availability.Available, m.Availability.Reason))];
 
     private static async Task<AskResponse> AskAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, CancellationToken cancellationToken) =>
         (await answerer.AskAsync(request.ToDomain(context.Request.Headers), cancellationToken)).ToContract();

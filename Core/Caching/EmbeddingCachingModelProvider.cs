@@ -28,4 +28,6 @@ public sealed class EmbeddingCachingModelProvider(IModelProvider inner, IEmbeddi
     public ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken) => inner.GetStatusAsync(cancellationToken);
 
     public ValueTask<int?> GetChatContextLengthAsync(CancellationToken cancellationToken) => inner.GetChatContextLengthAsync(cancellationToken);
+
+    public ValueTask<ChatModelInfo?> GetChatModelInfoAsync(string? model, CancellationToken cancellationToken) => inner.GetChatModelInfoAsync(model, cancellationToken);
 }

@@ -63,7 +63,8 @@ public sealed class QuestionAnswerer(
             throw new DependencyUnavailableException(NoModelMessage(mode.Name, status));
         var model = useExtractive ? ExtractiveModelName : own?.Name ?? mode.ModelOverride ?? status.ChatModel ?? "unknown";
 
-        var key = new AnswerCacheKey(NormalizeQuestion(question), mode.Name, model, retriever?.Name ?? "none", topK, collection,
+        var variant = await mode.GetCacheVariantAsync(collection, cancellationToken);
+        var key = new AnswerCacheKey(NormalizeQuestion(question), variant is null ? mode.Name : $"{mode.Name}#{variant}", model, retriever?.Name ?? "none", topK, collection,
             await indexes.CatchUpAsync(collection, cancellationToken));
         if (!request.NoCache && await LookupAsync(key, cancellationToken) is { } cached)
         {
@@ -76,7 +77,7 @@ public sealed class QuestionAnswerer(
         }
 
         var retrieval = Stopwatch.StartNew();
-        IReadOnlyList<RetrievalHit> hits = retriever is null ? [] : await retriever.RetrieveAsync(new RetrievalQuery(question, collection, topK), cancellationToken);
+        IReadOnlyList<RetrievalHit> hits = retriever is null || !mode.RetrievesBeforeAnswering ? [] : await retriever.RetrieveAsync(new RetrievalQuery(question, collection, topK), cancellationToken);
         var retrievalMs = retrieval.Elapsed.TotalMilliseconds;
 
         AnswerResult result;
@@ -92,18 +93,16 @@ public sealed class QuestionAnswerer(
         else
         {
             var generation = Stopwatch.StartNew();
-            IReadOnlyList<RetrievalHit> sentHits = hits;
             var warnings = new List<string>();
             double? firstToken = null;
             var text = new StringBuilder();
             long input = 0, output = 0;
-            var chatOptions = new ChatOptions { ModelId = own is null ? mode.ModelOverride : null, Temperature = 0 };
             var window = await models.GetChatContextLengthAsync(cancellationToken);
-            var prompt = mode.BuildPrompt(question, hits, window);
-            sentHits = prompt.Hits;
-            warnings.AddRange(BudgetWarnings(prompt, hits.Count, window));
+            var plan = await mode.PlanAsync(new AnswerPlanRequest(question, collection, hits, window, model, retriever, topK), cancellationToken);
+            var chatOptions = plan.Configure(new ChatOptions { ModelId = own is null ? mode.ModelOverride : null, Temperature = 0 });
+            warnings.AddRange(BudgetWarnings(plan.Prompt, hits.Count, window));
             // No span here: the chat client's pipeline emits one gen_ai span per model call, with its token counts.
-            await foreach (var update in chat!.GetStreamingResponseAsync(prompt.Messages, chatOptions, cancellationToken))
+            await foreach (var update in plan.GenerateAsync(chat!, chatOptions, cancellationToken))
             {
                 foreach (var usage in update.Contents.OfType<UsageContent>())
                 {
@@ -118,11 +117,12 @@ public sealed class QuestionAnswerer(
             RagLabTelemetry.RecordTokenUsage(null, model, input, output);
             var generationMs = generation.Elapsed.TotalMilliseconds;
             RagLabTelemetry.GenerationDuration.Record(generationMs);
-            var parsed = citations.Parse(text.ToString(), sentHits);
+            var parsed = citations.Parse(text.ToString(), plan.Sources);
+            warnings.AddRange(plan.Warnings);
             warnings.AddRange(parsed.Warnings);
             result = new AnswerResult(parsed.Answer, mode.Name, model, Extractive: false, parsed.Citations, Cached: false,
                 new AnswerTimings(retrievalMs, generationMs, total.Elapsed.TotalMilliseconds, firstToken), new TokenUsage(input, output),
-                retriever?.Name, [.. hits.Select(h => h.Chunk.Id)], warnings.Count > 0 ? warnings : null);
+                retriever?.Name, [.. (plan.Retrieved ?? hits).Select(h => h.Chunk.Id)], warnings.Count > 0 ? warnings : null, plan.Details);
         }
 
         await StoreAsync(key, result, cancellationToken);
@@ -178,7 +178,7 @@ public sealed class QuestionAnswerer(
             yield return $"The top retrieved chunk was cut to fit {where}.";
     }
 
-    private static string NoModelMessage(string mode, ModelStatus status) =>
+    internal static string NoModelMessage(string mode, ModelStatus status) =>
         $"The '{mode}' mode needs a language model, and none is connected" + (status.Error is null ? "." : $": {status.Error}.") +
         " Start Ollama (https://ollama.com) and run `ollama pull qwen2.5:1.5b`, or point RagLab:Ollama:Endpoint at a running server. " +
         "The 'rag' mode still answers extractively without one.";

@@ -23,6 +23,7 @@ public sealed record TokenUsage(long InputTokens, long OutputTokens);
 /// <param name="Extractive">True when no LLM was used: the answer is sentences copied from the top chunks.</param>
 /// <param name="Retrieved">The chunk ids retrieved for the answer, in rank order (empty for modes without retrieval).</param>
 /// <param name="Warnings">E.g. citation markers that pointed at nothing retrieved and were dropped.</param>
+/// <param name="Details">What the mode did beyond the common fields (searches an agent made, a long-context prefix), or null.</param>
 public sealed record AnswerResult(
     string Answer,
     string Mode,
@@ -34,7 +35,20 @@ public sealed record AnswerResult(
     TokenUsage Usage,
     string? Retriever = null,
     IReadOnlyList<string>? Retrieved = null,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null,
+    AnswerDetails? Details = null);
+
+/// <summary>Facts only some modes have about how they answered.</summary>
+/// <param name="Searches">How many searches the <c>agent</c> mode made (0 when it answered without searching).</param>
+/// <param name="SearchQueries">The queries it searched for, in order.</param>
+/// <param name="PrefixTokens">The estimated size of the <c>longcontext</c> mode's fixed prefix (the whole collection), in tokens.</param>
+/// <param name="FirstWithPrefix">True when this was the first question sent with that prefix (since the lab started, or since the model
+/// was last kept loaded): the model had to read the whole prefix. False when the model could reuse its cache of it.</param>
+public sealed record AnswerDetails(
+    int? Searches = null,
+    IReadOnlyList<string>? SearchQueries = null,
+    int? PrefixTokens = null,
+    bool? FirstWithPrefix = null);
 
 /// <summary>What a streaming answer yields: text as it is generated, then the whole result once.</summary>
 public abstract record AnswerEvent
@@ -48,4 +62,13 @@ public static class AnswerModeNames
 {
     public const string Base = "base";
     public const string Rag = "rag";
+
+    /// <summary>The base model with the collection's own system prompt and few-shot examples, no retrieval.</summary>
+    public const string Prompt = "prompt";
+
+    /// <summary>The whole collection in a fixed prefix of the prompt (cache-augmented generation), no retrieval.</summary>
+    public const string LongContext = "longcontext";
+
+    /// <summary>The model searches the documents itself, through a tool, as often as it decides to.</summary>
+    public const string Agent = "agent";
 }

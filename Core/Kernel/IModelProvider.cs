@@ -24,4 +24,10 @@ public interface IModelProvider
     /// The prompt builder fits the retrieved chunks into it.
     /// </summary>
     ValueTask<int?> GetChatContextLengthAsync(CancellationToken cancellationToken) => ValueTask.FromResult<int?>(null);
+
+    /// <summary>
+    /// What the server says about a chat model (its own context window, its capabilities), or null when the server is not reachable
+    /// or does not say. <paramref name="model"/> null means the connected chat model.
+    /// </summary>
+    ValueTask<ChatModelInfo?> GetChatModelInfoAsync(string? model, CancellationToken cancellationToken) => ValueTask.FromResult<ChatModelInfo?>(null);
 }

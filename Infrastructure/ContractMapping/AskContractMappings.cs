@@ -16,7 +16,8 @@ public static class AskContractMappings
             result.Cached,
             new AskTimings(result.Timings.RetrievalMs, result.Timings.GenerationMs, result.Timings.TotalMs, result.Timings.TimeToFirstTokenMs),
             new AskUsage(result.Usage.InputTokens, result.Usage.OutputTokens),
-            result.Retriever, result.Retrieved, result.Warnings);
+            result.Retriever, result.Retrieved, result.Warnings,
+            result.Details is { } d ? new AskDetails(d.Searches, d.SearchQueries, d.PrefixTokens, d.FirstWithPrefix) : null);
 
     public static AskStreamEvent ToContract(this Domain.AnswerEvent answerEvent) => answerEvent switch
     {

@@ -71,7 +71,9 @@ public static class EvalContractMappings
             new FailureCounts(mode.Failures.Correct, mode.Failures.AbstainedCorrectly, mode.Failures.RetrievalMiss, mode.Failures.GenerationMiss, mode.Failures.NotApplicable),
             mode.Cost is not { } cost ? null
                 : new CostProjection(cost.Basis, cost.DollarsPerQuery, [.. cost.Monthly.Select(m => new MonthlyCost(m.QueriesPerMonth, m.Dollars))],
-                    cost.OneOffTrainingDollars, cost.GpuAlwaysOnMonthlyDollars));
+                    cost.OneOffTrainingDollars, cost.GpuAlwaysOnMonthlyDollars),
+            mode.SearchesPerAnswer,
+            mode.PrefixCache is { } prefix ? new PrefixCacheLatency(prefix.First.ToContract(), prefix.Following.ToContract()) : null);
 
     public static EvalRunSummary ToContract(this Runs.EvalRunSummary summary) =>
         new(summary.RunId, summary.SetId, summary.Questions, summary.UnanswerableQuestions, summary.LabelledQuestions,
@@ -89,7 +91,8 @@ public static class EvalContractMappings
                 answer.Metrics.CorrectAbstention, answer.Metrics.FalseAbstention),
             new RecordTimings(answer.Timings.RetrievalMs, answer.Timings.TimeToFirstTokenMs, answer.Timings.GenerationMs, answer.Timings.TotalMs),
             new AskUsage(answer.Tokens.InputTokens, answer.Tokens.OutputTokens),
-            answer.Outcome, answer.Error);
+            answer.Outcome, answer.Error,
+            answer.Details is { } d ? new AskDetails(d.Searches, d.SearchQueries, d.PrefixTokens, d.FirstWithPrefix) : null);
 
     public static EvalRetrievalResult ToContract(this Runs.EvalRetrievalRecord retrieval) =>
         new(retrieval.ItemId, retrieval.Retriever, retrieval.RankedDocumentIds, [.. retrieval.Scores.Select(ToContract)], retrieval.RetrievalMs, retrieval.Error);

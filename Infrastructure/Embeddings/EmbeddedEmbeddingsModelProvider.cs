@@ -17,6 +17,11 @@ public sealed class EmbeddedEmbeddingsModelProvider(IModelProvider chat, OnnxEmb
     public ValueTask<IEmbeddingGenerator<string, Embedding<float>>?> GetEmbeddingGeneratorAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult<IEmbeddingGenerator<string, Embedding<float>>?>(embeddings);
 
+    // The chat model's facts come from the chat server: without these two, every mode saw an unknown window.
+    public ValueTask<int?> GetChatContextLengthAsync(CancellationToken cancellationToken) => chat.GetChatContextLengthAsync(cancellationToken);
+
+    public ValueTask<ChatModelInfo?> GetChatModelInfoAsync(string? model, CancellationToken cancellationToken) => chat.GetChatModelInfoAsync(model, cancellationToken);
+
     public async ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
         var status = await chat.GetStatusAsync(cancellationToken).ConfigureAwait(false);

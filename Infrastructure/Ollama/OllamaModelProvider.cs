@@ -27,6 +27,7 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
     private readonly IChatClient _chatClient;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly OllamaContextWindow _contextWindow;
+    private readonly OllamaChatModelInfo _chatModelInfo;
     private readonly ConcurrentDictionary<string, BackgroundPull> _pulls = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _disposed = new();
 
@@ -60,6 +61,7 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
 
         var chatApi = _servers[_chat.Endpoint].Api;
         _contextWindow = new OllamaContextWindow(chatApi, _chat.Model, options.MaxContextTokens);
+        _chatModelInfo = new OllamaChatModelInfo(chatApi);
         // Outermost first. One span per call: Microsoft.Extensions.AI's gen_ai "chat {model}" span, with token counts.
         _chatClient = new ChatClientBuilder(new OllamaApiClient(CreateClient(httpClients, _chat.Endpoint), _chat.Model))
             .UseLogging(loggerFactory)
@@ -96,6 +98,12 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
     public async ValueTask<int?> GetChatContextLengthAsync(CancellationToken cancellationToken) =>
         await CheckAsync(_chat, cancellationToken).ConfigureAwait(false) is { Available: true }
             ? await _contextWindow.GetAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>The model's own window (uncapped) and capabilities from <c>/api/show</c>, or null while the chat server is unavailable.</summary>
+    public async ValueTask<ChatModelInfo?> GetChatModelInfoAsync(string? model, CancellationToken cancellationToken) =>
+        await CheckAsync(_chat, cancellationToken).ConfigureAwait(false) is { Available: true }
+            ? await _chatModelInfo.GetAsync(model ?? _chat.Model, cancellationToken).ConfigureAwait(false)
             : null;
 
     public async ValueTask<ModelStatus> GetStatusAsync(CancellationToken cancellationToken)

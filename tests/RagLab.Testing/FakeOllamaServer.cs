@@ -12,7 +12,8 @@ namespace RagLab.Testing;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that speaks Ollama's API as documented in shared/reference/ollama: <c>/api/version</c>,
 /// <c>/api/tags</c>, <c>/api/show</c>, <c>/api/pull</c>, <c>/api/chat</c> (NDJSON or one object), <c>/api/embed</c>, and the
-/// OpenAI-compatible <c>/v1/chat/completions</c> (SSE), <c>/v1/embeddings</c> and <c>/v1/models</c>.
+/// OpenAI-compatible <c>/v1/chat/completions</c> (SSE), <c>/v1/embeddings</c> and <c>/v1/models</c>. <c>/api/chat</c> also calls tools
+/// (<see cref="CallTools"/>) and refuses tools for <see cref="ModelsWithoutTools"/>.
 /// </summary>
 /// <remarks>
 /// Answers are deterministic: <see cref="Respond"/> writes the text, streamed as words with their following space; embeddings are
@@ -236,7 +237,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
                 [$"{architecture}.context_length"] = IsEmbeddingModel(model) ? 512 : ChatContextLength,
                 [$"{architecture}.embedding_length"] = IsEmbeddingModel(model) ? FakeOllamaEmbedding.Dimensions : 1536,
             },
-            capabilities = IsEmbeddingModel(model) ? new[] { "embedding" } : new[] { "completion", "tools" },
+            capabilities = IsEmbeddingModel(model) ? new[] { "embedding" } : SupportsTools(model) ? new[] { "completion", "tools" } : new[] { "completion" },
         });
     }
 
@@ -288,7 +289,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
                 JsonValueKind.Array => string.Concat(content.EnumerateArray().Select(p => GetString(p, "text") ?? "")),
                 _ => "",
             };
-            messages.Add(new FakeChatMessage(role, text));
+            messages.Add(new FakeChatMessage(role, text, ReadToolCalls(message), GetString(message, "tool_name")));
         }
         return messages;
     }
@@ -329,9 +330,24 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         }
 
         var messages = ReadMessages(body);
-        var (tokens, doneReason) = Answer(messages, GetInt(body, "options", "num_predict"));
         var promptTokens = messages.Sum(m => CountTokens(m.Content));
         var stream = !body.TryGetProperty("stream", out var s) || s.ValueKind != JsonValueKind.False;
+        if (!TryReadTools(body, out var tools, out var toolError))
+        {
+            await WriteError(context, 400, toolError!);
+            return;
+        }
+        if (tools.Count > 0 && !SupportsTools(model))
+        {
+            await WriteError(context, 400, $"registry.ollama.ai/library/{WithTag(model)} does not support tools");
+            return;
+        }
+        if (tools.Count > 0 && CallTools?.Invoke(new FakeChatRequest(model, messages, tools)) is { Count: > 0 } calls)
+        {
+            await WriteToolCalls(context, model, calls, stream, promptTokens);
+            return;
+        }
+        var (tokens, doneReason) = Answer(messages, GetInt(body, "options", "num_predict"));
         if (!stream)
         {
             await WriteJson(context, 200, Final(model, string.Concat(tokens), doneReason, promptTokens, tokens.Count));

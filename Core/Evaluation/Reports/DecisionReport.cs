@@ -5,7 +5,7 @@ using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Reports;
 
 [JsonConverter(typeof(JsonStringEnumConverter<Recommendation>))]
-public enum Recommendation { PromptingOnly, Rag, FineTuning, Hybrid }
+public enum Recommendation { PromptingOnly, Rag, FineTuning, Hybrid, InsufficientEvidence }
 
 [JsonConverter(typeof(JsonStringEnumConverter<Confidence>))]
 public enum Confidence { Low, Medium, High }

@@ -39,8 +39,9 @@ public static class DecisionReportExport
         md.AppendLine("| mode | retriever | questions | correct | EM | F1 | ROUGE-L | grounded (lexical) | grounded (judge) | citation precision | abstention accuracy | retrieval miss | generation miss | errors |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in s.Modes)
-            md.AppendLine($"| {m.Mode} | {m.Retriever ?? "—"} | {m.Questions} | {P(m.Accuracy)} | {P(m.ExactMatch)} | {P(m.F1)} | {P(m.RougeL)} | {P(m.LexicalGroundedness)} | {P(m.JudgeGroundedness)} | {P(m.CitationPrecision)} | {P(m.AbstentionAccuracy)} | {m.Failures.RetrievalMiss} | {m.Failures.GenerationMiss} | {m.Errors} |");
+            md.AppendLine($"| {m.Mode} | {Retriever(m)} | {m.Questions} | {P(m.Accuracy)} | {P(m.ExactMatch)} | {P(m.F1)} | {P(m.RougeL)} | {P(m.LexicalGroundedness)} | {P(m.JudgeGroundedness)} | {P(m.CitationPrecision)} | {P(m.AbstentionAccuracy)} | {(m.Retriever is null ? ReportNumbers.NotApplicable : m.Failures.RetrievalMiss)} | {(m.Accuracy is null ? ReportNumbers.NotApplicable : m.Failures.GenerationMiss)} | {m.Errors} |");
         md.AppendLine();
+        md.AppendLine($"*{ReportNumbers.NotApplicable}: not computable for this mode or set (e.g. no reference answers), never counted as 0.*").AppendLine();
 
         md.AppendLine("## Latency and cost").AppendLine();
         md.AppendLine("| mode | retriever | retrieval p50/p95 ms | TTFT p50/p95 ms | generation p50/p95 ms | total p50/p95 ms | tokens in/out per query | $/query | $/month 10k | $/month 100k | $/month 1M | training (one-off) |");
@@ -49,9 +50,11 @@ public static class DecisionReportExport
         {
             var cost = m.Cost;
             string Month(long volume) => cost?.Monthly.FirstOrDefault(c => c.QueriesPerMonth == volume) is { } c ? Usd(c.Dollars) : "—";
-            md.AppendLine($"| {m.Mode} | {m.Retriever ?? "—"} | {L(m.Latency.Retrieval)} | {L(m.Latency.TimeToFirstToken)} | {L(m.Latency.Generation)} | {L(m.Latency.Total)} | {m.InputTokensPerQuery:0}/{m.OutputTokensPerQuery:0} | {(cost is null ? "—" : cost.DollarsPerQuery.ToString("0.#####", CultureInfo.InvariantCulture))} | {Month(10_000)} | {Month(100_000)} | {Month(1_000_000)} | {(cost?.OneOffTrainingDollars is { } t ? Usd(t) : "—")} |");
+            md.AppendLine($"| {m.Mode} | {Retriever(m)} | {L(m.Latency.Retrieval)} | {L(m.Latency.TimeToFirstToken)} | {L(m.Latency.Generation)} | {L(m.Latency.Total)} | {m.InputTokensPerQuery:0}/{m.OutputTokensPerQuery:0} | {(cost is null ? "—" : cost.DollarsPerQuery.ToString("0.#####", CultureInfo.InvariantCulture))} | {Month(10_000)} | {Month(100_000)} | {Month(1_000_000)} | {(cost?.OneOffTrainingDollars is { } t ? Usd(t) : "—")} |");
         }
         md.AppendLine();
+
+        AppendModeDetails(md, s);
 
         if (s.Retrievers.Count > 0)
         {
@@ -67,12 +70,12 @@ public static class DecisionReportExport
         md.AppendLine("## Published figures beside ours").AppendLine();
         md.AppendLine("| claim | published | measured here | source |");
         md.AppendLine("|---|---|---|---|");
-        var rag = DecisionEngine.Best(s, ModeRole.Rag);
+        var rag = DecisionEngine.RagRow(s);
         foreach (var figure in s.PublishedFigures)
         {
             var ours = figure.Key switch
             {
-                "rag-retrieval-overhead" => rag?.Latency.Retrieval is { } l ? $"retrieval p50 {l.P50:0} ms, p95 {l.P95:0} ms" : "not measured",
+                "rag-retrieval-overhead" => rag?.Latency.Retrieval is { Samples: > 0 } l ? $"retrieval p50 {ReportNumbers.Ms(l.P50)} ms, p95 {ReportNumbers.Ms(l.P95)} ms" : "not measured",
                 "rag-cost-1m" => rag?.Cost?.Monthly.FirstOrDefault(c => c.QueriesPerMonth == 1_000_000) is { } c ? $"{Usd(c.Dollars)}/month ({rag.Cost!.Basis})" : "no prices given",
                 _ => "—",
             };
@@ -87,12 +90,42 @@ public static class DecisionReportExport
         Recommendation.Rag => "RAG",
         Recommendation.FineTuning => "fine-tuning",
         Recommendation.Hybrid => "hybrid (fine-tuning + RAG)",
+        Recommendation.InsufficientEvidence => "insufficient evidence (see the warnings for the run that would settle it)",
         _ => recommendation.ToString(),
     };
 
-    private static string P(double? value) => value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
+    private static string P(double? value) => ReportNumbers.Share(value);
 
-    private static string L(LatencyStats? stats) => stats is { Samples: > 0 } s ? $"{s.P50:0}/{s.P95:0}" : "—";
+    private static string L(LatencyStats? stats) => ReportNumbers.Latency(stats);
+
+    private static string Retriever(ModeSummary mode) => mode.Retriever ?? "none";
+
+    /// <summary>What only some modes measure: long context's first question versus the following ones, and the agent's searches.</summary>
+    private static void AppendModeDetails(StringBuilder md, EvalRunSummary s)
+    {
+        var prefixed = s.Modes.Where(m => m.PrefixCache is not null).ToArray();
+        if (prefixed.Length > 0)
+        {
+            md.AppendLine("## Long context: time to first token, first question vs following").AppendLine();
+            md.AppendLine("The first question makes the model read the whole collection; the following ones reuse its cache of that fixed prefix.").AppendLine();
+            md.AppendLine("| mode | first question TTFT p50 ms (answers) | following TTFT p50/p95 ms (answers) |");
+            md.AppendLine("|---|---:|---:|");
+            foreach (var m in prefixed)
+                md.AppendLine($"| {ReportNumbers.Label(m)} | {(m.PrefixCache!.First is { } f ? $"{ReportNumbers.Ms(f.P50)} ({f.Samples})" : ReportNumbers.NotApplicable)} | " +
+                    $"{(m.PrefixCache.Following is { } g ? $"{L(g)} ({g.Samples})" : ReportNumbers.NotApplicable)} |");
+            md.AppendLine();
+        }
+        var searching = s.Modes.Where(m => m.SearchesPerAnswer is not null).ToArray();
+        if (searching.Length > 0)
+        {
+            md.AppendLine("## Agent: searches per answer").AppendLine();
+            md.AppendLine("| mode | retriever | searches per answer |");
+            md.AppendLine("|---|---|---:|");
+            foreach (var m in searching)
+                md.AppendLine($"| {m.Mode} | {Retriever(m)} | {m.SearchesPerAnswer!.Value.ToString("0.0", CultureInfo.InvariantCulture)} |");
+            md.AppendLine();
+        }
+    }
 
     private static string Usd(double dollars) => "$" + dollars.ToString(dollars < 10 ? "N2" : "N0", CultureInfo.InvariantCulture);
 

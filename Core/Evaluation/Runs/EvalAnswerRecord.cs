@@ -24,6 +24,7 @@ public sealed record RecordTimings(double RetrievalMs, double? TimeToFirstTokenM
 /// <summary>One question answered in one mode (with one retriever): what came back, how good it was, what it cost.</summary>
 /// <param name="Retriever">The retriever used, or null for modes without retrieval.</param>
 /// <param name="Outcome">One of <see cref="EvalOutcome"/>.</param>
+/// <param name="Details">What the mode reported beyond the common fields: the agent's searches, whether a long-context prefix was read or reused.</param>
 public sealed record EvalAnswerRecord(
     string ItemId,
     string Question,
@@ -38,4 +39,5 @@ public sealed record EvalAnswerRecord(
     RecordTimings Timings,
     TokenUsage Tokens,
     string Outcome,
-    string? Error = null);
+    string? Error = null,
+    AnswerDetails? Details = null);

@@ -1,6 +1,7 @@
 using RagLab.Core.Generation;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
+using RagLab.Core.Evaluation.Sets;
 
 namespace RagLab.Core.Evaluation.Runs;
 
@@ -9,7 +10,10 @@ namespace RagLab.Core.Evaluation.Runs;
 /// instead of as a failed job: unknown modes or retrievers, retrievers that need embeddings and modes that need a
 /// chat model while none is connected.
 /// </summary>
-public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAnswerMode> modes, IRetrieverCatalog retrievers, IModelProvider models)
+/// <param name="store">Finds the set's collection, so each mode can say whether it can answer on it (e.g. whether it fits long context).</param>
+/// <param name="availability">Each mode's own checks on that collection.</param>
+public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAnswerMode> modes, IRetrieverCatalog retrievers, IModelProvider models,
+    IEvalStore? store = null, AnswerModeAvailability? availability = null)
 {
     private readonly Dictionary<string, IAnswerMode> _modes = modes.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
 
@@ -33,6 +37,15 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
                 $"The mode{(needsModel.Length > 1 ? "s" : "")} {string.Join(", ", needsModel.Select(m => $"'{m}'"))} need{(needsModel.Length > 1 ? "" : "s")} a language model, and none is connected" +
                 (status.Error is null ? "." : $": {status.Error}.") +
                 " Start Ollama and run `ollama pull qwen2.5:1.5b`, or evaluate only 'rag' (it answers extractively without a model).");
+        }
+
+        if (store is null || availability is null || await store.GetSetAsync(request.SetId, cancellationToken) is not { } set) return;
+        foreach (var name in request.Modes)
+        {
+            if (!_modes.TryGetValue(name.Trim(), out var mode)) continue;
+            var check = await availability.CheckAsync(mode, set.Collection, cancellationToken);
+            if (!check.Available)
+                throw new ValidationException($"The '{mode.Name}' mode cannot answer on collection '{set.Collection}': {check.Reason} Leave it out of the run, or fix this first.");
         }
     }
 }

@@ -22,7 +22,11 @@ public sealed record CostProjection(string Basis, double DollarsPerQuery, IReadO
 /// <param name="Answered">Answers without an error.</param>
 /// <param name="AbstentionAccuracy">Share of unanswerable questions it correctly declined.</param>
 /// <param name="FalseAbstentionRate">Share of answerable questions it declined.</param>
-/// <param name="Accuracy">Share of judgeable answers (outcome not n/a) that were correct or correctly abstained.</param>
+/// <param name="Accuracy">Share of judgeable answers (a reference answer, or a question marked unanswerable) that were correct or
+/// correctly abstained; null when no answer could be judged (e.g. a BEIR set, which has relevance labels but no answers).</param>
+/// <param name="SearchesPerAnswer">The agent mode's mean number of searches per answer; null for modes that do not search while answering.</param>
+/// <param name="PrefixCache">For a mode that reuses a cached prompt prefix (longcontext): time to first token when the prefix had to be
+/// read versus when it could be reused.</param>
 public sealed record ModeSummary(
     string Mode,
     string? Retriever,
@@ -43,7 +47,12 @@ public sealed record ModeSummary(
     double InputTokensPerQuery,
     double OutputTokensPerQuery,
     FailureCounts Failures,
-    CostProjection? Cost);
+    CostProjection? Cost,
+    double? SearchesPerAnswer = null,
+    PrefixCacheLatency? PrefixCache = null);
+
+/// <summary>Time to first token of the questions that had to read a cached prefix (the first) versus those that reused it (the following).</summary>
+public sealed record PrefixCacheLatency(LatencyStats? First, LatencyStats? Following);
 
 /// <summary>Mean document-level retrieval scores of one retriever over the questions that have relevance labels.</summary>
 public sealed record RetrieverSummary(string Retriever, int Questions, int Errors, IReadOnlyList<RetrievalAtK> Scores, LatencyStats? Latency);

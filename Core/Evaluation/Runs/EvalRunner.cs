@@ -83,16 +83,21 @@ public sealed class EvalRunner(
             using var progressGate = new SemaphoreSlim(1, 1);
             await progress.ReportAsync(total == 0 ? 1 : (double)done / total, $"{done} of {total} done", cancellationToken);
 
-            await Parallel.ForEachAsync(work.Pending, new ParallelOptions { MaxDegreeOfParallelism = request.Parallelism, CancellationToken = cancellationToken },
-                async (unit, ct) =>
-                {
-                    if (unit.Mode is null) await store.SaveRetrievalAsync(runId, await MeasureRetrievalAsync(unit.Item, unit.Retriever!, context, ct), ct);
-                    else await store.SaveAnswerAsync(runId, await AnswerAsync(unit.Item, unit.Mode, unit.Retriever, context, ct), ct);
-                    var completed = Interlocked.Increment(ref done);
-                    await progressGate.WaitAsync(ct);
-                    try { await progress.ReportAsync((double)completed / total, $"{completed} of {total} done", ct); }
-                    finally { progressGate.Release(); }
-                });
+            async ValueTask RunUnitAsync(WorkUnit unit, CancellationToken ct)
+            {
+                if (unit.Mode is null) await store.SaveRetrievalAsync(runId, await MeasureRetrievalAsync(unit.Item, unit.Retriever!, context, ct), ct);
+                else await store.SaveAnswerAsync(runId, await AnswerAsync(unit.Item, unit.Mode, unit.Retriever, context, ct), ct);
+                var completed = Interlocked.Increment(ref done);
+                await progressGate.WaitAsync(ct);
+                try { await progress.ReportAsync((double)completed / total, $"{completed} of {total} done", ct); }
+                finally { progressGate.Release(); }
+            }
+
+            // A mode that reuses a cached prompt prefix runs last and one question at a time: the server caches a prefix per slot, and a
+            // request with another window in between reloads the model, so interleaving would measure neither the first question nor the rest.
+            var prefixed = work.Pending.Where(u => u.Mode is not null && ReusesPromptPrefix(u.Mode)).ToList();
+            await Parallel.ForEachAsync(work.Pending.Except(prefixed), new ParallelOptions { MaxDegreeOfParallelism = request.Parallelism, CancellationToken = cancellationToken }, RunUnitAsync);
+            foreach (var unit in prefixed) await RunUnitAsync(unit, cancellationToken);
 
             var answers = await store.GetAnswersAsync(runId, cancellationToken);
             var errors = answers.Count(a => a.Error is not null);
@@ -169,6 +174,8 @@ public sealed class EvalRunner(
     /// <summary>What the registered mode says; for a mode this process does not know, what its role implies.</summary>
     public bool UsesRetrieval(string mode, EvalRunRequest request) =>
         _modes.TryGetValue(mode, out var registered) ? registered.UsesRetrieval : ModeRoles.UsesRetrieval(ModeRoles.Resolve(mode, request.ModeRoles));
+
+    private bool ReusesPromptPrefix(string mode) => _modes.TryGetValue(mode, out var registered) && registered.ReusesPromptPrefix;
 
     private static string Key(string itemId, string? mode, string? retriever) => $"{itemId}\u001f{mode}\u001f{retriever}";
 
@@ -255,7 +262,8 @@ public sealed class EvalRunner(
             metrics,
             new RecordTimings(timings.RetrievalMs, timings.TimeToFirstTokenMs ?? firstToken, timings.GenerationMs, timings.TotalMs),
             result.Usage,
-            OutcomeClassifier.Classify(item, relevantRetrieved, abstained, f1, request.CorrectF1Threshold, failed: false));
+            OutcomeClassifier.Classify(item, relevantRetrieved, abstained, f1, request.CorrectF1Threshold, failed: false),
+            Details: result.Details);
     }
 
     /// <summary>The text the answer should rest on: the cited chunks, or the retrieved ones when nothing is cited.</summary>

@@ -19,10 +19,12 @@ public static class EvalSummarizer
         {
             var role = ModeRoles.Resolve(mode, run.Request.ModeRoles);
             var ofMode = answers.Where(a => string.Equals(a.Mode, mode, StringComparison.OrdinalIgnoreCase)).ToArray();
-            modes.Add(SummarizeGroup(mode, null, role, ofMode, run.Request.Prices));
-            // Per-retriever rows for the modes that retrieved (their records name the retriever).
-            foreach (var byRetriever in ofMode.Where(a => a.Retriever is not null).GroupBy(a => a.Retriever!, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
-                modes.Add(SummarizeGroup(mode, byRetriever.Key, role, byRetriever.ToArray(), run.Request.Prices));
+            // One row per retriever the mode used (a mode without retrieval has one row, retriever null), and no row that merges them:
+            // a mode listed twice, once per retriever and once for all, reads as two measurements.
+            var groups = ofMode.GroupBy(a => a.Retriever ?? "", StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+            if (groups.Length == 0) modes.Add(SummarizeGroup(mode, null, role, [], run.Request.Prices));
+            foreach (var group in groups)
+                modes.Add(SummarizeGroup(mode, group.Key.Length == 0 ? null : group.Key, role, group.ToArray(), run.Request.Prices));
         }
 
         var retrievers = retrievals
@@ -42,7 +44,9 @@ public static class EvalSummarizer
     public static ModeSummary SummarizeGroup(string mode, string? retriever, ModeRole role, IReadOnlyList<EvalAnswerRecord> records, PriceSettings? prices)
     {
         var ok = records.Where(r => r.Error is null).ToArray();
-        var judged = ok.Where(r => r.Outcome != EvalOutcome.NotApplicable).ToArray();
+        // Judged: an answer that could be marked right or wrong. A question with neither a reference answer nor an "unanswerable" mark
+        // (BEIR) cannot be, even when its retrieval missed: counting those would report 0 % correct for answers nobody could check.
+        var judged = ok.Where(r => r.Outcome != EvalOutcome.NotApplicable && (r.Metrics.F1 is not null || r.Metrics.CorrectAbstention is not null)).ToArray();
         var latency = new PhaseLatency(
             ok.Any(r => r.Retriever is not null) ? Percentiles.Stats(ok.Where(r => r.Retriever is not null).Select(r => r.Timings.RetrievalMs)) : null,
             Percentiles.Stats(ok.Where(r => r.Timings.TimeToFirstTokenMs is not null).Select(r => r.Timings.TimeToFirstTokenMs!.Value)),
@@ -72,7 +76,25 @@ public static class EvalSummarizer
                 records.Count(r => r.Outcome == EvalOutcome.RetrievalMiss),
                 records.Count(r => r.Outcome == EvalOutcome.GenerationMiss),
                 records.Count(r => r.Outcome == EvalOutcome.NotApplicable)),
-            CostProjector.Project(prices, mode, latency.Total.Mean, inputTokens, outputTokens));
+            CostProjector.Project(prices, mode, latency.Total.Mean, inputTokens, outputTokens),
+            Mean(ok.Where(r => r.Details?.Searches is not null).Select(r => (double)r.Details!.Searches!.Value)),
+            PrefixCache(ok));
+    }
+
+    private static double? Mean(IEnumerable<double> values)
+    {
+        var array = values.ToArray();
+        return array.Length == 0 ? null : array.Average();
+    }
+
+    /// <summary>Time to first token, split by whether the answer had to read its prefix; null when no answer says.</summary>
+    private static PrefixCacheLatency? PrefixCache(IReadOnlyList<EvalAnswerRecord> ok)
+    {
+        var prefixed = ok.Where(r => r.Details?.FirstWithPrefix is not null && r.Timings.TimeToFirstTokenMs is not null).ToArray();
+        if (prefixed.Length == 0) return null;
+        return new PrefixCacheLatency(
+            Percentiles.Stats(prefixed.Where(r => r.Details!.FirstWithPrefix == true).Select(r => r.Timings.TimeToFirstTokenMs!.Value)),
+            Percentiles.Stats(prefixed.Where(r => r.Details!.FirstWithPrefix == false).Select(r => r.Timings.TimeToFirstTokenMs!.Value)));
     }
 
     private static RetrieverSummary SummarizeRetriever(IGrouping<string, EvalRetrievalRecord> group)

@@ -39,7 +39,7 @@ public sealed class DecisionEngineTests
         var report = DecisionEngine.Decide(summary, new Questionnaire(CitationsRequired: true));
         Assert.Equal(Recommendation.Rag, report.Recommendation);
         Assert.Contains(Recommendation.PromptingOnly, report.RuledOut);
-        Assert.Contains(report.Reasons, r => r.Evidence == "questionnaire: citations required");
+        Assert.Contains(report.Reasons, r => r.Evidence.StartsWith("questionnaire: citations required", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -51,7 +51,8 @@ public sealed class DecisionEngineTests
         var weekly = DecisionEngine.Decide(summary, CanTrain with { KnowledgeChanges = KnowledgeChangeFrequency.Weekly });
         Assert.NotEqual(Recommendation.FineTuning, weekly.Recommendation);
         Assert.Contains(Recommendation.FineTuning, weekly.RuledOut);
-        Assert.Contains(weekly.Reasons, r => r.Evidence == "questionnaire: knowledge changes weekly");
+        // The constraint comes from the questionnaire, and the reason also cites what the run measured of fine-tuning.
+        Assert.Contains(weekly.Reasons, r => r.Evidence == "questionnaire: knowledge changes weekly; measured: ft 80.0% correct (100 questions)");
     }
 
     [Fact]
