@@ -80,6 +80,9 @@ internal sealed class InvertedIndex
         _liveTotalLength += length;
     }
 
+    /// <summary>Whether a document has live chunks here.</summary>
+    public bool HasDocument(string documentId) => _documentsById.ContainsKey(documentId);
+
     /// <summary>Removes every chunk of a document; returns how many were removed.</summary>
     public int DeleteDocument(string documentId)
     {
@@ -134,6 +137,87 @@ internal sealed class InvertedIndex
         foreach (var (id, document) in _documentsById) bytes += 22 + 2L * id.Length + 64 + document.Slots.Capacity * 4L;
         foreach (var term in _termIds.Keys) bytes += 22 + 2L * term.Length + 24;
         return bytes;
+    }
+
+    /// <summary>The documents with at least one live chunk.</summary>
+    public IReadOnlyCollection<string> DocumentIds => _documentsById.Keys;
+
+    /// <summary>
+    /// Writes the index as it is in memory, dead slots and all, so <see cref="ReadFrom"/> gives back one that scores
+    /// and ranks exactly the same: terms with their postings and block tables, then per slot its chunk id (empty when
+    /// dead), document and length.
+    /// </summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(_termCount);
+        foreach (var (term, id) in _termIds)
+        {
+            writer.Write(term);
+            _postings[id].WriteTo(writer);
+        }
+        var documentNumbers = new Dictionary<DocumentSlots, int>(_documentsById.Count, ReferenceEqualityComparer.Instance);
+        writer.Write(_documentsById.Count);
+        foreach (var document in _documentsById.Values)
+        {
+            documentNumbers.Add(document, documentNumbers.Count);
+            writer.Write(document.Id);
+        }
+        writer.Write(_slotCount);
+        for (var slot = 0; slot < _slotCount; slot++)
+        {
+            var chunkId = _chunkIds[slot];
+            writer.Write(chunkId ?? "");
+            writer.Write(chunkId is null ? -1 : documentNumbers[_documents[slot]!]);
+            writer.Write(_lengths[slot]);
+        }
+    }
+
+    /// <summary>An index as <see cref="WriteTo"/> wrote it.</summary>
+    /// <exception cref="InvalidDataException">The figures read do not describe an index.</exception>
+    public static InvertedIndex ReadFrom(BinaryReader reader)
+    {
+        var index = new InvertedIndex();
+        var termCount = SnapshotFile.ReadCount(reader, 2);
+        index._postings = new PostingList[Math.Max(1024, termCount)];
+        index._termIds.EnsureCapacity(termCount);
+        for (var t = 0; t < termCount; t++)
+        {
+            if (!index._termIds.TryAdd(reader.ReadString(), t)) throw new InvalidDataException("A term appears twice in the snapshot.");
+            index._postings[t] = PostingList.ReadFrom(reader);
+        }
+        index._termCount = termCount;
+
+        var documents = new DocumentSlots[SnapshotFile.ReadCount(reader, 1)];
+        for (var d = 0; d < documents.Length; d++) documents[d] = new DocumentSlots(reader.ReadString());
+        var slotCount = SnapshotFile.ReadCount(reader, 9);
+        index.EnsureSlotCapacity(slotCount);
+        index._slotByChunkId.EnsureCapacity(slotCount);
+        for (var slot = 0; slot < slotCount; slot++)
+        {
+            var chunkId = reader.ReadString();
+            var document = reader.ReadInt32();
+            var length = reader.ReadInt32();
+            index._lengths[slot] = length;
+            if (document == -1) continue; // dead: its postings linger until compaction, as they did before
+            if ((uint)document >= (uint)documents.Length || length < 0 || !index._slotByChunkId.TryAdd(chunkId, slot))
+                throw new InvalidDataException("A slot in the snapshot does not hold together.");
+            index._chunkIds[slot] = chunkId;
+            index._documents[slot] = documents[document];
+            documents[document].Slots.Add(slot);
+            index._liveCount++;
+            index._liveTotalLength += length;
+        }
+        index._slotCount = slotCount;
+        foreach (var document in documents)
+        {
+            if (document.Slots.Count == 0 || !index._documentsById.TryAdd(document.Id, document))
+                throw new InvalidDataException("A document in the snapshot does not hold together.");
+        }
+        for (var t = 0; t < termCount; t++)
+        {
+            if (index._postings[t].LastSlot >= slotCount) throw new InvalidDataException("A posting in the snapshot points past the last slot.");
+        }
+        return index;
     }
 
     // Live df = stored postings − dead ones; the dead count is cached per term until the next delete.
