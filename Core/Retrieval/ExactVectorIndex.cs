@@ -248,6 +248,9 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
         private readonly Dictionary<string, int> _rowByChunkId = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<string>> _chunkIdsByDocument = new(StringComparer.Ordinal);
         private readonly HashSet<string> _unbound = new(StringComparer.Ordinal); // restored rows still waiting for their chunk (held chunks only)
+        // Restored and not written since: the two maps above are built at the first write (searches never need them,
+        // and a start-up should not wait for a million map entries). The snapshot's documents meanwhile.
+        private string[]? _restoredDocumentIds;
         private bool _snapshotOnDisk; // true while the snapshot file matches the segment files
         private long _snapshotGeneration;
         private DateTimeOffset _snapshotSavedAt;
@@ -268,6 +271,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
             if (vector.Length == 0)
                 throw new ValidationException($"Chunk '{chunk.Id}' has an empty embedding vector; the embedding model returned nothing for it.");
             EnsureFinite(vector, $"the embedding of chunk '{chunk.Id}'");
+            EnsureMaps();
             BeforeChange();
             _unbound.Remove(chunk.Id);
             if (Count == 0 && Dimensions != vector.Length)
@@ -308,6 +312,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
 
         public void DeleteDocument(string documentId)
         {
+            EnsureMaps();
             if (!_chunkIdsByDocument.Remove(documentId, out var ids)) return;
             BeforeChange();
             Span<float> scratch = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
@@ -363,16 +368,13 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
                 _vectors.EnsureCapacity(header.Count);
             }
             _rows = new RowChunk[Math.Max(16, header.Count)];
-            _rowByChunkId.EnsureCapacity(header.Count);
-            foreach (var (chunkId, documentId) in rows)
+            foreach (var (chunkId, documentId) in rows) _rows[Count++] = new RowChunk(chunkId, documentId);
+            _restoredDocumentIds = snapshot.DocumentIds;
+            if (holdsChunks)
             {
-                var row = Count++;
-                _rows[row] = new RowChunk(chunkId, documentId);
-                _rowByChunkId[chunkId] = row;
-                if (holdsChunks) _unbound.Add(chunkId);
-                if (!_chunkIdsByDocument.TryGetValue(documentId, out var ids))
-                    _chunkIdsByDocument[documentId] = ids = new HashSet<string>(StringComparer.Ordinal);
-                ids.Add(chunkId);
+                // Binding needs the maps at once (tests and tools only: the lab reads results from the store).
+                EnsureMaps();
+                foreach (var (chunkId, _) in rows) _unbound.Add(chunkId);
             }
             _snapshotOnDisk = true;
             _snapshotGeneration = generation;
@@ -380,7 +382,23 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
             return true;
         }
 
-        public IndexSnapshotContents SnapshotContents() => new([.. _chunkIdsByDocument.Keys], _snapshotSavedAt);
+        public IndexSnapshotContents SnapshotContents() => new(_restoredDocumentIds ?? [.. _chunkIdsByDocument.Keys], _snapshotSavedAt);
+
+        /// <summary>Builds the chunk and document maps of a restored shard, before its first write.</summary>
+        private void EnsureMaps()
+        {
+            if (_restoredDocumentIds is null) return;
+            _rowByChunkId.EnsureCapacity(Count);
+            for (var row = 0; row < Count; row++)
+            {
+                var (chunkId, documentId) = _rows[row];
+                _rowByChunkId[chunkId] = row;
+                if (!_chunkIdsByDocument.TryGetValue(documentId, out var ids))
+                    _chunkIdsByDocument[documentId] = ids = new HashSet<string>(StringComparer.Ordinal);
+                ids.Add(chunkId);
+            }
+            _restoredDocumentIds = null;
+        }
 
         private bool SegmentsHold(VectorShardSnapshot.Header header)
         {

@@ -15,7 +15,8 @@ internal static class VectorShardSnapshot
 
     public sealed record Header(long Generation, DateTimeOffset SavedAt, int Dimensions, int RowsPerSegment, int Count);
 
-    public sealed record Content(Header Header, (string ChunkId, string DocumentId)[] Rows);
+    /// <param name="DocumentIds">Each document once (the rows' document ids are these very strings).</param>
+    public sealed record Content(Header Header, (string ChunkId, string DocumentId)[] Rows, string[] DocumentIds);
 
     public static void Write(string directory, Header header, IReadOnlyList<(string ChunkId, string DocumentId)> rows, VectorQuantizedRows? quantized)
     {
@@ -64,7 +65,7 @@ internal static class VectorShardSnapshot
                 quantized.Reset(header.Count, header.Dimensions, Math.Max(1, header.RowsPerSegment));
                 quantized.ReadFrom(reader.BaseStream, header.Count);
             }
-            return new Content(header, rows);
+            return new Content(header, rows, documentIds);
         });
 
     public static void Delete(string directory) => File.Delete(Path.Combine(directory, FileName));

@@ -54,8 +54,10 @@ public sealed class EmbeddedIndexLoader(
             lock (_seenGenerations) _seenGenerations[collection] = generation;
         }
         var loading = SeenGenerations();
-        var lexicalRestored = Restore(_lexicalSnapshots, loading);
+        // The two restores are independent reads of their own files: one per core.
+        var lexicalRestoring = Task.Run(() => Restore(_lexicalSnapshots, loading), cancellationToken);
         var vectorsRestored = Restore(_vectorSnapshots, loading);
+        var lexicalRestored = await lexicalRestoring;
         var total = 0;
         foreach (var collection in loading.Keys)
             total += await LoadAsync(collection, _ => true, cancellationToken, lexicalRestored.Contains(collection), vectorsRestored.Contains(collection));

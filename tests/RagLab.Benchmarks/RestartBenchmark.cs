@@ -18,8 +18,10 @@ namespace RagLab.Benchmarks;
 /// the store (synthetic documents of 20 chunks, 384-d vectors), then a fresh host with <c>AddRagLab()</c> is started on
 /// it, and the time to the first answered dense and BM25 queries is printed. Also prints what the two halves of a load
 /// cost alone: streaming the chunks and vectors out of SQLite, and upserting the vectors into a dense index.
-/// Each restart stops gracefully, so the dense index saves its snapshots: from the second restart on, the vectors of
-/// the unchanged collection come back from them and only the chunks are read from SQLite.
+/// Each restart stops gracefully, so both indexes save their snapshots: from the second restart on, the unchanged
+/// collection comes back from them (BM25 postings, dense row ids and int8 codes) and no chunk is read from SQLite.
+/// Each restart prints its wall time and the process CPU time (the machine is shared: CPU time varies less with load),
+/// and at the end each index's restore is timed alone.
 /// </summary>
 internal static class RestartBenchmark
 {
@@ -39,6 +41,7 @@ internal static class RestartBenchmark
             await FillAsync(dataDirectory, chunkCount, dimensions, cancellationToken);
             if (!args.Contains("--no-halves")) await MeasureHalvesAsync(dataDirectory, cancellationToken);
             for (var run = 1; run <= restarts; run++) await RestartAsync(dataDirectory, run, dimensions, cancellationToken);
+            await MeasureRestoresAsync(dataDirectory, cancellationToken);
             return 0;
         }
         finally
@@ -132,6 +135,7 @@ internal static class RestartBenchmark
     private static async Task RestartAsync(string dataDirectory, int run, int dimensions, CancellationToken cancellationToken)
     {
         GC.Collect();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         using var host = BuildHost(dataDirectory);
         await host.StartAsync(cancellationToken); // the loader fills the indexes before StartAsync returns
@@ -141,8 +145,38 @@ internal static class RestartBenchmark
         var denseAnswered = Stopwatch.GetElapsedTime(started);
         var bm25 = await host.Services.GetRequiredService<ILexicalIndex>().SearchAsync(Collection, dense[0].Chunk.Text[..40], 10, cancellationToken);
         var bm25Answered = Stopwatch.GetElapsedTime(started);
+        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         Console.WriteLine($"restart {run}:      host started and indexes loaded {loaded.TotalSeconds:F2} s; first dense answer {denseAnswered.TotalSeconds:F2} s " +
-                          $"({dense.Count} hits), first bm25 answer {bm25Answered.TotalSeconds:F2} s ({bm25.Count} hits); RSS {MemoryReport.Mib(Environment.WorkingSet)}");
+                          $"({dense.Count} hits), first bm25 answer {bm25Answered.TotalSeconds:F2} s ({bm25.Count} hits); process CPU {cpuUsed.TotalSeconds:F2} s; " +
+                          $"RSS {MemoryReport.Mib(Environment.WorkingSet)}; load average {LoadAverage()}");
         await host.StopAsync(cancellationToken);
     }
+
+    /// <summary>Each index's snapshot restore alone (wall and CPU), on the snapshots the last restart saved.</summary>
+    private static async Task MeasureRestoresAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var store = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
+        var generations = new Dictionary<string, long> { [Collection] = await store.GetGenerationAsync(Collection, cancellationToken) };
+        var snapshots = new DirectoryInfo(dataDirectory).EnumerateFiles("*.snapshot", SearchOption.AllDirectories).ToList();
+        Console.WriteLine($"snapshots:      {string.Join(", ", snapshots.Select(f => $"{Path.GetRelativePath(dataDirectory, f.FullName)} {MemoryReport.Mib(f.Length)}"))}");
+        // Three rounds: the first pays for JIT compilation as a fresh process does; the others show the restore itself.
+        for (var round = 1; round <= 3; round++)
+        foreach (var (name, open) in new (string, Func<IIndexSnapshots>)[]
+        {
+            ("bm25", () => new Bm25Index(store, RagLab.Core.Retrieval.Analysis.EnglishAnalyzer.Instance, new Bm25Options(), Path.Combine(dataDirectory, "bm25"))),
+            ("dense", () => new ExactVectorIndex(new ExactVectorIndexOptions(Path.Combine(dataDirectory, "vectors")), store)),
+        })
+        {
+            GC.Collect();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var started = Stopwatch.GetTimestamp();
+            var index = open();
+            var restored = index.Restore(generations).Count;
+            Console.WriteLine($"restore alone:  round {round}, {name} {Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s wall, " +
+                              $"{(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU ({restored} collection); load average {LoadAverage()}");
+            ((IDisposable)index).Dispose();
+        }
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -74,6 +74,11 @@ public sealed class IndexSnapshotRestartTests : IDisposable
         var hits = await lab.Lexical.SearchAsync("alpha", "zebra", 10, CancellationToken.None);
         Assert.Equal(5, hits.Count);
         Assert.All(hits, h => Assert.Equal(changed, h.Chunk.DocumentId));
+        // The dense index dropped the old chunks of the document and holds the new ones: exactly the store's chunks.
+        var stored = new List<string>();
+        await foreach (var chunk in _store.ReadAllChunksWithoutEmbeddingsAsync("alpha", CancellationToken.None)) stored.Add(chunk.Id);
+        var dense = await lab.Vectors.SearchAsync("alpha", Vector(), 100, CancellationToken.None);
+        Assert.Equal(stored.Order(), dense.Select(h => h.Chunk.Id).Order());
     }
 
     [Fact]
