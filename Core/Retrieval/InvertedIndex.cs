@@ -205,10 +205,10 @@ internal sealed class InvertedIndex
 
     /// <summary>An index as <see cref="WriteTo"/> wrote it.</summary>
     /// <exception cref="InvalidDataException">The figures read do not describe an index.</exception>
-    public static InvertedIndex ReadFrom(BinaryReader reader)
+    public static InvertedIndex ReadFrom(SnapshotReader reader)
     {
         var index = new InvertedIndex();
-        var termCount = SnapshotFile.ReadCount(reader, 2);
+        var termCount = reader.ReadCount(2);
         index._postings = new PostingList[Math.Max(1024, termCount)];
         index._termIds.EnsureCapacity(termCount);
         for (var t = 0; t < termCount; t++)
@@ -218,9 +218,9 @@ internal sealed class InvertedIndex
         }
         index._termCount = termCount;
 
-        var documentIds = new string[SnapshotFile.ReadCount(reader, 1)];
+        var documentIds = new string[reader.ReadCount(1)];
         for (var d = 0; d < documentIds.Length; d++) documentIds[d] = reader.ReadString();
-        var slotCount = SnapshotFile.ReadCount(reader, 9);
+        var slotCount = reader.ReadCount(9);
         index.EnsureSlotCapacity(slotCount);
         var slotDocuments = new int[slotCount];
         for (var slot = 0; slot < slotCount; slot++)

@@ -88,10 +88,10 @@ internal sealed class PostingList
 
     /// <summary>A list as <see cref="WriteTo"/> wrote it, with no spare capacity.</summary>
     /// <exception cref="InvalidDataException">The figures read do not describe a posting list.</exception>
-    public static PostingList ReadFrom(BinaryReader reader)
+    public static PostingList ReadFrom(SnapshotReader reader)
     {
         var list = new PostingList { Count = reader.ReadInt32(), LastSlot = reader.ReadInt32() };
-        var length = SnapshotFile.ReadCount(reader, 1);
+        var length = reader.ReadCount(1);
         if (list.Count < 0 || length < list.Count || list.LastSlot < list.Count - 1) throw new InvalidDataException("A posting list in the snapshot does not hold together.");
         list._data = length == 0 ? new byte[4] : reader.ReadBytes(length);
         if (list._data.Length < length) throw new EndOfStreamException();
@@ -100,7 +100,7 @@ internal sealed class PostingList
         list._openMaxTf = reader.ReadInt32();
         list._openMinLength = reader.ReadInt32();
         var blockInts = list.CompletedBlocks * BlockFields;
-        if ((long)blockInts * sizeof(int) > reader.BaseStream.Length - reader.BaseStream.Position || (uint)list._openStart > (uint)length)
+        if ((long)blockInts * sizeof(int) > reader.Remaining || (uint)list._openStart > (uint)length)
             throw new InvalidDataException("A posting list in the snapshot does not hold together.");
         list._blocks = new int[blockInts];
         reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(list._blocks.AsSpan()));

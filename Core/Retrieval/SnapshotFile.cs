@@ -30,13 +30,13 @@ internal static class SnapshotFile
 
     /// <summary>What <paramref name="body"/> read from the snapshot at <paramref name="path"/>, or null when there is none or it is not whole.</summary>
     /// <param name="body">Reads the content; returns null (or throws <see cref="InvalidDataException"/>) when it does not hold together.</param>
-    public static T? TryRead<T>(string path, int magic, int version, Func<BinaryReader, T?> body) where T : class
+    public static T? TryRead<T>(string path, int magic, int version, Func<SnapshotReader, T?> body) where T : class
     {
         if (!File.Exists(path)) return null;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize);
-            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            using var reader = new SnapshotReader(stream);
             if (stream.Length < 12 || reader.ReadInt32() != magic || reader.ReadInt32() != version) return null;
             var content = body(reader);
             return content is not null && reader.ReadInt32() == magic && stream.Position == stream.Length ? content : null;
@@ -47,12 +47,22 @@ internal static class SnapshotFile
         }
     }
 
-    /// <summary>A count read from a snapshot, checked against what the rest of the file can hold (a torn length must not allocate gigabytes).</summary>
-    public static int ReadCount(BinaryReader reader, int bytesPerItem)
+}
+
+/// <summary>Reads a snapshot file; knows its length once (asking the file for it on every count is a system call each).</summary>
+internal sealed class SnapshotReader(Stream stream) : BinaryReader(stream, Encoding.UTF8, leaveOpen: true)
+{
+    private readonly long _length = stream.Length;
+
+    /// <summary>Bytes not read yet.</summary>
+    public long Remaining => _length - BaseStream.Position;
+
+    /// <summary>A count, checked against what the rest of the file can hold (a torn length must not allocate gigabytes).</summary>
+    /// <exception cref="InvalidDataException">The count is negative or exceeds the file.</exception>
+    public int ReadCount(int bytesPerItem)
     {
-        var count = reader.ReadInt32();
-        var left = reader.BaseStream.Length - reader.BaseStream.Position;
-        if (count < 0 || (long)count * bytesPerItem > left) throw new InvalidDataException("A snapshot count exceeds the file.");
+        var count = ReadInt32();
+        if (count < 0 || (long)count * bytesPerItem > Remaining) throw new InvalidDataException("A snapshot count exceeds the file.");
         return count;
     }
 }

@@ -49,9 +49,9 @@ internal static class VectorShardSnapshot
         {
             var header = new Header(reader.ReadInt64(), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
             if (header.Count < 0 || header.Dimensions < 0 || (header.Count > 0 && (header.Dimensions < 1 || header.RowsPerSegment < 1))) return null;
-            var documentIds = new string[SnapshotFile.ReadCount(reader, 1)];
+            var documentIds = new string[reader.ReadCount(1)];
             for (var i = 0; i < documentIds.Length; i++) documentIds[i] = reader.ReadString();
-            if ((long)header.Count * 2 > reader.BaseStream.Length - reader.BaseStream.Position) return null;
+            if ((long)header.Count * 2 > reader.Remaining) return null;
             var rows = new (string, string)[header.Count];
             for (var i = 0; i < rows.Length; i++)
             {
