@@ -172,9 +172,12 @@ public static class RagLabHostingExtensions
         var connection = configuration.GetConnectionString("vectordb_http");
         if (string.IsNullOrWhiteSpace(connection))
         {
+            // Both keep their snapshots (and the dense index its float32 rows) in the data directory, and read results back from the store.
+            static string DataPath(IServiceProvider sp, string name) =>
+                Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<RagLabOptions>>().Value.DataDirectory), name);
             services.AddSingleton<ILexicalIndex>(sp => new Bm25Index(sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<IAnalyzer>(),
-                configuration.GetSection("RagLab:Bm25").Get<Bm25Options>() ?? new Bm25Options()));
-            services.AddSingleton<IVectorIndex>(sp => new ExactVectorIndex(new ExactVectorIndexOptions(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<RagLabOptions>>().Value.DataDirectory), "vectors"))));
+                configuration.GetSection("RagLab:Bm25").Get<Bm25Options>() ?? new Bm25Options(), DataPath(sp, "bm25")));
+            services.AddSingleton<IVectorIndex>(sp => new ExactVectorIndex(new ExactVectorIndexOptions(DataPath(sp, "vectors")), sp.GetRequiredService<IDocumentStore>()));
             services.AddSingleton<IRetriever, HybridRetriever>();
             services.AddSingleton<EmbeddedIndexLoader>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedIndexLoader>());
@@ -182,7 +185,7 @@ public static class RagLabHostingExtensions
             health.AddCheck<IndexLoadedHealthCheck>("indexes");
             return
             [
-                new("lexical index", "embedded", null, "in-process BM25, rebuilt from the database at start"),
+                new("lexical index", "embedded", null, "in-process BM25; postings snapshot in bm25/, restored at start when unchanged, else rebuilt from the database"),
                 new("vector index", "embedded", null, "in-process exact cosine; float32 rows in vectors/, restored from their snapshot at start when unchanged"),
             ];
         }

@@ -19,6 +19,19 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
     /// </summary>
     public IReadOnlyDictionary<string, IndexedDocument> IndexedDocuments => _indexed;
 
+    /// <summary>
+    /// Records documents an index brought back from a snapshot as indexed at <paramref name="indexedAt"/> (when the
+    /// snapshot was saved), so the loader's comparison with the store reloads only what changed after it. A document
+    /// already recorded keeps the earlier of the two times.
+    /// </summary>
+    public void RestoreIndexed(string collection, IEnumerable<string> documentIds, DateTimeOffset indexedAt)
+    {
+        foreach (var documentId in documentIds)
+            _indexed.AddOrUpdate(documentId, static (_, state) => new IndexedDocument(state.collection, state.indexedAt),
+                static (_, existing, state) => existing.IndexedAt <= state.indexedAt ? existing : new IndexedDocument(state.collection, state.indexedAt),
+                (collection, indexedAt));
+    }
+
     /// <summary>Replaces a document's chunks in every index.</summary>
     public async Task ReplaceDocumentAsync(string collection, string documentId, IReadOnlyList<Chunk> chunks,
         IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)

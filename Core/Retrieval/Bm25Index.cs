@@ -11,28 +11,95 @@ namespace RagLab.Core.Retrieval;
 /// (<see cref="Bm25Similarity"/>) over terms from an <see cref="IAnalyzer"/> (by default <see cref="EnglishAnalyzer"/>).
 /// It keeps chunk ids, lengths and compressed postings, not text: the top K are read back from the document store.
 /// Searches run concurrently; writes to a collection are exclusive. Analysis happens outside the lock.
-/// The index lives in memory: callers rebuild it from stored chunks at start-up.
+/// The index lives in memory. Given a snapshot directory, each collection can be saved there and restored at the next
+/// start while its generation has not moved (<see cref="IIndexSnapshots"/>); otherwise callers rebuild it from the
+/// stored chunks at start-up.
 /// </summary>
-public sealed class Bm25Index : ILexicalIndex
+public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
 {
     private readonly IDocumentStore _documents;
     private readonly IAnalyzer _analyzer;
     private readonly Bm25Similarity _similarity;
     private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
+    private readonly IndexDirectory _storage;
+    private readonly Lock _saveGate = new();
 
     /// <summary>English analysis and Anserini's BM25 defaults (k1 = 0.9, b = 0.4).</summary>
     public Bm25Index(IDocumentStore documents) : this(documents, EnglishAnalyzer.Instance, new Bm25Options())
     {
     }
 
-    public Bm25Index(IDocumentStore documents, IAnalyzer analyzer, Bm25Options options)
+    /// <param name="snapshotDirectory">
+    /// A directory of its own for snapshots (the registration passes <c>{RagLab:DataDirectory}/bm25</c>), held with an
+    /// exclusive lock; null, or a directory another process holds, keeps the index in memory only.
+    /// </param>
+    public Bm25Index(IDocumentStore documents, IAnalyzer analyzer, Bm25Options options, string? snapshotDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(analyzer);
         _documents = documents;
         _analyzer = analyzer;
         _similarity = new Bm25Similarity(options);
+        _storage = IndexDirectory.Open(snapshotDirectory);
     }
+
+    /// <summary>Where snapshots are saved, or null when they are not (none given, or another process holds it).</summary>
+    public string? SnapshotDirectory => _storage.Directory;
+
+    public void Dispose() => _storage.Dispose();
+
+    public IReadOnlySet<string> Restore(IReadOnlyDictionary<string, long> generations)
+    {
+        ArgumentNullException.ThrowIfNull(generations);
+        var restored = new HashSet<string>(StringComparer.Ordinal);
+        if (_storage.Directory is null) return restored;
+        foreach (var (collection, generation) in generations)
+        {
+            if (_shards.ContainsKey(collection)) continue; // already written to in this run: it is current
+            var directory = _storage.ShardDirectory(collection)!;
+            if (Bm25ShardSnapshot.TryRead(directory, generation) is not { } snapshot) continue;
+            if (_shards.TryAdd(collection, new Shard(directory, snapshot.Index) { SnapshotGeneration = generation, SnapshotSavedAt = snapshot.SavedAt, SnapshotOnDisk = true }))
+                restored.Add(collection);
+        }
+        // Snapshots of other generations and of deleted collections would never be read again.
+        _storage.DeleteShardDirectoriesExcept(_shards.Keys.Select(_storage.ShardDirectory).OfType<string>());
+        return restored;
+    }
+
+    public IndexSnapshotContents RestoredContents(string collection)
+    {
+        if (!_shards.TryGetValue(collection, out var shard)) throw new ArgumentException($"Collection '{collection}' was not restored.", nameof(collection));
+        shard.Lock.EnterReadLock();
+        try { return new IndexSnapshotContents([.. shard.Index.DocumentIds], shard.SnapshotSavedAt); }
+        finally { shard.Lock.ExitReadLock(); }
+    }
+
+    /// <summary>Saves every collection named whose snapshot is not current, an empty one too (a restart then reads nothing for it).</summary>
+    public void SaveSnapshots(IReadOnlyDictionary<string, long> generations)
+    {
+        ArgumentNullException.ThrowIfNull(generations);
+        if (_storage.Directory is null) return;
+        lock (_saveGate) // one writer of snapshot files at a time (after start and at stop may overlap)
+        foreach (var (collection, generation) in generations)
+        {
+            var shard = _shards.GetOrAdd(collection, static (name, index) => index.NewShard(name), this);
+            // A read lock: searches go on, writes wait until the snapshot is whole.
+            shard.Lock.EnterReadLock();
+            try
+            {
+                if (shard.SnapshotOnDisk && shard.SnapshotGeneration == generation) continue;
+                var savedAt = DateTimeOffset.UtcNow;
+                Bm25ShardSnapshot.Write(shard.Directory!, generation, savedAt, shard.Index);
+                (shard.SnapshotGeneration, shard.SnapshotSavedAt, shard.SnapshotOnDisk) = (generation, savedAt, true);
+            }
+            finally
+            {
+                shard.Lock.ExitReadLock();
+            }
+        }
+    }
+
+    private Shard NewShard(string collection) => new(_storage.ShardDirectory(collection), new InvertedIndex());
 
     public Task AddAsync(IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken)
     {
@@ -46,10 +113,11 @@ public sealed class Bm25Index : ILexicalIndex
                 Analyze(chunk.Text, batch);
                 batch.EndChunk(chunk.Id, chunk.DocumentId);
             }
-            var shard = _shards.GetOrAdd(group.Key, static _ => new Shard());
+            var shard = _shards.GetOrAdd(group.Key, static (name, index) => index.NewShard(name), this);
             shard.Lock.EnterWriteLock();
             try
             {
+                shard.BeforeChange();
                 batch.AddTo(shard.Index);
                 shard.Index.CompactIfWorthwhile();
             }
@@ -70,6 +138,8 @@ public sealed class Bm25Index : ILexicalIndex
         shard.Lock.EnterWriteLock();
         try
         {
+            if (!shard.Index.HasDocument(documentId)) return Task.CompletedTask;
+            shard.BeforeChange();
             shard.Index.DeleteDocument(documentId);
             shard.Index.CompactIfWorthwhile();
         }
@@ -167,10 +237,25 @@ public sealed class Bm25Index : ILexicalIndex
         }
     }
 
-    private sealed class Shard
+    /// <param name="directory">Where its snapshot goes, or null when snapshots are not kept.</param>
+    private sealed class Shard(string? directory, InvertedIndex index)
     {
         public readonly ReaderWriterLockSlim Lock = new(LockRecursionPolicy.NoRecursion);
-        public readonly InvertedIndex Index = new();
+        public readonly InvertedIndex Index = index;
+        public string? Directory => directory;
+
+        // Written under the read lock by the one saver (the save gate), read by writers under the write lock.
+        public bool SnapshotOnDisk;
+        public long SnapshotGeneration;
+        public DateTimeOffset SnapshotSavedAt;
+
+        /// <summary>The index is about to change: its snapshot no longer describes it (and must not survive a crash).</summary>
+        public void BeforeChange()
+        {
+            if (!SnapshotOnDisk) return;
+            Bm25ShardSnapshot.Delete(directory!);
+            SnapshotOnDisk = false;
+        }
     }
 
     /// <summary>

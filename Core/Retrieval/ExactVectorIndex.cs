@@ -13,27 +13,36 @@ namespace RagLab.Core.Retrieval;
 /// interval around its float32 score, then rescores in float32 only the chunks whose interval reaches the K-th best
 /// lower bound. The result is the same top K, with the same scores and tie order, as scoring every chunk in float32
 /// (see <see cref="VectorQuantizedRows"/>). Both copies grow by segments, never by copying the whole matrix.
+/// Per row it keeps only the chunk and document id: given a document store, the top K are read back from it (a chunk
+/// deleted meanwhile is left out); without one (tests, tools) it holds the chunks it was given.
 /// Searches run concurrently; writes to a collection are exclusive. With a directory, a shard can be saved as a
-/// snapshot and restored at the next start without reading a vector from the store (<see cref="IVectorIndexSnapshots"/>).
+/// snapshot and restored at the next start without reading anything from the store (<see cref="IIndexSnapshots"/>).
 /// A collection takes the dimension of its first vector; vectors of another dimension are rejected.
 /// </summary>
-public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDisposable
+public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposable
 {
     private const long SegmentBytes = 64L << 20;
 
     private const int StackRowLimit = 2048; // floats: rows up to 8 KiB are copied on the stack
 
     private readonly ConcurrentDictionary<string, Shard> _shards = new(StringComparer.Ordinal);
-    private readonly ExactVectorIndexStorage _storage;
+    private readonly IndexDirectory _storage;
+    private readonly IDocumentStore? _documents;
 
-    /// <summary>An index whose float32 rows live in anonymous temporary files (tests, tools).</summary>
+    /// <summary>An index that holds its chunks and keeps its float32 rows in anonymous temporary files (tests, tools).</summary>
     public ExactVectorIndex() : this(new ExactVectorIndexOptions()) { }
 
-    public ExactVectorIndex(ExactVectorIndexOptions options)
+    /// <param name="options">Where the float32 rows and snapshots live.</param>
+    /// <param name="documents">
+    /// The store results are read back from (the lab passes its document store), so the index keeps no chunk text; null
+    /// keeps the chunks given in memory, and then rows restored from a snapshot answer only once bound (<see cref="Bind"/>).
+    /// </param>
+    public ExactVectorIndex(ExactVectorIndexOptions options, IDocumentStore? documents = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _storage = ExactVectorIndexStorage.Open(options.Directory);
+        _storage = IndexDirectory.Open(options.Directory);
         _rowsPerSegment = options.RowsPerSegment;
+        _documents = documents;
     }
 
     private readonly int _rowsPerSegment;
@@ -44,6 +53,9 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
 
     /// <summary>Bytes the index holds in memory for its vectors: the int8 codes and their bounds (the float32 rows are in files).</summary>
     public long HeldVectorBytes => _shards.Values.Sum(shard => shard.HeldVectorBytes);
+
+    /// <inheritdoc />
+    public bool AwaitsChunks => _documents is null;
 
     public void Dispose()
     {
@@ -64,12 +76,20 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
         foreach (var (collection, generation) in generations)
         {
             if (_shards.ContainsKey(collection)) continue; // already written to in this run: it is current
-            var shard = new Shard(_storage.ShardDirectory(collection), _rowsPerSegment);
-            if (shard.TryRestore(collection, generation) && _shards.TryAdd(collection, shard)) restored.Add(collection);
+            var shard = NewShard(collection);
+            if (shard.TryRestore(collection, generation, holdsChunks: _documents is null) && _shards.TryAdd(collection, shard)) restored.Add(collection);
             else shard.Dispose();
         }
         _storage.DeleteShardDirectoriesExcept(_shards.Keys.Select(_storage.ShardDirectory).OfType<string>());
         return restored;
+    }
+
+    public IndexSnapshotContents RestoredContents(string collection)
+    {
+        if (!_shards.TryGetValue(collection, out var shard)) throw new ArgumentException($"Collection '{collection}' was not restored.", nameof(collection));
+        shard.Lock.EnterReadLock();
+        try { return shard.SnapshotContents(); }
+        finally { shard.Lock.ExitReadLock(); }
     }
 
     public void Bind(IReadOnlyList<Chunk> chunks)
@@ -96,13 +116,15 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
         return dropped;
     }
 
+    /// <summary>Saves every collection named, an empty one too (so a restart knows it has no vectors without reading its chunks).</summary>
     public void SaveSnapshots(IReadOnlyDictionary<string, long> generations)
     {
         ArgumentNullException.ThrowIfNull(generations);
+        if (_storage.Directory is null) return;
         lock (_saveGate) // one writer of snapshot files at a time (after start and at stop may overlap)
-        foreach (var (collection, shard) in _shards)
+        foreach (var (collection, generation) in generations)
         {
-            if (!generations.TryGetValue(collection, out var generation)) continue;
+            var shard = _shards.GetOrAdd(collection, static (name, index) => index.NewShard(name), this);
             // A read lock: searches go on, writes wait until the snapshot is whole.
             shard.Lock.EnterReadLock();
             try { shard.Save(generation); }
@@ -110,13 +132,15 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
         }
     }
 
+    private Shard NewShard(string collection) => new(_storage.ShardDirectory(collection), _rowsPerSegment, holdsChunks: _documents is null);
+
     public Task UpsertAsync(IReadOnlyList<EmbeddedChunk> chunks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chunks);
         foreach (var group in chunks.GroupBy(c => c.Chunk.Collection, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var shard = _shards.GetOrAdd(group.Key, static (collection, index) => new Shard(index._storage.ShardDirectory(collection), index._rowsPerSegment), this);
+            var shard = _shards.GetOrAdd(group.Key, static (collection, index) => index.NewShard(collection), this);
             shard.Lock.EnterWriteLock();
             try
             {
@@ -149,16 +173,37 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken)
+    /// <summary>The nearest chunks, read back from the document store (a chunk deleted meanwhile is left out), or the chunks held without one.</summary>
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Search(collection, query.Span, topK, out _));
+        if (!_shards.TryGetValue(collection, out var shard)) return [];
+        VectorMatch[] matches;
+        shard.Lock.EnterReadLock();
+        try
+        {
+            matches = shard.Search(collection, query.Span, topK, out _);
+            if (_documents is null) return shard.HeldResults(collection, matches);
+        }
+        finally
+        {
+            shard.Lock.ExitReadLock();
+        }
+        if (matches.Length == 0) return [];
+        var chunks = (await _documents.GetChunksByIdAsync([.. matches.Select(m => m.ChunkId)], cancellationToken).ConfigureAwait(false))
+            .ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var results = new List<ScoredChunk>(matches.Length);
+        foreach (var match in matches)
+        {
+            if (chunks.TryGetValue(match.ChunkId, out var chunk)) results.Add(new ScoredChunk(chunk, match.Score));
+        }
+        return results;
     }
 
-    /// <summary>The search, and how many rows it read in float32 (what the benchmark needs to compute the bytes a query reads).</summary>
-    internal IReadOnlyList<ScoredChunk> Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)
+    /// <summary>The best chunk ids and scores, and how many rows the search read in float32 (what the benchmark needs to compute the bytes a query reads).</summary>
+    internal VectorMatch[] Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)
     {
         rescored = 0;
         if (!_shards.TryGetValue(collection, out var shard)) return [];
@@ -191,18 +236,24 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
         finally { shard.Lock.ExitReadLock(); }
     }
 
-    /// <summary>One collection: row i of <see cref="_vectors"/> is the unit vector of <see cref="_chunks"/>[i]; rows are dense (a delete moves the last row into the hole).</summary>
-    private sealed class Shard(string? directory, int segmentRows) : IDisposable
+    /// <summary>One collection: row i of <see cref="_vectors"/> is the unit vector of <see cref="_rows"/>[i]; rows are dense (a delete moves the last row into the hole).</summary>
+    /// <param name="holdsChunks">No store to read results from: keep each row's chunk in memory.</param>
+    private sealed class Shard(string? directory, int segmentRows, bool holdsChunks) : IDisposable
     {
         public readonly ReaderWriterLockSlim Lock = new(LockRecursionPolicy.NoRecursion);
         private VectorFloatRows? _vectors;
         private readonly VectorQuantizedRows _quantized = new();
-        private Chunk[] _chunks = [];
+        private RowChunk[] _rows = [];
+        private readonly Dictionary<string, Chunk>? _heldChunks = holdsChunks ? new(StringComparer.Ordinal) : null;
         private readonly Dictionary<string, int> _rowByChunkId = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<string>> _chunkIdsByDocument = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _unbound = new(StringComparer.Ordinal); // restored rows still waiting for their chunk
+        private readonly HashSet<string> _unbound = new(StringComparer.Ordinal); // restored rows still waiting for their chunk (held chunks only)
+        // Restored and not written since: the two maps above are built at the first write (searches never need them,
+        // and a start-up should not wait for a million map entries). The snapshot's documents meanwhile.
+        private string[]? _restoredDocumentIds;
         private bool _snapshotOnDisk; // true while the snapshot file matches the segment files
         private long _snapshotGeneration;
+        private DateTimeOffset _snapshotSavedAt;
 
         public int Count { get; private set; }
         public int Dimensions { get; private set; }
@@ -220,6 +271,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
             if (vector.Length == 0)
                 throw new ValidationException($"Chunk '{chunk.Id}' has an empty embedding vector; the embedding model returned nothing for it.");
             EnsureFinite(vector, $"the embedding of chunk '{chunk.Id}'");
+            EnsureMaps();
             BeforeChange();
             _unbound.Remove(chunk.Id);
             if (Count == 0 && Dimensions != vector.Length)
@@ -227,16 +279,16 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
                 Dimensions = vector.Length;
                 var rowsPerSegment = segmentRows > 0 ? segmentRows : (int)Math.Max(1024, 1L << System.Numerics.BitOperations.Log2((ulong)(SegmentBytes / (Dimensions * sizeof(float)))));
                 _vectors?.Dispose();
-                ExactVectorIndexStorage.DeleteSegments(directory);
+                DeleteSegments();
                 _vectors = new VectorFloatRows(directory, Dimensions, rowsPerSegment);
                 _quantized.Reset(0, Dimensions, rowsPerSegment);
-                _chunks = [];
+                _rows = [];
             }
             else EnsureDimensions(chunk.Collection, vector.Length, "the vector of chunk '" + chunk.Id + "'");
 
             if (_rowByChunkId.TryGetValue(chunk.Id, out var row))
             {
-                var previous = _chunks[row];
+                var previous = _rows[row];
                 if (previous.DocumentId != chunk.DocumentId) Unlink(previous);
             }
             else
@@ -245,7 +297,8 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
                 EnsureCapacity(Count);
                 _rowByChunkId[chunk.Id] = row;
             }
-            _chunks[row] = chunk;
+            _rows[row] = new RowChunk(chunk.Id, chunk.DocumentId);
+            if (_heldChunks is not null) _heldChunks[chunk.Id] = chunk;
             Span<float> target = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
             var norm = TensorPrimitives.Norm(vector);
             if (norm > 0) TensorPrimitives.Divide(vector, norm, target);
@@ -259,6 +312,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
 
         public void DeleteDocument(string documentId)
         {
+            EnsureMaps();
             if (!_chunkIdsByDocument.Remove(documentId, out var ids)) return;
             BeforeChange();
             Span<float> scratch = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
@@ -269,16 +323,17 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
         private void RemoveRow(string chunkId, Span<float> scratch)
         {
             _unbound.Remove(chunkId);
+            _heldChunks?.Remove(chunkId);
             if (!_rowByChunkId.Remove(chunkId, out var row)) return;
             var last = --Count;
             if (row != last)
             {
-                _chunks[row] = _chunks[last];
+                _rows[row] = _rows[last];
                 _vectors!.Move(last, row, scratch);
                 _quantized.Move(last, row);
-                _rowByChunkId[_chunks[row].Id] = row;
+                _rowByChunkId[_rows[row].ChunkId] = row;
             }
-            _chunks[last] = null!;
+            _rows[last] = default;
         }
 
         /// <summary>The segment files are about to change: the snapshot no longer describes them (and must not survive a crash).</summary>
@@ -289,30 +344,60 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
             _snapshotOnDisk = false;
         }
 
-        /// <summary>Brings back the rows a snapshot saved at <paramref name="generation"/>; their chunks come with <see cref="Bind"/>.</summary>
-        public bool TryRestore(string collection, long generation)
+        /// <summary>Removes the shard's segment files and snapshot (its dimension changed, or it starts over).</summary>
+        private void DeleteSegments()
         {
-            if (directory is null || !Directory.Exists(directory)) return false;
+            if (directory is null || !System.IO.Directory.Exists(directory)) return;
+            VectorShardSnapshot.Delete(directory);
+            foreach (var file in System.IO.Directory.EnumerateFiles(directory, "vectors-*.f32")) File.Delete(file);
+        }
+
+        /// <summary>
+        /// Brings back the rows a snapshot saved at <paramref name="generation"/>. Holding chunks, the rows answer once
+        /// <see cref="Bind"/> gave them their chunks; otherwise they are whole (results are read from the store).
+        /// </summary>
+        public bool TryRestore(string collection, long generation, bool holdsChunks)
+        {
+            if (directory is null || !System.IO.Directory.Exists(directory)) return false;
             var snapshot = VectorShardSnapshot.TryRead(directory, _quantized);
-            if (snapshot is not ({ } header, var rows) || header.Generation != generation || !SegmentsHold(header)) return false;
+            if (snapshot is not { Header: var header, Rows: var rows } || header.Generation != generation || !SegmentsHold(header)) return false;
             Dimensions = header.Dimensions;
-            _vectors = new VectorFloatRows(directory, Dimensions, header.RowsPerSegment);
-            _vectors.EnsureCapacity(header.Count);
-            _chunks = new Chunk[Math.Max(16, header.Count)];
-            foreach (var (chunkId, documentId) in rows)
+            if (Dimensions > 0)
             {
-                var row = Count++;
-                // A stand-in until the loader binds the chunk read from the store (the text is not in the snapshot).
-                _chunks[row] = new Chunk(chunkId, documentId, "", collection, 0, "", "", 0, 0);
+                _vectors = new VectorFloatRows(directory, Dimensions, header.RowsPerSegment);
+                _vectors.EnsureCapacity(header.Count);
+            }
+            _rows = new RowChunk[Math.Max(16, header.Count)];
+            foreach (var (chunkId, documentId) in rows) _rows[Count++] = new RowChunk(chunkId, documentId);
+            _restoredDocumentIds = snapshot.DocumentIds;
+            if (holdsChunks)
+            {
+                // Binding needs the maps at once (tests and tools only: the lab reads results from the store).
+                EnsureMaps();
+                foreach (var (chunkId, _) in rows) _unbound.Add(chunkId);
+            }
+            _snapshotOnDisk = true;
+            _snapshotGeneration = generation;
+            _snapshotSavedAt = header.SavedAt;
+            return true;
+        }
+
+        public IndexSnapshotContents SnapshotContents() => new(_restoredDocumentIds ?? [.. _chunkIdsByDocument.Keys], _snapshotSavedAt);
+
+        /// <summary>Builds the chunk and document maps of a restored shard, before its first write.</summary>
+        private void EnsureMaps()
+        {
+            if (_restoredDocumentIds is null) return;
+            _rowByChunkId.EnsureCapacity(Count);
+            for (var row = 0; row < Count; row++)
+            {
+                var (chunkId, documentId) = _rows[row];
                 _rowByChunkId[chunkId] = row;
-                _unbound.Add(chunkId);
                 if (!_chunkIdsByDocument.TryGetValue(documentId, out var ids))
                     _chunkIdsByDocument[documentId] = ids = new HashSet<string>(StringComparer.Ordinal);
                 ids.Add(chunkId);
             }
-            _snapshotOnDisk = true;
-            _snapshotGeneration = generation;
-            return true;
+            _restoredDocumentIds = null;
         }
 
         private bool SegmentsHold(VectorShardSnapshot.Header header)
@@ -329,10 +414,10 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
 
         public void Bind(Chunk chunk)
         {
-            if (!_unbound.Contains(chunk.Id)) return;
+            if (_heldChunks is null || !_unbound.Contains(chunk.Id)) return;
             var row = _rowByChunkId[chunk.Id];
-            if (_chunks[row].DocumentId != chunk.DocumentId) return; // not the same chunk: DropUnbound removes it
-            _chunks[row] = chunk;
+            if (_rows[row].DocumentId != chunk.DocumentId) return; // not the same chunk: DropUnbound removes it
+            _heldChunks[chunk.Id] = chunk;
             _unbound.Remove(chunk.Id);
         }
 
@@ -345,7 +430,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
             Span<float> scratch = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
             foreach (var chunkId in _unbound.ToList())
             {
-                var documentId = _chunks[_rowByChunkId[chunkId]].DocumentId;
+                var documentId = _rows[_rowByChunkId[chunkId]].DocumentId;
                 RemoveRow(chunkId, scratch);
                 if (_chunkIdsByDocument.TryGetValue(documentId, out var ids) && ids.Remove(chunkId) && ids.Count == 0) _chunkIdsByDocument.Remove(documentId);
             }
@@ -355,16 +440,36 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
         /// <summary>Writes the snapshot (after forcing the rows to disk), unless the one on disk is still current.</summary>
         public void Save(long generation)
         {
-            if (directory is null || _vectors is null || _unbound.Count > 0 || (_snapshotOnDisk && _snapshotGeneration == generation)) return;
-            _vectors.Flush();
+            if (directory is null || _unbound.Count > 0 || (_snapshotOnDisk && _snapshotGeneration == generation)) return;
+            _vectors?.Flush();
             var rows = new (string, string)[Count];
-            for (var row = 0; row < Count; row++) rows[row] = (_chunks[row].Id, _chunks[row].DocumentId);
-            VectorShardSnapshot.Write(directory, new VectorShardSnapshot.Header(generation, Dimensions, _vectors.RowsPerSegment, Count), rows, _quantized);
+            for (var row = 0; row < Count; row++) rows[row] = (_rows[row].ChunkId, _rows[row].DocumentId);
+            var savedAt = DateTimeOffset.UtcNow;
+            var header = _vectors is null
+                ? new VectorShardSnapshot.Header(generation, savedAt, 0, 0, 0)
+                : new VectorShardSnapshot.Header(generation, savedAt, Dimensions, _vectors.RowsPerSegment, Count);
+            VectorShardSnapshot.Write(directory, header, rows, _vectors is null ? null : _quantized);
             _snapshotOnDisk = true;
             _snapshotGeneration = generation;
+            _snapshotSavedAt = savedAt;
         }
 
-        public IReadOnlyList<ScoredChunk> Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)
+        /// <summary>The held chunks of <paramref name="matches"/> (a restored row not yet bound gets a stand-in with its ids and no text).</summary>
+        public IReadOnlyList<ScoredChunk> HeldResults(string collection, VectorMatch[] matches)
+        {
+            var results = new ScoredChunk[matches.Length];
+            for (var i = 0; i < matches.Length; i++)
+            {
+                var (chunkId, score) = matches[i];
+                var chunk = _heldChunks!.TryGetValue(chunkId, out var held)
+                    ? held
+                    : new Chunk(chunkId, _rows[_rowByChunkId[chunkId]].DocumentId, "", collection, 0, "", "", 0, 0);
+                results[i] = new ScoredChunk(chunk, score);
+            }
+            return results;
+        }
+
+        public VectorMatch[] Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)
         {
             rescored = 0;
             if (Count == 0) return [];
@@ -389,9 +494,9 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
             // Pass 2: at least k rows score ≥ threshold exactly, so a row whose upper bound is below it cannot be in
             // the top k. The others are rescored exactly as a float32 brute force scores them.
             var threshold = lowerBounds.Threshold;
-            var chunks = _chunks;
+            var rowChunks = _rows;
             var vectors = _vectors!;
-            var collector = new TopKCollector(k, row => chunks[row].Id);
+            var collector = new TopKCollector(k, row => rowChunks[row].ChunkId);
             Span<float> unitRow = dimensions <= StackRowLimit ? stackalloc float[dimensions] : new float[dimensions];
             foreach (var (row, upperBound) in candidates)
             {
@@ -401,8 +506,8 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
                 collector.Offer(row, TensorPrimitives.Dot(unitRow, unitQuery));
             }
             var top = collector.ToSortedArray();
-            var results = new ScoredChunk[top.Length];
-            for (var i = 0; i < top.Length; i++) results[i] = new ScoredChunk(chunks[top[i].Slot], top[i].Score);
+            var results = new VectorMatch[top.Length];
+            for (var i = 0; i < top.Length; i++) results[i] = new VectorMatch(rowChunks[top[i].Slot].ChunkId, top[i].Score);
             return results;
         }
 
@@ -429,18 +534,24 @@ public sealed class ExactVectorIndex : IVectorIndex, IVectorIndexSnapshots, IDis
 
         private void EnsureCapacity(int rows)
         {
-            if (rows > _chunks.Length) Array.Resize(ref _chunks, Math.Max(rows, Math.Max(16, _chunks.Length * 2))); // references only
+            if (rows > _rows.Length) Array.Resize(ref _rows, Math.Max(rows, Math.Max(16, _rows.Length * 2))); // two references a row
             _quantized.EnsureCapacity(rows);
             _vectors!.EnsureCapacity(rows);
         }
 
-        private void Unlink(Chunk chunk)
+        private void Unlink(RowChunk row)
         {
-            if (_chunkIdsByDocument.TryGetValue(chunk.DocumentId, out var ids))
+            if (_chunkIdsByDocument.TryGetValue(row.DocumentId, out var ids))
             {
-                ids.Remove(chunk.Id);
-                if (ids.Count == 0) _chunkIdsByDocument.Remove(chunk.DocumentId);
+                ids.Remove(row.ChunkId);
+                if (ids.Count == 0) _chunkIdsByDocument.Remove(row.DocumentId);
             }
         }
     }
+
+    /// <summary>What a row stands for: its chunk and document ids (the text stays in the document store).</summary>
+    private readonly record struct RowChunk(string ChunkId, string DocumentId);
 }
+
+/// <summary>A chunk id the vector index matched and its exact cosine score, before the chunk is read from the store.</summary>
+internal readonly record struct VectorMatch(string ChunkId, double Score);

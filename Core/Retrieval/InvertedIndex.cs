@@ -30,6 +30,11 @@ internal sealed class InvertedIndex
     private readonly Dictionary<string, int> _slotByChunkId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DocumentSlots> _documentsById = new(StringComparer.Ordinal);
 
+    // Restored from a snapshot and not written since: the maps above (and _documents) are built at the first write,
+    // because searches never need them and a start-up should not wait for a million map entries.
+    private string[]? _restoredDocumentIds;
+    private int[]? _restoredSlotDocuments;
+
     private int _liveCount;
     private long _liveTotalLength;
     private int _deletionEpoch;
@@ -59,6 +64,7 @@ internal sealed class InvertedIndex
     /// </summary>
     public void Add(string chunkId, string documentId, ReadOnlySpan<int> localTermIds, ReadOnlySpan<int> frequencies, int length, int[] termIdOf)
     {
+        EnsureMaps();
         if (_slotByChunkId.TryGetValue(chunkId, out var existing))
         {
             RemoveSlot(existing);
@@ -80,9 +86,17 @@ internal sealed class InvertedIndex
         _liveTotalLength += length;
     }
 
+    /// <summary>Whether a document has live chunks here.</summary>
+    public bool HasDocument(string documentId)
+    {
+        EnsureMaps();
+        return _documentsById.ContainsKey(documentId);
+    }
+
     /// <summary>Removes every chunk of a document; returns how many were removed.</summary>
     public int DeleteDocument(string documentId)
     {
+        EnsureMaps();
         if (!_documentsById.TryGetValue(documentId, out var document)) return 0;
         var removed = 0;
         foreach (var slot in document.Slots.ToArray())
@@ -130,10 +144,106 @@ internal sealed class InvertedIndex
         long bytes = 0;
         for (var t = 0; t < _termCount; t++) bytes += _postings[t].AllocatedBytes;
         bytes += (long)_chunkIds.Length * (8 + 8 + 4);
+        foreach (var term in _termIds.Keys) bytes += 22 + 2L * term.Length + 24;
+        if (_restoredDocumentIds is not null)
+        {
+            // Restored, maps not built yet: the id strings and the slot → document numbers.
+            for (var slot = 0; slot < _slotCount; slot++) bytes += _chunkIds[slot] is { } id ? 22 + 2L * id.Length : 0;
+            foreach (var id in _restoredDocumentIds) bytes += 22 + 2L * id.Length + 8;
+            return bytes + 4L * _restoredSlotDocuments!.Length;
+        }
         foreach (var id in _slotByChunkId.Keys) bytes += 22 + 2L * id.Length + 24;
         foreach (var (id, document) in _documentsById) bytes += 22 + 2L * id.Length + 64 + document.Slots.Capacity * 4L;
-        foreach (var term in _termIds.Keys) bytes += 22 + 2L * term.Length + 24;
         return bytes;
+    }
+
+    /// <summary>The documents with at least one live chunk.</summary>
+    public IReadOnlyCollection<string> DocumentIds => _restoredDocumentIds ?? (IReadOnlyCollection<string>)_documentsById.Keys;
+
+    /// <summary>
+    /// Writes the index as it is in memory, dead slots and all, so <see cref="ReadFrom"/> gives back one that scores
+    /// and ranks exactly the same: terms with their postings and block tables, then per slot its chunk id (empty when
+    /// dead), document and length.
+    /// </summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(_termCount);
+        foreach (var (term, id) in _termIds)
+        {
+            writer.Write(term);
+            _postings[id].WriteTo(writer);
+        }
+        if (_restoredDocumentIds is not null)
+        {
+            // Unchanged since restored: written from what was read, without building the maps.
+            writer.Write(_restoredDocumentIds.Length);
+            foreach (var documentId in _restoredDocumentIds) writer.Write(documentId);
+            WriteSlots(writer, slot => _restoredSlotDocuments![slot]);
+            return;
+        }
+        var documentNumbers = new Dictionary<DocumentSlots, int>(_documentsById.Count, ReferenceEqualityComparer.Instance);
+        writer.Write(_documentsById.Count);
+        foreach (var document in _documentsById.Values)
+        {
+            documentNumbers.Add(document, documentNumbers.Count);
+            writer.Write(document.Id);
+        }
+        WriteSlots(writer, slot => documentNumbers[_documents[slot]!]);
+    }
+
+    private void WriteSlots(BinaryWriter writer, Func<int, int> documentNumber)
+    {
+        writer.Write(_slotCount);
+        for (var slot = 0; slot < _slotCount; slot++)
+        {
+            var chunkId = _chunkIds[slot];
+            writer.Write(chunkId ?? "");
+            writer.Write(chunkId is null ? -1 : documentNumber(slot));
+            writer.Write(_lengths[slot]);
+        }
+    }
+
+    /// <summary>An index as <see cref="WriteTo"/> wrote it.</summary>
+    /// <exception cref="InvalidDataException">The figures read do not describe an index.</exception>
+    public static InvertedIndex ReadFrom(SnapshotReader reader)
+    {
+        var index = new InvertedIndex();
+        var termCount = reader.ReadCount(2);
+        index._postings = new PostingList[Math.Max(1024, termCount)];
+        index._termIds.EnsureCapacity(termCount);
+        for (var t = 0; t < termCount; t++)
+        {
+            if (!index._termIds.TryAdd(reader.ReadString(), t)) throw new InvalidDataException("A term appears twice in the snapshot.");
+            index._postings[t] = PostingList.ReadFrom(reader);
+        }
+        index._termCount = termCount;
+
+        var documentIds = new string[reader.ReadCount(1)];
+        for (var d = 0; d < documentIds.Length; d++) documentIds[d] = reader.ReadString();
+        var slotCount = reader.ReadCount(9);
+        index.EnsureSlotCapacity(slotCount);
+        var slotDocuments = new int[slotCount];
+        for (var slot = 0; slot < slotCount; slot++)
+        {
+            var chunkId = reader.ReadString();
+            var document = reader.ReadInt32();
+            var length = reader.ReadInt32();
+            index._lengths[slot] = length;
+            slotDocuments[slot] = document;
+            if (document == -1) continue; // dead: its postings linger until compaction, as they did before
+            if ((uint)document >= (uint)documentIds.Length || length < 0) throw new InvalidDataException("A slot in the snapshot does not hold together.");
+            index._chunkIds[slot] = chunkId;
+            index._liveCount++;
+            index._liveTotalLength += length;
+        }
+        index._slotCount = slotCount;
+        index._restoredDocumentIds = documentIds;
+        index._restoredSlotDocuments = slotDocuments;
+        for (var t = 0; t < termCount; t++)
+        {
+            if (index._postings[t].LastSlot >= slotCount) throw new InvalidDataException("A posting in the snapshot points past the last slot.");
+        }
+        return index;
     }
 
     // Live df = stored postings − dead ones; the dead count is cached per term until the next delete.
@@ -151,6 +261,29 @@ internal sealed class InvertedIndex
         }
         Volatile.Write(ref postings.DeadCountStamp, ((long)_deletionEpoch << 32) | (uint)dead);
         return postings.Count - dead;
+    }
+
+    /// <summary>Builds the chunk and document maps of a restored index, before its first write.</summary>
+    private void EnsureMaps()
+    {
+        if (_restoredDocumentIds is not { } documentIds) return;
+        var documents = new DocumentSlots[documentIds.Length];
+        for (var d = 0; d < documents.Length; d++) documents[d] = new DocumentSlots(documentIds[d]);
+        _slotByChunkId.EnsureCapacity(_liveCount);
+        for (var slot = 0; slot < _slotCount; slot++)
+        {
+            if (_chunkIds[slot] is not { } chunkId) continue;
+            var document = documents[_restoredSlotDocuments![slot]];
+            document.Slots.Add(slot);
+            _documents[slot] = document;
+            _slotByChunkId[chunkId] = slot;
+        }
+        foreach (var document in documents)
+        {
+            if (document.Slots.Count > 0) _documentsById[document.Id] = document;
+        }
+        _restoredDocumentIds = null;
+        _restoredSlotDocuments = null;
     }
 
     private void RemoveSlot(int slot)
@@ -178,6 +311,7 @@ internal sealed class InvertedIndex
     // Renumbers live slots densely and rewrites every posting list without dead postings. Slot order is kept.
     private void Compact()
     {
+        EnsureMaps();
         var newSlotOf = new int[_slotCount];
         var next = 0;
         for (var slot = 0; slot < _slotCount; slot++)

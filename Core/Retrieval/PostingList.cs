@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace RagLab.Core.Retrieval;
 
 /// <summary>
@@ -70,6 +72,40 @@ internal sealed class PostingList
     public long AllocatedBytes => _data.Length + (long)_blocks.Length * sizeof(int) + 64;
 
     private int CompletedBlocks => Count == 0 ? 0 : (Count - 1) / BlockSize;
+
+    /// <summary>Writes the list as it is in memory (a snapshot; see <see cref="ReadFrom"/>).</summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(Count);
+        writer.Write(LastSlot);
+        writer.Write(_length);
+        writer.Write(_data, 0, _length);
+        writer.Write(_openStart);
+        writer.Write(_openMaxTf);
+        writer.Write(_openMinLength);
+        writer.Write(MemoryMarshal.AsBytes(_blocks.AsSpan(0, CompletedBlocks * BlockFields)));
+    }
+
+    /// <summary>A list as <see cref="WriteTo"/> wrote it, with no spare capacity.</summary>
+    /// <exception cref="InvalidDataException">The figures read do not describe a posting list.</exception>
+    public static PostingList ReadFrom(SnapshotReader reader)
+    {
+        var list = new PostingList { Count = reader.ReadInt32(), LastSlot = reader.ReadInt32() };
+        var length = reader.ReadCount(1);
+        if (list.Count < 0 || length < list.Count || list.LastSlot < list.Count - 1) throw new InvalidDataException("A posting list in the snapshot does not hold together.");
+        list._data = length == 0 ? new byte[4] : reader.ReadBytes(length);
+        if (list._data.Length < length) throw new EndOfStreamException();
+        list._length = length;
+        list._openStart = reader.ReadInt32();
+        list._openMaxTf = reader.ReadInt32();
+        list._openMinLength = reader.ReadInt32();
+        var blockInts = list.CompletedBlocks * BlockFields;
+        if ((long)blockInts * sizeof(int) > reader.Remaining || (uint)list._openStart > (uint)length)
+            throw new InvalidDataException("A posting list in the snapshot does not hold together.");
+        list._blocks = new int[blockInts];
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(list._blocks.AsSpan()));
+        return list;
+    }
 
     private void CloseBlock()
     {

@@ -1,72 +1,72 @@
-using System.Text;
-
 namespace RagLab.Core.Retrieval;
 
 /// <summary>
-/// What a shard needs besides its float32 segment files to come back after a restart without reading any vector from
-/// the document store: the collection generation it reflects, each row's chunk and document id, and the int8 codes and
-/// bounds. Written to a temporary file and renamed into place, so a snapshot is whole or absent; the shard deletes it
-/// before its first change, so a snapshot on disk always matches the segment files.
+/// What a shard needs besides its float32 segment files to come back after a restart without reading anything from
+/// the document store: the collection generation it reflects, when it was saved, each row's chunk and document id,
+/// and the int8 codes and bounds. Written whole or not at all (<see cref="SnapshotFile"/>); the shard deletes it before
+/// its first change, so a snapshot on disk always matches the segment files. An empty collection is saved too
+/// (dimension 0), so a restart knows it has no vectors without reading its chunks.
 /// </summary>
 internal static class VectorShardSnapshot
 {
     public const string FileName = "rows.snapshot";
     private const int Magic = 0x534C5652; // "RVLS"
-    private const int Version = 1;
+    private const int Version = 2;
 
-    public sealed record Header(long Generation, int Dimensions, int RowsPerSegment, int Count);
+    public sealed record Header(long Generation, DateTimeOffset SavedAt, int Dimensions, int RowsPerSegment, int Count);
 
-    public static void Write(string directory, Header header, IReadOnlyList<(string ChunkId, string DocumentId)> rows, VectorQuantizedRows quantized)
+    /// <param name="DocumentIds">Each document once (the rows' document ids are these very strings).</param>
+    public sealed record Content(Header Header, (string ChunkId, string DocumentId)[] Rows, string[] DocumentIds);
+
+    public static void Write(string directory, Header header, IReadOnlyList<(string ChunkId, string DocumentId)> rows, VectorQuantizedRows? quantized)
     {
-        var path = Path.Combine(directory, FileName);
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        Directory.CreateDirectory(directory);
+        SnapshotFile.Write(Path.Combine(directory, FileName), Magic, Version, writer =>
         {
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            writer.Write(header.Generation);
+            writer.Write(header.SavedAt.UtcTicks);
+            writer.Write(header.Dimensions);
+            writer.Write(header.RowsPerSegment);
+            writer.Write(header.Count);
+            // Document ids once each (a document has many chunks), then per row its chunk id and document number.
+            var documentNumbers = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (_, documentId) in rows) documentNumbers.TryAdd(documentId, documentNumbers.Count);
+            writer.Write(documentNumbers.Count);
+            foreach (var documentId in documentNumbers.Keys) writer.Write(documentId);
+            foreach (var (chunkId, documentId) in rows)
             {
-                writer.Write(Magic);
-                writer.Write(Version);
-                writer.Write(header.Generation);
-                writer.Write(header.Dimensions);
-                writer.Write(header.RowsPerSegment);
-                writer.Write(header.Count);
-                foreach (var (chunkId, documentId) in rows)
-                {
-                    writer.Write(chunkId);
-                    writer.Write(documentId);
-                }
-                writer.Flush();
-                quantized.WriteTo(stream, header.Count);
-                writer.Write(Magic); // the end: a torn file fails to read
+                writer.Write(chunkId);
+                writer.Write(documentNumbers[documentId]);
             }
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+            writer.Flush();
+            if (header.Count > 0) quantized!.WriteTo(writer.BaseStream, header.Count);
+        });
     }
 
-    /// <summary>The snapshot in <paramref name="directory"/>, or null when there is none or it is not whole.</summary>
-    public static (Header Header, (string ChunkId, string DocumentId)[] Rows)? TryRead(string directory, VectorQuantizedRows quantized)
-    {
-        var path = Path.Combine(directory, FileName);
-        if (!File.Exists(path)) return null;
-        try
+    /// <summary>The snapshot in <paramref name="directory"/> (its codes read into <paramref name="quantized"/>), or null when there is none or it is not whole.</summary>
+    public static Content? TryRead(string directory, VectorQuantizedRows quantized) =>
+        SnapshotFile.TryRead(Path.Combine(directory, FileName), Magic, Version, reader =>
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-            if (reader.ReadInt32() != Magic || reader.ReadInt32() != Version) return null;
-            var header = new Header(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
-            if (header.Dimensions < 1 || header.Count < 0 || header.RowsPerSegment < 1) return null;
+            var header = new Header(reader.ReadInt64(), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+            if (header.Count < 0 || header.Dimensions < 0 || (header.Count > 0 && (header.Dimensions < 1 || header.RowsPerSegment < 1))) return null;
+            var documentIds = new string[reader.ReadCount(1)];
+            for (var i = 0; i < documentIds.Length; i++) documentIds[i] = reader.ReadString();
+            if ((long)header.Count * 2 > reader.Remaining) return null;
             var rows = new (string, string)[header.Count];
-            for (var i = 0; i < rows.Length; i++) rows[i] = (reader.ReadString(), reader.ReadString());
-            quantized.Reset(header.Count, header.Dimensions, header.RowsPerSegment);
-            quantized.ReadFrom(stream, header.Count);
-            return reader.ReadInt32() == Magic && stream.Position == stream.Length ? (header, rows) : null;
-        }
-        catch (EndOfStreamException)
-        {
-            return null;
-        }
-    }
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var chunkId = reader.ReadString();
+                var document = reader.ReadInt32();
+                if ((uint)document >= (uint)documentIds.Length) return null;
+                rows[i] = (chunkId, documentIds[document]);
+            }
+            if (header.Dimensions > 0)
+            {
+                quantized.Reset(header.Count, header.Dimensions, Math.Max(1, header.RowsPerSegment));
+                quantized.ReadFrom(reader.BaseStream, header.Count);
+            }
+            return new Content(header, rows, documentIds);
+        });
 
     public static void Delete(string directory) => File.Delete(Path.Combine(directory, FileName));
 }

@@ -10,26 +10,29 @@ using RagLab.Core.Retrieval;
 namespace RagLab.Infrastructure.Indexing;
 
 /// <summary>
-/// Keeps the in-process indexes equal to the document store. At start it rebuilds them, so a restart loses nothing
+/// Keeps the in-process indexes equal to the document store. At start it loads them, so a restart loses nothing
 /// (readiness waits for it: <see cref="IsLoaded"/>). Then it follows each collection's generation, so documents that
 /// another process indexed or deleted in the same data directory (the CLI, a Worker) appear here within seconds.
-/// A vector index with snapshots (<see cref="IVectorIndexSnapshots"/>) gets back the vectors of every collection whose
-/// generation did not move since its snapshot, so only chunks, not vectors, are read for it; snapshots are saved once
-/// loaded and at shutdown. A caller that must see the store's latest state (an ask, a search) catches up at once
-/// (<see cref="CatchUpAsync"/>) instead of waiting for the next sync.
+/// Indexes with snapshots (<see cref="IIndexSnapshots"/>: BM25 postings, dense rows) get back every collection whose
+/// generation did not move since its snapshot; a collection both indexes restored reads nothing from the store, and one
+/// only one of them restored reads its chunks for the other alone. Snapshots are saved once loaded and at shutdown.
+/// A caller that must see the store's latest state (an ask, a search) catches up at once (<see cref="CatchUpAsync"/>)
+/// instead of waiting for the next sync.
 /// </summary>
 public sealed class EmbeddedIndexLoader(
     IDocumentStore documents,
     ChunkIndexWriter indexes,
     IOptions<RagLabOptions> options,
     ILogger<EmbeddedIndexLoader> logger,
-    IVectorIndex? vectors = null) : BackgroundService, IIndexSync
+    IVectorIndex? vectors = null,
+    ILexicalIndex? lexical = null) : BackgroundService, IIndexSync
 {
     private const int BatchSize = 2048;
     private readonly Dictionary<string, long> _seenGenerations = new(StringComparer.Ordinal);
     // One reconciliation at a time: the background sync and callers catching up share the indexes and _seenGenerations.
     private readonly SemaphoreSlim _syncLock = new(1, 1);
-    private readonly IVectorIndexSnapshots? _snapshots = vectors as IVectorIndexSnapshots;
+    private readonly IIndexSnapshots? _vectorSnapshots = vectors as IIndexSnapshots;
+    private readonly IIndexSnapshots? _lexicalSnapshots = lexical as IIndexSnapshots;
 
     public bool IsLoaded { get; private set; }
 
@@ -51,29 +54,62 @@ public sealed class EmbeddedIndexLoader(
             lock (_seenGenerations) _seenGenerations[collection] = generation;
         }
         var loading = SeenGenerations();
-        var restored = _snapshots?.Restore(loading) ?? new HashSet<string>();
+        // The two restores are independent reads of their own files: one per core.
+        var lexicalRestoring = Task.Run(() => Restore(_lexicalSnapshots, loading), cancellationToken);
+        var vectorsRestored = Restore(_vectorSnapshots, loading);
+        var lexicalRestored = await lexicalRestoring;
         var total = 0;
         foreach (var collection in loading.Keys)
-            total += await LoadAsync(collection, _ => true, cancellationToken, vectorsRestored: restored.Contains(collection));
-        _snapshots?.CompleteRestore();
+            total += await LoadAsync(collection, _ => true, cancellationToken, lexicalRestored.Contains(collection), vectorsRestored.Contains(collection));
+        _lexicalSnapshots?.CompleteRestore();
+        _vectorSnapshots?.CompleteRestore();
         IsLoaded = true;
-        logger.LogInformation("Loaded {Chunks} chunks into the in-process indexes in {Elapsed:0} ms (vectors of {Restored} of {Collections} collections from their snapshot)",
-            total, Stopwatch.GetElapsedTime(started).TotalMilliseconds, restored.Count, loading.Count);
+        logger.LogInformation("Loaded the in-process indexes in {Elapsed:0} ms, reading {Chunks} chunks from the database " +
+                              "(BM25 of {LexicalRestored} and vectors of {VectorsRestored} of {Collections} collections from their snapshots)",
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds, total, lexicalRestored.Count, vectorsRestored.Count, loading.Count);
+    }
+
+    /// <summary>Restores what <paramref name="snapshots"/> can, and records its documents as indexed when the snapshot was saved.</summary>
+    private IReadOnlySet<string> Restore(IIndexSnapshots? snapshots, IReadOnlyDictionary<string, long> generations)
+    {
+        if (snapshots is null) return new HashSet<string>();
+        var restored = snapshots.Restore(generations);
+        foreach (var collection in restored)
+        {
+            var contents = snapshots.RestoredContents(collection);
+            indexes.RestoreIndexed(collection, contents.DocumentIds, contents.SavedAt);
+        }
+        return restored;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_snapshots is null || !IsLoaded) return;
+        if ((_lexicalSnapshots ?? _vectorSnapshots) is null || !IsLoaded) return;
         try
         {
             // Catch up with the store first, so the generations saved are ones the indexes reflect.
             await SyncAsync(cancellationToken);
-            _snapshots.SaveSnapshots(SeenGenerations());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Could not save the vector index snapshot; the next start reads the vectors from the database");
+            logger.LogWarning(ex, "Could not compare the in-process indexes with the database before saving their snapshots; the next start reads them from the database");
+            return;
+        }
+        SaveSnapshots();
+    }
+
+    /// <summary>Saves both indexes' snapshots as of the generations seen; a failure costs only a slower next start.</summary>
+    private void SaveSnapshots()
+    {
+        var generations = SeenGenerations();
+        foreach (var (snapshots, what) in new[] { (_lexicalSnapshots, "BM25"), (_vectorSnapshots, "vector") })
+        {
+            try { snapshots?.SaveSnapshots(generations); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(ex, "Could not save the {Index} index snapshot; the next start reads it from the database", what);
+            }
         }
     }
 
@@ -81,8 +117,7 @@ public sealed class EmbeddedIndexLoader(
     {
         // Off the start-up path: a crash before the next graceful stop still restarts from these snapshots.
         await Task.Yield();
-        try { _snapshots?.SaveSnapshots(SeenGenerations()); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { logger.LogWarning(ex, "Could not save the vector index snapshot"); }
+        SaveSnapshots();
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(options.Value.IndexSyncInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -155,9 +190,18 @@ public sealed class EmbeddedIndexLoader(
                 collection, removed.Count, stale.Count, loaded);
     }
 
-    /// <param name="vectorsRestored">The vector index restored this collection's vectors: read no embedding, bind its rows to the chunks.</param>
-    private async Task<int> LoadAsync(string? collection, Func<Chunk, bool> include, CancellationToken cancellationToken, bool vectorsRestored = false)
+    /// <summary>
+    /// Reads a collection's chunks (those <paramref name="include"/> keeps) into the indexes that did not restore it:
+    /// nothing when both did, chunks without embeddings when the vectors came back, and so on. Returns the chunks read.
+    /// </summary>
+    private async Task<int> LoadAsync(string? collection, Func<Chunk, bool> include, CancellationToken cancellationToken,
+        bool lexicalRestored = false, bool vectorsRestored = false)
     {
+        // An index that holds chunks itself still needs them for rows it restored.
+        var bindLexical = lexicalRestored && _lexicalSnapshots!.AwaitsChunks;
+        var bindVectors = vectorsRestored && _vectorSnapshots!.AwaitsChunks;
+        if (lexicalRestored && vectorsRestored && !bindLexical && !bindVectors) return 0;
+
         var batch = new List<Chunk>(BatchSize);
         var embeddings = new Dictionary<string, float[]>();
         var total = 0;
@@ -182,8 +226,11 @@ public sealed class EmbeddedIndexLoader(
 
         async Task AddAsync()
         {
-            await indexes.AddAsync(batch, embeddings, cancellationToken);
-            if (vectorsRestored) _snapshots!.Bind(batch);
+            if (batch.Count == 0) return;
+            if (!lexicalRestored) await indexes.AddAsync(batch, embeddings, cancellationToken); // both, or BM25 alone when the vectors came back
+            else if (!vectorsRestored) await indexes.AddVectorsAsync(batch, embeddings, cancellationToken);
+            if (bindLexical) _lexicalSnapshots!.Bind(batch);
+            if (bindVectors) _vectorSnapshots!.Bind(batch);
         }
     }
 }

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "synthetic" => await SyntheticBenchmark.RunAsync(args[1..], CancellationToken.None),
     "lucene" => await SideBySideBenchmark.RunAsync(args[1..], CancellationToken.None),
     "restart" => await RestartBenchmark.RunAsync(args[1..], CancellationToken.None),
+    "restart-once" => await RestartBenchmark.RunOnceAsync(args[1..], CancellationToken.None), // one restart, started by "restart" as a child process
     "embedded" => await EmbeddedModelBenchmark.RunAsync(args[1..], CancellationToken.None),
     _ => Usage(),
 };
@@ -32,8 +33,9 @@ static int Usage()
               RagLab's BM25 beside Lucene.Net 4.8 (Anserini's settings) in one process: build time, index memory,
               p50/p95 with queries interleaved, as RagLab/Lucene ratios.
           dotnet run -c Release --project tests/RagLab.Benchmarks -- restart [--chunks 100000] [--dims 384] [--restarts 2] [--data-dir <dir>] [--no-halves]
-              Fills a data directory with N embedded chunks (kept with --data-dir), then times restarts to the first answered query
-              (the first reads the vectors from SQLite; later ones restore them from the dense index's snapshot).
+              Fills a data directory with N embedded chunks (kept with --data-dir), then times restarts to the first answered query,
+              each in a process of its own (the first reads the chunks from SQLite; later ones restore both indexes from their
+              snapshots and read no chunk), then each index's restore alone.
         """);
     return 2;
 }

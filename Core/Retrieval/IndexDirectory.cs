@@ -5,27 +5,28 @@ using Microsoft.Win32.SafeHandles;
 namespace RagLab.Core.Retrieval;
 
 /// <summary>
-/// The directory behind an <see cref="ExactVectorIndex"/>, held with an exclusive lock for the index's lifetime: two
-/// processes on one data directory (the Api and the CLI) must not write the same files. The one that finds it taken
-/// keeps its rows in memory instead.
+/// The directory behind an in-process index (<see cref="ExactVectorIndex"/>'s vectors, <see cref="Bm25Index"/>'s
+/// snapshots), held with an exclusive lock for the index's lifetime: two processes on one data directory (the Api and
+/// the CLI) must not write the same files. The one that finds it taken keeps everything in memory instead.
+/// One sub-directory per collection.
 /// </summary>
-internal sealed partial class ExactVectorIndexStorage : IDisposable
+internal sealed partial class IndexDirectory : IDisposable
 {
     private const string LockFileName = "index.lock";
     private readonly SafeFileHandle? _lock;
 
-    private ExactVectorIndexStorage(string? directory, SafeFileHandle? lockHandle)
+    private IndexDirectory(string? directory, SafeFileHandle? lockHandle)
     {
         Directory = directory;
         _lock = lockHandle;
     }
 
-    /// <summary>The locked directory, or null when the rows are kept in memory.</summary>
+    /// <summary>The locked directory, or null when the index keeps its data in memory.</summary>
     public string? Directory { get; }
 
-    public static ExactVectorIndexStorage Open(string? directory)
+    public static IndexDirectory Open(string? directory)
     {
-        if (directory is null) return new ExactVectorIndexStorage(null, null);
+        if (directory is null) return new IndexDirectory(null, null);
         directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(directory);
         SafeFileHandle lockHandle;
@@ -36,22 +37,14 @@ internal sealed partial class ExactVectorIndexStorage : IDisposable
         }
         catch (IOException)
         {
-            return new ExactVectorIndexStorage(null, null);
+            return new IndexDirectory(null, null);
         }
-        return new ExactVectorIndexStorage(directory, lockHandle);
+        return new IndexDirectory(directory, lockHandle);
     }
 
     /// <summary>A collection's sub-directory: its name when that is a safe file name, else its UTF-8 bytes in hex.</summary>
     public string? ShardDirectory(string collection) =>
         Directory is null ? null : Path.Combine(Directory, SafeName().IsMatch(collection) ? collection : "x-" + Convert.ToHexString(Encoding.UTF8.GetBytes(collection)));
-
-    /// <summary>Removes a shard's segment files and snapshot (its dimension changed, or it starts over).</summary>
-    public static void DeleteSegments(string? shardDirectory)
-    {
-        if (shardDirectory is null || !System.IO.Directory.Exists(shardDirectory)) return;
-        VectorShardSnapshot.Delete(shardDirectory);
-        foreach (var file in System.IO.Directory.EnumerateFiles(shardDirectory, "vectors-*.f32")) File.Delete(file);
-    }
 
     /// <summary>Deletes the shard directories an earlier run left that are not in use now (collections deleted, or not restorable).</summary>
     public void DeleteShardDirectoriesExcept(IEnumerable<string> inUse)
