@@ -27,6 +27,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         CREATE INDEX IF NOT EXISTS chunks_by_collection ON chunks(collection);
         CREATE INDEX IF NOT EXISTS documents_by_content ON documents(content_hash);
         CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS document_versions (id TEXT PRIMARY KEY, version BIGINT NOT NULL);
         """;
 
     private readonly Lazy<Task> _schema = new(() => EnsureSchemaAsync(database));
@@ -41,6 +42,13 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         if ((long)(await command.ExecuteScalarAsync())! == 0)
         {
             command.CommandText = "ALTER TABLE chunks ADD COLUMN embedding_model TEXT NULL";
+            await command.ExecuteNonQueryAsync();
+        }
+        // Databases made before documents had versions: every document starts at version 0.
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'version'";
+        if ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            command.CommandText = "ALTER TABLE documents ADD COLUMN version BIGINT NOT NULL DEFAULT 0";
             await command.ExecuteNonQueryAsync();
         }
     }
@@ -72,6 +80,57 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         await UpsertDocumentAsync(connection, null, document, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<DocumentRecord>> SaveNewVersionsAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken)
+    {
+        var saved = new List<DocumentRecord>(documents.Count);
+        if (documents.Count == 0) return saved;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var next = connection.CreateCommand();
+        next.Transaction = transaction;
+        // The sequence outlives the document (a delete keeps its row), so a re-upload never reuses a deleted version.
+        next.CommandText = """
+            INSERT INTO document_versions (id, version) VALUES ($id, 1)
+            ON CONFLICT (id) DO UPDATE SET version = document_versions.version + 1
+            RETURNING version
+            """;
+        var id = next.Parameters.Add("$id", SqliteType.Text);
+        await using var upsert = new DocumentUpsert(connection, transaction, withText: false);
+        foreach (var document in documents)
+        {
+            id.Value = document.Id;
+            var version = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+            var record = document with { Version = version };
+            await upsert.ExecuteAsync(record, null, cancellationToken);
+            saved.Add(record);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    public async Task<bool> SaveIfVersionAsync(DocumentRecord document, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE documents SET status = $status, chunks = $chunks, bytes = $bytes, content_hash = $hash, updated_at = $updated,
+                error = $error, job_id = $job, warnings = $warnings, version = $version
+            WHERE id = $id AND version = $expected
+            """;
+        command.Parameters.AddWithValue("$id", document.Id);
+        command.Parameters.AddWithValue("$expected", expectedVersion);
+        command.Parameters.AddWithValue("$status", StatusText(document.Status));
+        command.Parameters.AddWithValue("$chunks", document.Chunks);
+        command.Parameters.AddWithValue("$bytes", document.Bytes);
+        command.Parameters.AddWithValue("$hash", document.ContentHash);
+        command.Parameters.AddWithValue("$updated", document.UpdatedAt.ToString("O"));
+        command.Parameters.AddWithValue("$error", (object?)document.Error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$job", (object?)document.JobId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$warnings", WarningsValue(document.Warnings));
+        command.Parameters.AddWithValue("$version", document.Version);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
     public async Task ReplaceContentAsync(DocumentRecord document, string text, IReadOnlyList<Chunk> chunks,
         IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
     {
@@ -101,13 +160,14 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
-        // Guarded by the content hash: a document deleted or re-uploaded while the batch ran is not brought back.
+        // Version-checked: a document deleted or re-uploaded while the batch ran is not brought back or overwritten.
         update.CommandText = """
             UPDATE documents SET status = $status, chunks = $chunks, updated_at = $updated, error = $error,
                 job_id = $job, warnings = $warnings, text = $text
-            WHERE id = $id AND content_hash = $hash
+            WHERE id = $id AND version = $version AND content_hash = $hash
             """;
         var id = update.Parameters.Add("$id", SqliteType.Text);
+        var version = update.Parameters.Add("$version", SqliteType.Integer);
         var hash = update.Parameters.Add("$hash", SqliteType.Text);
         var status = update.Parameters.Add("$status", SqliteType.Text);
         var chunkCount = update.Parameters.Add("$chunks", SqliteType.Integer);
@@ -121,6 +181,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         {
             var document = entry.Document;
             id.Value = document.Id;
+            version.Value = document.Version;
             hash.Value = document.ContentHash;
             status.Value = StatusText(document.Status);
             chunkCount.Value = document.Chunks;
@@ -148,14 +209,16 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             // Guarded: a document deleted, re-uploaded or re-queued while it was being indexed keeps its newer state.
             update.CommandText = """
                 UPDATE documents SET status = 'ready', updated_at = $updated
-                WHERE id = $id AND content_hash = $hash AND status = 'indexing'
+                WHERE id = $id AND version = $version AND content_hash = $hash AND status = 'indexing'
                 """;
             var id = update.Parameters.Add("$id", SqliteType.Text);
+            var version = update.Parameters.Add("$version", SqliteType.Integer);
             var hash = update.Parameters.Add("$hash", SqliteType.Text);
             var updated = update.Parameters.Add("$updated", SqliteType.Text);
             foreach (var document in documents)
             {
                 id.Value = document.Id;
+                version.Value = document.Version;
                 hash.Value = document.ContentHash;
                 updated.Value = document.UpdatedAt.ToString("O");
                 if (await update.ExecuteNonQueryAsync(cancellationToken) > 0) marked.Add(document.Id);
@@ -357,7 +420,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
         Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings FROM documents " + clause;
+        command.CommandText = "SELECT id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version FROM documents " + clause;
         bind(command);
         var documents = new List<DocumentRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -370,7 +433,8 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
                 DateTimeOffset.Parse(reader.GetString(7), System.Globalization.CultureInfo.InvariantCulture),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9),
-                reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(reader.GetString(10))));
+                reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(reader.GetString(10)),
+                reader.GetInt64(11)));
         }
         return documents;
     }
@@ -391,7 +455,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
     private sealed class DocumentUpsert : IAsyncDisposable
     {
         private readonly SqliteCommand _command;
-        private readonly SqliteParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings;
+        private readonly SqliteParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings, _version;
         private readonly SqliteParameter? _text;
 
         public DocumentUpsert(SqliteConnection connection, SqliteTransaction? transaction, bool withText)
@@ -400,18 +464,18 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             _command.Transaction = transaction;
             _command.CommandText = withText
                 ? """
-                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, text)
-                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings, $text)
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version, text)
+                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings, $version, $text)
                   ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
                       content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
-                      job_id = excluded.job_id, warnings = excluded.warnings, text = excluded.text
+                      job_id = excluded.job_id, warnings = excluded.warnings, version = excluded.version, text = excluded.text
                   """
                 : """
-                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings)
-                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings)
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version)
+                  VALUES ($id, $collection, $name, $status, $chunks, $bytes, $hash, $updated, $error, $job, $warnings, $version)
                   ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
                       content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
-                      job_id = excluded.job_id, warnings = excluded.warnings
+                      job_id = excluded.job_id, warnings = excluded.warnings, version = excluded.version
                   """;
             _id = _command.Parameters.Add("$id", SqliteType.Text);
             _collection = _command.Parameters.Add("$collection", SqliteType.Text);
@@ -424,6 +488,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             _error = _command.Parameters.Add("$error", SqliteType.Text);
             _job = _command.Parameters.Add("$job", SqliteType.Text);
             _warnings = _command.Parameters.Add("$warnings", SqliteType.Text);
+            _version = _command.Parameters.Add("$version", SqliteType.Integer);
             if (withText) _text = _command.Parameters.Add("$text", SqliteType.Text);
         }
 
@@ -440,6 +505,7 @@ public sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentStor
             _error.Value = (object?)document.Error ?? DBNull.Value;
             _job.Value = (object?)document.JobId ?? DBNull.Value;
             _warnings.Value = WarningsValue(document.Warnings);
+            _version.Value = document.Version;
             if (_text is not null) _text.Value = (object?)text ?? DBNull.Value;
             await _command.ExecuteNonQueryAsync(cancellationToken);
         }
