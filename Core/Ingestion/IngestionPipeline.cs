@@ -137,6 +137,10 @@ public sealed class IngestionPipeline(
                 parsed = await parsers.ParseAsync(record.Name, stream, cancellationToken);
             }
             var chunks = documentChunker.Chunk(parsed, record.Id, record.Name, record.Collection);
+            var maxChunks = options.Value.MaxChunksPerDocument;
+            if (chunks.Count > maxChunks)
+                throw new ValidationException($"'{record.Name}' makes {chunks.Count:N0} chunks, more than the limit of {maxChunks:N0} chunks per document " +
+                    "(RagLab:Ingestion:MaxChunksPerDocument). Split it into smaller documents, or raise the limit.");
             return new PreparedDocument(record, parsed.Text, chunks, parsed.Warnings, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
