@@ -37,6 +37,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         ModelCallException => (StatusCodes.Status502BadGateway, "Model server error"),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
         System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
+        // The form reader's word for a malformed multipart body (a limit it enforces is turned into 413 where forms are read).
+        InvalidDataException => (StatusCodes.Status400BadRequest, "Malformed request body"),
         _ => (StatusCodes.Status500InternalServerError, "Server error"),
     };
 }

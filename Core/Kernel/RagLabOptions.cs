@@ -42,6 +42,21 @@ public sealed class IngestionOptions
     /// <summary>Largest inflated size of all the compressed parts of one document together; null: <see cref="DefaultInflatedBytes"/>.</summary>
     public long? MaxInflatedBytesPerDocument { get; set; }
 
+    /// <summary>Most files one upload request may carry (more gets 413).</summary>
+    public int MaxFilesPerRequest { get; set; } = 100;
+
+    /// <summary>Largest upload request body (multipart, all files together); null: four times <see cref="MaxUploadBytes"/>.</summary>
+    public long? MaxRequestBytes { get; set; }
+
+    /// <summary>The request body limit in force for uploads.</summary>
+    public long RequestBytesLimit => MaxRequestBytes ?? MaxUploadBytes * 4;
+
+    /// <summary>
+    /// Largest JSON upload body (<c>{name, text}</c>): twice <see cref="MaxUploadBytes"/> plus 64 KB, since JSON escapes may
+    /// double the text's size; the text itself is then held to <see cref="MaxUploadBytes"/>.
+    /// </summary>
+    public long JsonUploadBytesLimit => MaxUploadBytes * 2 + 64 * 1024;
+
     /// <summary>Most chunks one document may produce; a document over it fails with the limit named.</summary>
     public int MaxChunksPerDocument { get; set; } = 50_000;
 
@@ -53,6 +68,16 @@ public sealed class IngestionOptions
 
     /// <summary>The decompression limits the parsers enforce while they inflate.</summary>
     public DecompressionLimits Decompression => new(MaxInflatedBytesPerEntry ?? DefaultInflatedBytes, MaxInflatedBytesPerDocument ?? DefaultInflatedBytes);
+}
+
+/// <summary>Limits of query text, the same for search and for questions.</summary>
+public static class QueryLimits
+{
+    /// <summary>Longest accepted search query or question, in characters.</summary>
+    public const int MaxCharacters = 4000;
+
+    /// <summary>Largest JSON body of any request that is not an upload (search, ask, runs…): 1 MB.</summary>
+    public const long MaxJsonBodyBytes = 1L << 20;
 }
 
 /// <summary>How many bytes a document's compressed parts may inflate to, each and together.</summary>

@@ -120,8 +120,8 @@ public sealed class ConcurrentWriteTests(ITestOutputHelper output) : IDisposable
             var answer = await client.PostJsonAsync("/api/ask", new { question = "How many days are refunds accepted under the policy?", mode = "rag" });
             var citations = answer.GetProperty("citations").EnumerateArray().ToList();
             Assert.NotEmpty(citations);
-            Assert.All(citations, c => Assert.Contains(c.GetProperty("chunkId").GetString(), chunkIds));
-            Assert.All(answer.GetProperty("retrieved").EnumerateArray(), r => Assert.Contains(r.GetString(), chunkIds));
+            Assert.All(citations, c => Assert.Contains(c.GetProperty("chunkId").GetString()!, chunkIds));
+            Assert.All(answer.GetProperty("retrieved").EnumerateArray(), r => Assert.Contains(r.GetString()!, chunkIds));
         }
         return winner;
     }
