@@ -39,18 +39,20 @@ internal sealed class GuardedChatClient(IChatClient inner, ModelCircuit circuit,
         using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         total.CancelAfter(totalTimeout);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(total.Token);
-        idle.CancelAfter(idleTimeout);
         var updates = base.GetStreamingResponseAsync(messages, options, idle.Token).GetAsyncEnumerator(idle.Token);
-        await using (updates.ConfigureAwait(false))
+        var finished = false;
+        try
         {
             while (true)
             {
                 try
                 {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false)) break;
+                    // Raced against the clock rather than trusting the library to honour cancellation inside a blocked read.
+                    if (!await updates.MoveNextAsync().AsTask().WaitAsync(idleTimeout, total.Token).ConfigureAwait(false)) break;
                 }
-                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
+                    idle.Cancel();
                     throw Failed(total.IsCancellationRequested
                         ? new ModelTimeoutException($"The model server at {server} did not finish its answer within {totalTimeout.TotalSeconds:0} s " +
                             "(RagLab:Ollama:RequestTimeout). It may be overloaded; check it, or raise the timeout.", ex)
@@ -61,9 +63,16 @@ internal sealed class GuardedChatClient(IChatClient inner, ModelCircuit circuit,
                 {
                     throw Failed(ex);
                 }
-                idle.CancelAfter(idleTimeout); // every chunk restarts the idle clock
                 yield return updates.Current;
             }
+            finished = true;
+        }
+        finally
+        {
+            // A stalled read may still be pending: dispose in the background instead of waiting on it.
+            var dispose = finished ? updates.DisposeAsync().AsTask() : Task.Run(async () => await updates.DisposeAsync());
+            _ = dispose.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            if (finished) await dispose.ConfigureAwait(false);
         }
         circuit.RecordSuccess();
     }
