@@ -9,6 +9,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseRequestBodyLimits();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapHomeApi();

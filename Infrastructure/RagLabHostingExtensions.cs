@@ -278,7 +278,7 @@ public static class RagLabHostingExtensions
 
     private static void AddIngestion(IServiceCollection services)
     {
-        services.AddSingleton(_ => DocumentParserRegistry.CreateDefault());
+        services.AddSingleton(sp => DocumentParserRegistry.CreateDefault(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Decompression));
         services.AddSingleton(sp => new StructuredChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value));
         services.AddSingleton<IIngestionService, IngestionService>();
         services.AddBulkIngestion();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using RagLab.Api.Infrastructure;
 using RagLab.Core.Ingestion;
 using RagLab.Infrastructure.Storage;
@@ -27,9 +28,9 @@ public static class DocumentsApi
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest request, IIngestionService ingestion, DocumentParserRegistry parsers,
-        CancellationToken cancellationToken)
+        IOptions<IngestionOptions> limits, CancellationToken cancellationToken)
     {
-        if (request.HasFormContentType) return await UploadFilesAsync(request, ingestion, cancellationToken);
+        if (request.HasFormContentType) return await UploadFilesAsync(request, ingestion, limits.Value, cancellationToken);
 
         var body = await request.ReadFromJsonAsync<TextDocumentRequest>(cancellationToken)
             ?? throw new ValidationException("Send multipart/form-data with 'files', or JSON {\"name\", \"text\", \"collection\"?}.");
@@ -40,9 +41,9 @@ public static class DocumentsApi
         return TypedResults.Accepted((string?)null, new UploadResponse([ToUploaded(receipt)]));
     }
 
-    private static async Task<IResult> UploadFilesAsync(HttpRequest request, IIngestionService ingestion, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadFilesAsync(HttpRequest request, IIngestionService ingestion, IngestionOptions limits, CancellationToken cancellationToken)
     {
-        var form = await request.ReadFormAsync(cancellationToken);
+        var form = await UploadForm.ReadAsync(request, limits, cancellationToken);
         var files = form.Files.GetFiles("files");
         if (files.Count == 0) throw new ValidationException("No files in the upload: send them as multipart form field 'files'.");
         var collection = form["collection"].FirstOrDefault();

@@ -21,6 +21,8 @@ public static class SearchApi
     {
         var query = request.Query?.Trim();
         if (string.IsNullOrEmpty(query)) throw new ValidationException("The query is empty. Send {\"query\": \"…\"}.");
+        if (query.Length > QueryLimits.MaxCharacters)
+            throw new ValidationException($"The query is {query.Length} characters long; the limit is {QueryLimits.MaxCharacters} characters. Shorten it.");
         var topK = request.TopK ?? options.Value.DefaultTopK;
         if (topK < 1 || topK > options.Value.MaxTopK) throw new ValidationException($"topK must be between 1 and {options.Value.MaxTopK}; it was {topK}.");
         var collection = CollectionName.Normalize(request.Collection);

@@ -12,6 +12,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         var (status, title) = Classify(exception);
         if (status == StatusCodes.Status500InternalServerError) logger.LogError(exception, "Unhandled error for {Path}", context.Request.Path);
+        // Model errors are the server's fault, not the user's: log each with its cause.
+        else if (exception is ModelCallException) logger.LogWarning(exception, "Model call failed for {Path}: {Cause}", context.Request.Path, exception.InnerException?.Message ?? exception.Message);
         context.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -34,9 +36,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         DocumentParseException => (StatusCodes.Status422UnprocessableEntity, "Unreadable document"),
         NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
         DependencyUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Dependency unavailable"),
+        ModelTimeoutException => (StatusCodes.Status504GatewayTimeout, "Model server timeout"),
         ModelCallException => (StatusCodes.Status502BadGateway, "Model server error"),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
         System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON"),
+        // The form reader's word for a malformed multipart body (a limit it enforces is turned into 413 where forms are read).
+        InvalidDataException => (StatusCodes.Status400BadRequest, "Malformed request body"),
         _ => (StatusCodes.Status500InternalServerError, "Server error"),
     };
 }

@@ -29,8 +29,8 @@ public sealed class QuestionAnswerer(
     /// <summary>The model name reported for extractive answers, so nothing pretends to be an LLM.</summary>
     public const string ExtractiveModelName = "extractive";
 
-    /// <summary>Longest accepted question, in characters.</summary>
-    public const int MaxQuestionLength = 4000;
+    /// <summary>Longest accepted question, in characters (<see cref="QueryLimits.MaxCharacters"/>, as for search).</summary>
+    public const int MaxQuestionLength = QueryLimits.MaxCharacters;
 
     private readonly Dictionary<string, IAnswerMode> _modes = modes.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
 
@@ -133,7 +133,7 @@ public sealed class QuestionAnswerer(
     {
         var question = request.Question?.Trim() ?? string.Empty;
         if (question.Length == 0) throw new ValidationException("The question is empty. Ask something, e.g. {\"question\": \"What is the refund policy?\"}.");
-        if (question.Length > MaxQuestionLength) throw new ValidationException($"The question is {question.Length} characters long; the limit is {MaxQuestionLength}.");
+        if (question.Length > MaxQuestionLength) throw new ValidationException($"The question is {question.Length} characters long; the limit is {MaxQuestionLength} characters. Shorten it.");
         var modeName = string.IsNullOrWhiteSpace(request.Mode) ? AnswerModeNames.Rag : request.Mode.Trim();
         if (!_modes.TryGetValue(modeName, out var mode))
             throw new ValidationException($"Unknown mode '{modeName}'. Use one of: {string.Join(", ", _modes.Keys)}.");

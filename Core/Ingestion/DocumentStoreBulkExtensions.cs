@@ -22,7 +22,7 @@ public static class DocumentStoreBulkExtensions
         foreach (var entry in entries)
         {
             var current = await store.GetAsync(entry.Document.Id, cancellationToken);
-            if (current is null || current.ContentHash != entry.Document.ContentHash) continue;
+            if (current is null || !SameVersion(current, entry.Document)) continue;
             await store.ReplaceContentAsync(entry.Document, entry.Text, entry.Chunks, entry.Embeddings, cancellationToken);
             written.Add(entry.Document.Id);
         }
@@ -36,7 +36,7 @@ public static class DocumentStoreBulkExtensions
         foreach (var document in documents)
         {
             var current = await store.GetAsync(document.Id, cancellationToken);
-            if (current is null || current.ContentHash != document.ContentHash || current.Status != DocumentStatus.Indexing) continue;
+            if (current is null || !SameVersion(current, document) || current.Status != DocumentStatus.Indexing) continue;
             await store.SaveAsync(current with { Status = DocumentStatus.Ready, UpdatedAt = document.UpdatedAt }, cancellationToken);
             marked.Add(document.Id);
         }
@@ -44,6 +44,9 @@ public static class DocumentStoreBulkExtensions
         await store.BumpGenerationAsync(collection, cancellationToken);
         return marked;
     }
+
+    private static bool SameVersion(DocumentRecord stored, DocumentRecord written) =>
+        stored.Version == written.Version && stored.ContentHash == written.ContentHash;
 
     public static async Task<bool> IsContentReferencedAsync(this IDocumentStore store, string contentHash, CancellationToken cancellationToken)
     {

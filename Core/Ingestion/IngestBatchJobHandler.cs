@@ -45,9 +45,9 @@ public sealed class IngestBatchJobHandler(
 
         await progress.ReportAsync(1, $"indexed {total} documents", cancellationToken);
         RagLabTelemetry.IngestionDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        logger.LogInformation("Batch {JobId} indexed {Documents} documents of {Collection}: {Chunks} chunks, {Failed} failed, in {Elapsed:0} ms " +
+        logger.LogInformation("Batch {JobId} indexed {Documents} documents of {Collection}: {Chunks} chunks, {Failed} failed, {Superseded} superseded, in {Elapsed:0} ms " +
             "(parse and chunk {Preparing:0} ms, store {Storing:0} ms, indexes {Indexing:0} ms)",
-            job.Id, pending.Count, payload.Collection, outcome.Chunks, outcome.Failed, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            job.Id, pending.Count, payload.Collection, outcome.Chunks, outcome.Failed, outcome.Superseded, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             outcome.Preparing.TotalMilliseconds, outcome.Storing.TotalMilliseconds, outcome.Indexing.TotalMilliseconds);
     }
 
@@ -57,10 +57,10 @@ public sealed class IngestBatchJobHandler(
         var payload = JobPayloads.Read<IngestBatchJobPayload>(job);
         var now = time.GetUtcNow();
         var waiting = (await documents.ListAsync(payload.Collection, cancellationToken))
-            .Where(d => d.JobId == job.Id && d.Status is DocumentStatus.Queued or DocumentStatus.Indexing)
-            .Select(d => d with { Status = DocumentStatus.Failed, Error = error, UpdatedAt = now })
-            .ToList();
-        await documents.SaveManyAsync(waiting, cancellationToken);
+            .Where(d => d.JobId == job.Id && d.Status is DocumentStatus.Queued or DocumentStatus.Indexing);
+        // Version-checked: a document re-uploaded or deleted meanwhile keeps its newer state.
+        foreach (var document in waiting)
+            await documents.SaveIfVersionAsync(document with { Status = DocumentStatus.Failed, Error = error, UpdatedAt = now }, document.Version, cancellationToken);
     }
 
     private static double Fraction(int done, int total) => total == 0 ? 1 : (double)done / total;

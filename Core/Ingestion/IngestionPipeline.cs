@@ -21,6 +21,12 @@ namespace RagLab.Core.Ingestion;
 /// and another process's index loader that sees the new generation also sees the documents ready (it never skips one).
 /// A crash before (3) leaves the documents indexing, and the job's rerun redoes them; chunk ids derive from content, so
 /// nothing is duplicated. A document that cannot be parsed is marked failed on its own; the others go on.
+/// <para>
+/// Steps (1) to (3) hold the documents' <see cref="DocumentLocks"/>, and every store write is checked against the
+/// document's version (sequence number and content hash): a version overtaken by a newer upload, or deleted, writes
+/// nothing, and one overtaken between (1) and (3) (by a writer in another process) takes its chunks back out of the
+/// indexes. So the last accepted upload wins everywhere and the indexes never hold two versions of one document.
+/// </para>
 /// </remarks>
 public sealed class IngestionPipeline(
     IDocumentStore documents,
@@ -32,6 +38,7 @@ public sealed class IngestionPipeline(
     ChunkIndexWriter indexes,
     IAnswerCache cache,
     IOptions<IngestionOptions> options,
+    DocumentLocks locks,
     TimeProvider time,
     ILogger<IngestionPipeline> logger)
 {
@@ -82,23 +89,34 @@ public sealed class IngestionPipeline(
             p.Text, p.Chunks, embeddings)).ToList();
 
         var stage = Stopwatch.GetTimestamp();
+        using var held = await locks.AcquireAsync(prepared.Select(p => p.Record.Id), cancellationToken);
         var written = (await documents.ReplaceContentManyAsync(entries, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var writtenDocuments = prepared.Where(p => written.Contains(p.Record.Id)).ToList();
         outcome.Storing += Stopwatch.GetElapsedTime(stage);
+        outcome.Superseded += prepared.Count - writtenDocuments.Count;
         if (writtenDocuments.Count == 0) return;
 
         stage = Stopwatch.GetTimestamp();
-        // A document that had chunks before this upload (a new version, or a retry) loses the old ones first.
-        var replaced = writtenDocuments.Where(p => p.Record.Chunks > 0).Select(p => p.Record.Id).ToList();
-        var chunks = writtenDocuments.SelectMany(p => p.Chunks).ToList();
+        // A document that may have chunks in the indexes (an earlier version, or a retry) loses them first.
+        var replaced = writtenDocuments.Where(p => p.Record.Chunks > 0 || p.Record.Version > 1).Select(p => p.Record.Id).ToList();
+        var chunks = writtenDocuments.Where(p => p.Error is null).SelectMany(p => p.Chunks).ToList();
         await indexes.ReplaceDocumentsAsync(collection, replaced, chunks, embeddings, cancellationToken);
         outcome.Indexing += Stopwatch.GetElapsedTime(stage);
 
         var ready = entries.Where(e => e.Document.Status == DocumentStatus.Indexing && written.Contains(e.Document.Id)).Select(e => e.Document).ToList();
-        await documents.MarkReadyAsync(collection, ready, cancellationToken);
+        var marked = (await documents.MarkReadyAsync(collection, ready, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        // Overtaken between the store write and now (a delete or an upload from another process): take this version's
+        // chunks back out, so the indexes serve nothing the store no longer holds as ready.
+        foreach (var lost in ready.Where(d => !marked.Contains(d.Id)))
+        {
+            await indexes.RemoveDocumentAsync(collection, lost.Id, CancellationToken.None);
+            outcome.Superseded++;
+            logger.LogInformation("{Document} in {Collection} changed while version {Version} was indexed; that version was discarded",
+                lost.Name, collection, lost.Version);
+        }
         await cache.InvalidateCollectionAsync(collection, cancellationToken);
 
-        outcome.Chunks += chunks.Count;
+        outcome.Chunks += chunks.Count - ready.Where(d => !marked.Contains(d.Id)).Sum(d => d.Chunks);
         outcome.Failed += writtenDocuments.Count(p => p.Error is not null);
     }
 
@@ -119,6 +137,10 @@ public sealed class IngestionPipeline(
                 parsed = await parsers.ParseAsync(record.Name, stream, cancellationToken);
             }
             var chunks = documentChunker.Chunk(parsed, record.Id, record.Name, record.Collection);
+            var maxChunks = options.Value.MaxChunksPerDocument;
+            if (chunks.Count > maxChunks)
+                throw new ValidationException($"'{record.Name}' makes {chunks.Count:N0} chunks, more than the limit of {maxChunks:N0} chunks per document " +
+                    "(RagLab:Ingestion:MaxChunksPerDocument). Split it into smaller documents, or raise the limit.");
             return new PreparedDocument(record, parsed.Text, chunks, parsed.Warnings, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -144,6 +166,8 @@ public sealed class IngestionOutcome
 {
     public int Chunks { get; internal set; }
     public int Failed { get; internal set; }
+    /// <summary>Documents whose version was overtaken (re-uploaded or deleted) while it was indexed: their work was discarded.</summary>
+    public int Superseded { get; internal set; }
     public TimeSpan Preparing { get; internal set; }
     public TimeSpan Storing { get; internal set; }
     public TimeSpan Indexing { get; internal set; }

@@ -22,6 +22,7 @@ public sealed class IngestionService(
     ChunkIndexWriter indexes,
     IAnswerCache cache,
     IOptions<IngestionOptions> options,
+    DocumentLocks locks,
     TimeProvider time,
     ILogger<IngestionService> logger) : IIngestionService
 {
@@ -42,9 +43,8 @@ public sealed class IngestionService(
 
         // A single upload is a batch of one: the same job and pipeline as a bulk upload.
         var job = await jobs.CreateAsync(new IngestBatchJobPayload(collectionName, 1, null), cancellationToken);
-        var record = new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Queued,
-            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow(), JobId: job.Id);
-        await documents.SaveAsync(record, cancellationToken);
+        var record = (await documents.SaveNewVersionsAsync([new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Queued,
+            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow(), JobId: job.Id)], cancellationToken))[0];
         try
         {
             await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
@@ -53,8 +53,7 @@ public sealed class IngestionService(
         {
             // The queue refused it (e.g. Redis down): the upload is refused as a whole, and the previous version stays as it was.
             await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
-            if (existing is null) await documents.DeleteAsync(documentId, CancellationToken.None);
-            else await documents.SaveAsync(existing, CancellationToken.None);
+            await RestoreAsync(record, existing);
             await DeleteBlobIfUnusedAsync(hash, CancellationToken.None);
             throw;
         }
@@ -75,9 +74,8 @@ public sealed class IngestionService(
             return Receipt(existing);
 
         // No job: the record names none, so a job queued earlier for an older version of this document leaves it alone.
-        var record = new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Indexing,
-            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow());
-        await documents.SaveAsync(record, cancellationToken);
+        var record = (await documents.SaveNewVersionsAsync([new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Indexing,
+            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow())], cancellationToken))[0];
         await pipeline.IndexAsync(collectionName, [record], null, null, cancellationToken);
         var indexed = await documents.GetAsync(documentId, cancellationToken) ?? record;
         logger.LogInformation("Indexed {Document} in {Collection} at once: {Status}", documentName, collectionName, indexed.Status);
@@ -157,8 +155,7 @@ public sealed class IngestionService(
             return new BulkIngestionReceipt(collectionName, null, accepted.Select(a => Receipt(a.Record)).ToList(), rejected);
 
         var job = await jobs.CreateAsync(new IngestBatchJobPayload(collectionName, changed.Count, bulkOptions?.MaxChunkTokens), cancellationToken);
-        var queued = changed.Select(r => r with { JobId = job.Id }).ToList();
-        await documents.SaveManyAsync(queued, cancellationToken);
+        var queued = await documents.SaveNewVersionsAsync(changed.Select(r => r with { JobId = job.Id }).ToList(), cancellationToken);
         try
         {
             await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
@@ -167,11 +164,7 @@ public sealed class IngestionService(
         {
             // The queue refused it (e.g. Redis down): the upload is refused as a whole, previous versions stay as they were.
             await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
-            foreach (var record in changed)
-            {
-                if (existing.TryGetValue(record.Id, out var previous)) await documents.SaveAsync(previous, CancellationToken.None);
-                else await documents.DeleteAsync(record.Id, CancellationToken.None);
-            }
+            foreach (var record in queued) await RestoreAsync(record, existing.GetValueOrDefault(record.Id));
             await DeleteBlobsIfUnusedAsync(createdBlobs);
             throw;
         }
@@ -183,15 +176,37 @@ public sealed class IngestionService(
 
     public async Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken)
     {
-        var document = await documents.GetAsync(documentId, cancellationToken);
-        if (document is null) return false;
-        await indexes.RemoveDocumentAsync(document.Collection, documentId, cancellationToken);
-        await documents.DeleteAsync(documentId, cancellationToken);
-        await documents.BumpGenerationAsync(document.Collection, cancellationToken);
-        await cache.InvalidateCollectionAsync(document.Collection, cancellationToken);
+        DocumentRecord? document;
+        // Under the document's lock: an indexing commit in this process finishes first, or finds the tombstone after.
+        using (await locks.AcquireAsync([documentId], cancellationToken))
+        {
+            document = await documents.GetAsync(documentId, cancellationToken);
+            if (document is null) return false;
+            // The store first: a job of another process that wrote its chunks meanwhile then fails its version check
+            // when it marks them ready, and takes them back out of the indexes.
+            await documents.DeleteAsync(documentId, cancellationToken);
+            await indexes.RemoveDocumentAsync(document.Collection, documentId, cancellationToken);
+            await documents.BumpGenerationAsync(document.Collection, cancellationToken);
+            await cache.InvalidateCollectionAsync(document.Collection, cancellationToken);
+        }
         await DeleteBlobIfUnusedAsync(document.ContentHash, cancellationToken);
-        logger.LogInformation("Deleted {Document} from {Collection}", document.Name, document.Collection);
+        logger.LogInformation("Deleted {Document} from {Collection} (version {Version})", document.Name, document.Collection, document.Version);
         return true;
+    }
+
+    /// <summary>Undoes an accepted upload whose job could not be queued, unless a newer upload or a delete came since.</summary>
+    private async Task RestoreAsync(DocumentRecord accepted, DocumentRecord? previous)
+    {
+        if (previous is not null)
+        {
+            await documents.SaveIfVersionAsync(previous, accepted.Version, CancellationToken.None);
+            return;
+        }
+        using (await locks.AcquireAsync([accepted.Id], CancellationToken.None))
+        {
+            var current = await documents.GetAsync(accepted.Id, CancellationToken.None);
+            if (current?.Version == accepted.Version) await documents.DeleteAsync(accepted.Id, CancellationToken.None);
+        }
     }
 
     private async Task DeleteBlobIfUnusedAsync(string hash, CancellationToken cancellationToken)

@@ -5,6 +5,10 @@ public enum DocumentStatus { Queued, Indexing, Ready, Failed }
 
 /// <summary>A document's metadata. Its id is derived from collection and name (<see cref="DocumentIds"/>).</summary>
 /// <param name="ContentHash">SHA-256 of the raw upload; also the name of the stored blob.</param>
+/// <param name="Version">
+/// The document's sequence number: each accepted upload gets one past any the document ever had (a deleted one's too),
+/// so with <paramref name="ContentHash"/> it names one version. Every write of indexed content is checked against it.
+/// </param>
 public sealed record DocumentRecord(
     string Id,
     string Collection,
@@ -16,4 +20,5 @@ public sealed record DocumentRecord(
     DateTimeOffset UpdatedAt,
     string? Error = null,
     string? JobId = null,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null,
+    long Version = 0);

@@ -11,14 +11,14 @@ public interface IBulkDocumentStore
     Task SaveManyAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken);
 
     /// <summary>
-    /// For each entry whose stored document still has the entry's content hash, replaces its text, chunks and embeddings
-    /// and sets its record, all in one transaction. Entries whose document was deleted or replaced by a newer upload
-    /// meanwhile are left alone. Returns the ids of the documents written.
+    /// For each entry whose stored document is still at the entry's version (and content hash), replaces its text, chunks
+    /// and embeddings and sets its record, all in one transaction. Entries whose document was deleted or replaced by a newer
+    /// upload meanwhile are left alone. Returns the ids of the documents written.
     /// </summary>
     Task<IReadOnlyList<string>> ReplaceContentManyAsync(IReadOnlyList<DocumentContent> entries, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Marks ready each document still stored with the record's content hash and status indexing, and bumps the
+    /// Marks ready each document still stored at the record's version (and content hash) with status indexing, and bumps the
     /// collection's generation, in one transaction: a process that sees the new generation also sees the documents ready.
     /// Returns the ids of the documents marked.
     /// </summary>

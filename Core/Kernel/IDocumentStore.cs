@@ -12,8 +12,21 @@ public interface IDocumentStore
 
     Task<IReadOnlyList<DocumentRecord>> ListAsync(string? collection, CancellationToken cancellationToken);
 
-    /// <summary>Inserts or updates a document's metadata (not its chunks).</summary>
+    /// <summary>Inserts or updates a document's metadata (not its chunks), as it is, version included.</summary>
     Task SaveAsync(DocumentRecord document, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records accepted uploads: each document gets the next version of its sequence (one past any version it ever had,
+    /// a deleted document's included, so no job of an older version can match it) and is saved with it, all or none.
+    /// Returns the records as saved.
+    /// </summary>
+    Task<IReadOnlyList<DocumentRecord>> SaveNewVersionsAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves <paramref name="document"/>'s metadata only if the stored document is still at <paramref name="expectedVersion"/>
+    /// (a version-checked write: a newer upload or a delete wins). Returns whether it was saved.
+    /// </summary>
+    Task<bool> SaveIfVersionAsync(DocumentRecord document, long expectedVersion, CancellationToken cancellationToken);
 
     /// <summary>Atomically replaces a document's text, chunks and (optional) chunk embeddings, and marks it with <paramref name="document"/>.</summary>
     Task ReplaceContentAsync(DocumentRecord document, string text, IReadOnlyList<Chunk> chunks,
@@ -46,7 +59,10 @@ public interface IDocumentStore
         await foreach (var (chunk, _) in ReadAllChunksAsync(collection, cancellationToken)) yield return chunk;
     }
 
-    /// <summary>Deletes a document and its chunks. Returns false if it did not exist.</summary>
+    /// <summary>
+    /// Deletes a document and its chunks; its version sequence is kept (the tombstone), so a job still indexing the deleted
+    /// version finds no document at its version and discards its work. Returns false if it did not exist.
+    /// </summary>
     Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken);
 
     /// <summary>Collections with at least one document.</summary>

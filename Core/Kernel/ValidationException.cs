@@ -17,3 +17,6 @@ public sealed class PayloadTooLargeException(string message) : ValidationExcepti
 
 /// <summary>A model server refused or failed a call, or could not be reached; the message says which server and what to check.</summary>
 public class ModelCallException(string message, Exception? innerException = null) : Exception(message, innerException);
+
+/// <summary>A model server did not answer in time: nothing for the idle timeout mid-stream, or not done within the total timeout (HTTP 504).</summary>
+public sealed class ModelTimeoutException(string message, Exception? innerException = null) : ModelCallException(message, innerException);

@@ -12,6 +12,7 @@ public static class BulkIngestionServiceCollectionExtensions
     /// <summary>Adds the <see cref="IngestionPipeline"/> and the <c>ingest-batch</c> job handler that every upload queues work for.</summary>
     public static IServiceCollection AddBulkIngestion(this IServiceCollection services)
     {
+        services.TryAddSingleton<DocumentLocks>();
         services.TryAddSingleton<IngestionPipeline>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IJobHandler, IngestBatchJobHandler>());
         return services;

@@ -29,12 +29,14 @@ public sealed class EmbeddingBackfill : BackgroundService
     private readonly IJobQueue? _queue;
     private readonly IOptions<IngestionOptions> _options;
     private readonly ILogger<EmbeddingBackfill> _logger;
+    private readonly DocumentLocks _locks;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     public EmbeddingBackfill(IChunkEmbeddingStore embeddings, IDocumentStore documents, IModelProvider models, ChunkIndexWriter indexes,
-        IAnswerCache cache, IOptions<IngestionOptions> options, ILogger<EmbeddingBackfill> logger, IJobStore? jobs = null, IJobQueue? queue = null)
+        IAnswerCache cache, IOptions<IngestionOptions> options, ILogger<EmbeddingBackfill> logger, IJobStore? jobs = null, IJobQueue? queue = null, DocumentLocks? locks = null)
     {
         (_embeddings, _documents, _models, _indexes, _cache, _options, _logger, _jobs, _queue) = (embeddings, documents, models, indexes, cache, options, logger, jobs, queue);
+        _locks = locks ?? new DocumentLocks();
         // Chunks indexed without vectors (an upload on the in-process model, the start-up load) start the work at once.
         indexes.ChunksWithoutEmbeddingAdded += Wake;
     }
@@ -94,8 +96,15 @@ public sealed class EmbeddingBackfill : BackgroundService
         {
             var vectors = await generator.GenerateAsync(batch.Select(c => c.Text), cancellationToken: cancellationToken);
             var byChunk = batch.Select((chunk, i) => (chunk.Id, Vector: vectors[i].Vector.ToArray())).ToDictionary(p => p.Id, p => p.Vector);
-            await _embeddings.SaveEmbeddingsAsync(byChunk, model, cancellationToken);
-            await _indexes.AddVectorsAsync(batch, byChunk, cancellationToken);
+            using (await _locks.AcquireAsync(batch.Select(c => c.DocumentId), cancellationToken))
+            {
+                // A document re-uploaded or deleted while its chunks were embedded: its old chunks must not reach the vector index.
+                var current = (await _documents.GetChunksByIdAsync(batch.Select(c => c.Id).ToList(), cancellationToken)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+                var kept = current.Count == batch.Count ? batch : batch.Where(c => current.Contains(c.Id)).ToList();
+                if (kept.Count < batch.Count) byChunk = kept.ToDictionary(c => c.Id, c => byChunk[c.Id]);
+                await _embeddings.SaveEmbeddingsAsync(byChunk, model, cancellationToken);
+                await _indexes.AddVectorsAsync(kept, byChunk, cancellationToken);
+            }
             collections.UnionWith(batch.Select(c => c.Collection));
             total += batch.Count;
             if (progress is not null)

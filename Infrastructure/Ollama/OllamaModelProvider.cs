@@ -28,6 +28,7 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly OllamaContextWindow _contextWindow;
     private readonly OllamaChatModelInfo _chatModelInfo;
+    private readonly ModelCircuit _circuit;
     private readonly ConcurrentDictionary<string, BackgroundPull> _pulls = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _disposed = new();
 
@@ -63,7 +64,9 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
         _contextWindow = new OllamaContextWindow(chatApi, _chat.Model, options.MaxContextTokens);
         _chatModelInfo = new OllamaChatModelInfo(chatApi);
         // Outermost first. One span per call: Microsoft.Extensions.AI's gen_ai "chat {model}" span, with token counts.
+        _circuit = new ModelCircuit(_chat.Model, Math.Max(1, options.CircuitBreakerFailures), options.CircuitBreakDuration, clock, _logger);
         _chatClient = new ChatClientBuilder(new OllamaApiClient(CreateClient(httpClients, _chat.Endpoint), _chat.Model))
+            .Use(inner => new GuardedChatClient(inner, _circuit, _chat.Endpoint.ToString(), options.StreamIdleTimeout, options.RequestTimeout))
             .UseLogging(loggerFactory)
             .UseOpenTelemetry(loggerFactory)
             .Use(inner => new ModelCallErrorChatClient(inner, ex => OllamaErrors.Translate(ex, _chat.Endpoint, _chat.Model, options.RequestTimeout)))
@@ -88,8 +91,9 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
 
     public ModelEndpoint Embeddings => _embeddings;
 
+    /// <summary>The chat client, or null while the model is unavailable or its circuit is open (answers then turn extractive).</summary>
     public async ValueTask<IChatClient?> GetChatClientAsync(CancellationToken cancellationToken) =>
-        await CheckAsync(_chat, cancellationToken).ConfigureAwait(false) is { Available: true } ? _chatClient : null;
+        !_circuit.IsOpen && await CheckAsync(_chat, cancellationToken).ConfigureAwait(false) is { Available: true } ? _chatClient : null;
 
     public async ValueTask<IEmbeddingGenerator<string, Embedding<float>>?> GetEmbeddingGeneratorAsync(CancellationToken cancellationToken) =>
         await CheckAsync(_embeddings, cancellationToken).ConfigureAwait(false) is { Available: true } ? _embeddingGenerator : null;
@@ -110,12 +114,13 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
     {
         var chat = await CheckAsync(_chat, cancellationToken).ConfigureAwait(false);
         var embeddings = await CheckAsync(_embeddings, cancellationToken).ConfigureAwait(false);
-        var errors = new[] { chat.Error, embeddings.Error }.OfType<string>().Distinct().ToList();
+        var circuitOpen = _circuit.OpenReason;
+        var errors = new[] { circuitOpen, chat.Error, embeddings.Error }.OfType<string>().Distinct().ToList();
         return new ModelStatus(
             Provider: "ollama",
             Endpoint: _chat.Endpoint.ToString(),
             ChatModel: _chat.Model,
-            ChatAvailable: chat.Available,
+            ChatAvailable: chat.Available && circuitOpen is null,
             EmbeddingModel: _embeddings.Model,
             EmbeddingsAvailable: embeddings.Available,
             Error: errors.Count > 0 ? string.Join(" ", errors) : null);

@@ -20,6 +20,15 @@ public sealed class OllamaOptions
     /// <summary>Per-request timeout for chat and embeddings. Local models on a CPU are slow, hence minutes.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Longest silence between two chunks of a streamed answer before it is abandoned with 504.</summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Failed chat calls in a row after which the model counts as down (answers turn extractive, /health Degraded).</summary>
+    public int CircuitBreakerFailures { get; set; } = 5;
+
+    /// <summary>How long the model counts as down once the circuit opened, before one call tries it again.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long the availability probe (<c>GET /api/tags</c>) may take before the server counts as down.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

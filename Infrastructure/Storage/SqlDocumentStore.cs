@@ -18,7 +18,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         CREATE TABLE IF NOT EXISTS documents (
             id TEXT PRIMARY KEY, collection {sql.OrdinalText} NOT NULL, name {sql.OrdinalText} NOT NULL, status TEXT NOT NULL,
             chunks INTEGER NOT NULL, bytes BIGINT NOT NULL, content_hash TEXT NOT NULL, updated_at TEXT NOT NULL,
-            error TEXT NULL, job_id TEXT NULL, warnings TEXT NULL, text TEXT NULL,
+            error TEXT NULL, job_id TEXT NULL, warnings TEXT NULL, text TEXT NULL, version BIGINT NOT NULL DEFAULT 0,
             UNIQUE (collection, name));
         CREATE TABLE IF NOT EXISTS chunks (
             id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -28,6 +28,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         CREATE INDEX IF NOT EXISTS chunks_by_collection ON chunks(collection);
         CREATE INDEX IF NOT EXISTS documents_by_content ON documents(content_hash);
         CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS document_versions (id TEXT PRIMARY KEY, version BIGINT NOT NULL);
         """;
 
     private readonly SchemaOnce _schema = new(() => EnsureSchemaAsync(database));
@@ -43,6 +44,13 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         if ((long)(await command.ExecuteScalarAsync())! == 0)
         {
             command.CommandText = "ALTER TABLE chunks ADD COLUMN embedding_model TEXT NULL";
+            await command.ExecuteNonQueryAsync();
+        }
+        // Databases made before documents had versions: every document starts at version 0.
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'version'";
+        if ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            command.CommandText = "ALTER TABLE documents ADD COLUMN version BIGINT NOT NULL DEFAULT 0";
             await command.ExecuteNonQueryAsync();
         }
     }
@@ -74,6 +82,57 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         await UpsertDocumentAsync(connection, null, document, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<DocumentRecord>> SaveNewVersionsAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken)
+    {
+        var saved = new List<DocumentRecord>(documents.Count);
+        if (documents.Count == 0) return saved;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (DbTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var next = connection.CreateCommand();
+        next.Transaction = transaction;
+        // The sequence outlives the document (a delete keeps its row), so a re-upload never reuses a deleted version.
+        next.CommandText = """
+            INSERT INTO document_versions (id, version) VALUES (@id, 1)
+            ON CONFLICT (id) DO UPDATE SET version = document_versions.version + 1
+            RETURNING version
+            """;
+        var id = next.Add("@id", DbType.String);
+        await using var upsert = new DocumentUpsert(connection, transaction, withText: false);
+        foreach (var document in documents)
+        {
+            id.Value = document.Id;
+            var version = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+            var record = document with { Version = version };
+            await upsert.ExecuteAsync(record, null, cancellationToken);
+            saved.Add(record);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    public async Task<bool> SaveIfVersionAsync(DocumentRecord document, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE documents SET status = @status, chunks = @chunks, bytes = @bytes, content_hash = @hash, updated_at = @updated,
+                error = @error, job_id = @job, warnings = @warnings, version = @version
+            WHERE id = @id AND version = @expected
+            """;
+        command.AddValue("@id", document.Id);
+        command.AddValue("@expected", expectedVersion);
+        command.AddValue("@status", StatusText(document.Status));
+        command.AddValue("@chunks", document.Chunks);
+        command.AddValue("@bytes", document.Bytes);
+        command.AddValue("@hash", document.ContentHash);
+        command.AddValue("@updated", document.UpdatedAt.ToString("O"));
+        command.AddValue("@error", (object?)document.Error ?? DBNull.Value);
+        command.AddValue("@job", (object?)document.JobId ?? DBNull.Value);
+        command.AddValue("@warnings", WarningsValue(document.Warnings));
+        command.AddValue("@version", document.Version);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
     public async Task ReplaceContentAsync(DocumentRecord document, string text, IReadOnlyList<Chunk> chunks,
         IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)
     {
@@ -103,13 +162,14 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
-        // Guarded by the content hash: a document deleted or re-uploaded while the batch ran is not brought back.
+        // Version-checked: a document deleted or re-uploaded while the batch ran is not brought back or overwritten.
         update.CommandText = """
             UPDATE documents SET status = @status, chunks = @chunks, updated_at = @updated, error = @error,
                 job_id = @job, warnings = @warnings, text = @text
-            WHERE id = @id AND content_hash = @hash
+            WHERE id = @id AND version = @version AND content_hash = @hash
             """;
         var id = update.Add("@id", DbType.String);
+        var version = update.Add("@version", DbType.Int64);
         var hash = update.Add("@hash", DbType.String);
         var status = update.Add("@status", DbType.String);
         var chunkCount = update.Add("@chunks", DbType.Int32);
@@ -123,6 +183,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         {
             var document = entry.Document;
             id.Value = document.Id;
+            version.Value = document.Version;
             hash.Value = document.ContentHash;
             status.Value = StatusText(document.Status);
             chunkCount.Value = document.Chunks;
@@ -150,14 +211,16 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
             // Guarded: a document deleted, re-uploaded or re-queued while it was being indexed keeps its newer state.
             update.CommandText = """
                 UPDATE documents SET status = 'ready', updated_at = @updated
-                WHERE id = @id AND content_hash = @hash AND status = 'indexing'
+                WHERE id = @id AND version = @version AND content_hash = @hash AND status = 'indexing'
                 """;
             var id = update.Add("@id", DbType.String);
+            var version = update.Add("@version", DbType.Int64);
             var hash = update.Add("@hash", DbType.String);
             var updated = update.Add("@updated", DbType.String);
             foreach (var document in documents)
             {
                 id.Value = document.Id;
+                version.Value = document.Version;
                 hash.Value = document.ContentHash;
                 updated.Value = document.UpdatedAt.ToString("O");
                 if (await update.ExecuteNonQueryAsync(cancellationToken) > 0) marked.Add(document.Id);
@@ -360,7 +423,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings FROM documents " + clause;
+        command.CommandText = "SELECT id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version FROM documents " + clause;
         bind(command);
         var documents = new List<DocumentRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -373,7 +436,8 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
                 DateTimeOffset.Parse(reader.GetString(7), System.Globalization.CultureInfo.InvariantCulture),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9),
-                reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(reader.GetString(10))));
+                reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(reader.GetString(10)),
+                reader.GetInt64(11)));
         }
         return documents;
     }
@@ -394,7 +458,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
     private sealed class DocumentUpsert : IAsyncDisposable
     {
         private readonly DbCommand _command;
-        private readonly DbParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings;
+        private readonly DbParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings, _version;
         private readonly DbParameter? _text;
 
         public DocumentUpsert(DbConnection connection, DbTransaction? transaction, bool withText)
@@ -403,18 +467,18 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
             _command.Transaction = transaction;
             _command.CommandText = withText
                 ? """
-                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, text)
-                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings, @text)
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version, text)
+                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings, @version, @text)
                   ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
                       content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
-                      job_id = excluded.job_id, warnings = excluded.warnings, text = excluded.text
+                      job_id = excluded.job_id, warnings = excluded.warnings, version = excluded.version, text = excluded.text
                   """
                 : """
-                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings)
-                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings)
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version)
+                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings, @version)
                   ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
                       content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
-                      job_id = excluded.job_id, warnings = excluded.warnings
+                      job_id = excluded.job_id, warnings = excluded.warnings, version = excluded.version
                   """;
             _id = _command.Add("@id", DbType.String);
             _collection = _command.Add("@collection", DbType.String);
@@ -427,6 +491,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
             _error = _command.Add("@error", DbType.String);
             _job = _command.Add("@job", DbType.String);
             _warnings = _command.Add("@warnings", DbType.String);
+            _version = _command.Add("@version", DbType.Int64);
             if (withText) _text = _command.Add("@text", DbType.String);
         }
 
@@ -443,6 +508,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
             _error.Value = (object?)document.Error ?? DBNull.Value;
             _job.Value = (object?)document.JobId ?? DBNull.Value;
             _warnings.Value = WarningsValue(document.Warnings);
+            _version.Value = document.Version;
             if (_text is not null) _text.Value = (object?)text ?? DBNull.Value;
             await _command.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -46,6 +46,15 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     /// <summary>Writes the assistant's answer from the conversation. Default: <c>"You asked: " + last user message</c>.</summary>
     public Func<IReadOnlyList<FakeChatMessage>, string> Respond { get; set; } = DefaultRespond;
 
+    /// <summary>
+    /// Fault mode "stall": when set, a streamed <c>/api/chat</c> sends this many tokens, then sends nothing more and keeps the
+    /// connection open until the client gives up (a model server that hangs mid-answer).
+    /// </summary>
+    public int? StallStreamAfterTokens { get; set; }
+
+    /// <summary>Fault mode "fail": when true, every <c>/api/chat</c> answers 500 with an Ollama error body.</summary>
+    public bool FailChat { get; set; }
+
     /// <summary>When set, a streamed <c>/api/chat</c> sends this many tokens, then an <c>{"error": ...}</c> line, then ends.</summary>
     public int? FailStreamAfterTokens { get; set; }
 
@@ -329,6 +338,12 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             return;
         }
 
+        if (FailChat)
+        {
+            await WriteError(context, 500, "llama runner process has terminated: exit status 2");
+            return;
+        }
+
         var messages = ReadMessages(body);
         var promptTokens = messages.Sum(m => CountTokens(m.Content));
         var stream = !body.TryGetProperty("stream", out var s) || s.ValueKind != JsonValueKind.False;
@@ -360,6 +375,12 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             if (i == FailStreamAfterTokens)
             {
                 await WriteLine(context, new { error = StreamErrorMessage });
+                return;
+            }
+            if (i == StallStreamAfterTokens)
+            {
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
                 return;
             }
             await Task.Delay(TokenDelay, context.RequestAborted);

@@ -23,8 +23,9 @@ public sealed class DocumentParserRegistry
     }
 
     /// <summary>A registry with every built-in parser: .txt, .md/.markdown, .html/.htm, .docx and .pdf.</summary>
-    public static DocumentParserRegistry CreateDefault() =>
-        new([new PlainTextParser(), new MarkdownParser(), new HtmlParser(), new DocxParser(), new PdfParser()]);
+    /// <param name="limits">What compressed formats (.docx, .pdf) may inflate to; null: the defaults for a 50 MB upload limit.</param>
+    public static DocumentParserRegistry CreateDefault(DecompressionLimits? limits = null) =>
+        new([new PlainTextParser(), new MarkdownParser(), new HtmlParser(), new DocxParser(limits), new PdfParser(limits)]);
 
     /// <summary>Lower-case extensions with the dot, sorted.</summary>
     public IReadOnlyCollection<string> SupportedExtensions { get; }

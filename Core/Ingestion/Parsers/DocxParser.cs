@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml;
@@ -12,9 +13,15 @@ namespace RagLab.Core.Ingestion.Parsers;
 /// (Heading1..Heading9 by id or "heading N" by name, and Title as the root) or outline level; table rows become blocks
 /// with cells joined by " | ".
 /// </summary>
-public sealed partial class DocxParser : IDocumentParser
+/// <remarks>
+/// A .docx is a zip. Before the SDK reads it, every entry is inflated once as a stream that keeps nothing and counts its
+/// bytes against the <see cref="DecompressionLimits"/> (per entry and per document), so a bomb stops at the limit with
+/// constant memory; the SDK then reads at most what was counted, its XML readers capped at the per-entry limit too.
+/// </remarks>
+public sealed partial class DocxParser(DecompressionLimits? limits = null) : IDocumentParser
 {
     private const int TitleLevel = 0;
+    private readonly DecompressionLimits _limits = limits ?? DecompressionLimits.Default;
 
     public IReadOnlyCollection<string> Extensions { get; } = [".docx"];
 
@@ -24,11 +31,14 @@ public sealed partial class DocxParser : IDocumentParser
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken);
         buffer.Position = 0;
+        CheckInflatedSize(buffer, cancellationToken);
+        buffer.Position = 0;
 
         WordprocessingDocument document;
         try
         {
-            document = WordprocessingDocument.Open(buffer, isEditable: false);
+            document = WordprocessingDocument.Open(buffer, isEditable: false,
+                new OpenSettings { MaxCharactersInPart = _limits.MaxBytesPerEntry });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -69,6 +79,25 @@ public sealed partial class DocxParser : IDocumentParser
                 }
             }
             return output.Build([]);
+        }
+    }
+
+    /// <summary>Inflates every zip entry once, keeping nothing, and stops at the first byte over a limit.</summary>
+    private void CheckInflatedSize(Stream package, CancellationToken cancellationToken)
+    {
+        var budget = _limits.StartDocument();
+        try
+        {
+            using var zip = new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true);
+            foreach (var entry in zip.Entries)
+            {
+                using var inflating = new InflationCountingStream(entry.Open(), budget, entry.FullName);
+                inflating.Drain(cancellationToken);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new DocumentParseException($"The file is not a valid .docx file: {ex.Message}", ex);
         }
     }
 

@@ -16,8 +16,14 @@ namespace RagLab.Core.Ingestion.Parsers;
 /// font than the body text are headings, ranked by size (largest = level 1). Scanned (image-only) PDFs yield no text and a
 /// warning to run OCR; encrypted PDFs are refused with a message saying so.
 /// </summary>
-public sealed class PdfParser : IDocumentParser
+/// <remarks>
+/// Compressed streams are inflated under the <see cref="DecompressionLimits"/> (see <see cref="BoundedPdfFilters"/>), so a
+/// small PDF with a huge Flate stream fails with the limit named, in constant memory.
+/// </remarks>
+public sealed class PdfParser(DecompressionLimits? limits = null) : IDocumentParser
 {
+    private readonly DecompressionLimits _limits = limits ?? DecompressionLimits.Default;
+
     public const string NoTextWarning =
         "The PDF has no extractable text (it may be scanned images); run OCR on it and upload the result.";
 
@@ -35,15 +41,24 @@ public sealed class PdfParser : IDocumentParser
     public async Task<ParsedDocument> ParseAsync(Stream content, CancellationToken cancellationToken)
     {
         var bytes = await SourceTextDecoder.ReadAllAsync(content, cancellationToken);
-        using var document = Open(bytes);
-        if (document.NumberOfPages == 0)
-            throw new DocumentParseException("The PDF has no pages that could be read; the file may be damaged.");
-
+        var filters = new BoundedPdfFilters(_limits.StartDocument());
         var paragraphs = new List<Paragraph>();
-        for (var number = 1; number <= document.NumberOfPages; number++)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            paragraphs.AddRange(ReadPage(GetPage(document, number)));
+            using var document = Open(bytes, filters);
+            if (document.NumberOfPages == 0)
+                throw new DocumentParseException("The PDF has no pages that could be read; the file may be damaged.");
+            for (var number = 1; number <= document.NumberOfPages; number++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                paragraphs.AddRange(ReadPage(GetPage(document, number)));
+                if (filters.Exceeded is { } exceeded) throw exceeded;
+            }
+        }
+        catch (DocumentParseException) when (filters.Exceeded is { } exceeded)
+        {
+            // PdfPig turned the limit into a parse error of its own: name the limit instead.
+            throw exceeded;
         }
         if (paragraphs.Count == 0)
             return ParsedDocument.Empty(NoTextWarning);
@@ -67,18 +82,18 @@ public sealed class PdfParser : IDocumentParser
         return output.Build([]);
     }
 
-    private static PdfDocument Open(byte[] bytes)
+    private static PdfDocument Open(byte[] bytes, BoundedPdfFilters filters)
     {
         try
         {
-            return PdfDocument.Open(bytes, new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
+            return PdfDocument.Open(bytes, new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true, FilterProvider = filters });
         }
         catch (PdfDocumentEncryptedException ex)
         {
             throw new DocumentParseException(
                 "The PDF is password-protected (encrypted), so its text cannot be read. Remove the password and upload it again.", ex);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not DecompressionLimitException)
         {
             // PdfPig reports malformed files with several exception types (format, null reference, index out of range…).
             throw new DocumentParseException($"The file is not a valid PDF, or it is damaged: {ex.Message}", ex);
@@ -91,7 +106,7 @@ public sealed class PdfParser : IDocumentParser
         {
             return document.GetPage(number);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not DecompressionLimitException)
         {
             throw new DocumentParseException($"Page {number} of the PDF could not be read; the file may be damaged ({ex.Message}).", ex);
         }

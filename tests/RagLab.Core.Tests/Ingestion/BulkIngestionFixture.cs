@@ -45,6 +45,7 @@ public sealed class BulkIngestionFixture : IDisposable
     public Bm25Index Lexical { get; private set; } = null!;
     public ChunkIndexWriter Indexes { get; private set; } = null!;
     public IngestionPipeline Pipeline { get; private set; } = null!;
+    public DocumentLocks Locks { get; } = new();
     public IngestionService Service { get; private set; } = null!;
     public IngestBatchJobHandler BatchHandler { get; private set; } = null!;
 
@@ -55,9 +56,9 @@ public sealed class BulkIngestionFixture : IDisposable
         Indexes = new ChunkIndexWriter(Lexical, new ExactVectorIndex());
         var chunking = new ChunkingOptions();
         Pipeline = new IngestionPipeline(Documents, Content, Parsers, new StructuredChunker(chunking),
-            Microsoft.Extensions.Options.Options.Create(chunking), new NoModels(), Indexes, Cache, Options, TimeProvider.System,
+            Microsoft.Extensions.Options.Options.Create(chunking), new NoModels(), Indexes, Cache, Options, Locks, TimeProvider.System,
             NullLogger<IngestionPipeline>.Instance);
-        Service = new IngestionService(Documents, Jobs, Queue, Content, Parsers, Pipeline, Indexes, Cache, Options, TimeProvider.System, NullLogger<IngestionService>.Instance);
+        Service = new IngestionService(Documents, Jobs, Queue, Content, Parsers, Pipeline, Indexes, Cache, Options, Locks, TimeProvider.System, NullLogger<IngestionService>.Instance);
         BatchHandler = new IngestBatchJobHandler(Pipeline, Documents, TimeProvider.System, NullLogger<IngestBatchJobHandler>.Instance);
     }
 

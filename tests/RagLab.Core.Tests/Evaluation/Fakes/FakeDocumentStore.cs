@@ -80,6 +80,32 @@ public sealed class FakeDocumentStore : IDocumentStore
         return Task.CompletedTask;
     }
 
+    private readonly Dictionary<string, long> _versions = [];
+
+    public Task<IReadOnlyList<DocumentRecord>> SaveNewVersionsAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var saved = new List<DocumentRecord>(documents.Count);
+            foreach (var document in documents)
+            {
+                var version = _versions[document.Id] = _versions.GetValueOrDefault(document.Id) + 1;
+                saved.Add(_documents[document.Id] = document with { Version = version });
+            }
+            return Task.FromResult<IReadOnlyList<DocumentRecord>>(saved);
+        }
+    }
+
+    public Task<bool> SaveIfVersionAsync(DocumentRecord document, long expectedVersion, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_documents.GetValueOrDefault(document.Id)?.Version != expectedVersion) return Task.FromResult(false);
+            _documents[document.Id] = document;
+            return Task.FromResult(true);
+        }
+    }
+
     public Task ReplaceContentAsync(DocumentRecord document, string text, IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
