@@ -45,6 +45,12 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     /// <summary>Writes the assistant's answer from the conversation. Default: <c>"You asked: " + last user message</c>.</summary>
     public Func<IReadOnlyList<FakeChatMessage>, string> Respond { get; set; } = DefaultRespond;
 
+    /// <summary>
+    /// When set, writes the answer instead of <see cref="Respond"/>, from the model asked and the conversation: models that answer
+    /// differently (a base model and its fine-tuned version).
+    /// </summary>
+    public Func<string, IReadOnlyList<FakeChatMessage>, string>? RespondAs { get; set; }
+
     /// <summary>When set, a streamed <c>/api/chat</c> sends this many tokens, then an <c>{"error": ...}</c> line, then ends.</summary>
     public int? FailStreamAfterTokens { get; set; }
 
@@ -294,9 +300,9 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     }
 
     /// <summary>The answer's tokens, cut to <paramref name="limit"/> when set; <c>length</c> when cut, else <c>stop</c>.</summary>
-    private (IReadOnlyList<string> Tokens, string FinishReason) Answer(IReadOnlyList<FakeChatMessage> messages, int? limit)
+    private (IReadOnlyList<string> Tokens, string FinishReason) Answer(string model, IReadOnlyList<FakeChatMessage> messages, int? limit)
     {
-        var tokens = Tokenize(Respond(messages));
+        var tokens = Tokenize(RespondAs is { } respondAs ? respondAs(model, messages) : Respond(messages));
         return limit is > 0 && tokens.Count > limit ? (tokens.Take(limit.Value).ToList(), "length") : (tokens, "stop");
     }
 
@@ -329,7 +335,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         }
 
         var messages = ReadMessages(body);
-        var (tokens, doneReason) = Answer(messages, GetInt(body, "options", "num_predict"));
+        var (tokens, doneReason) = Answer(model, messages, GetInt(body, "options", "num_predict"));
         var promptTokens = messages.Sum(m => CountTokens(m.Content));
         var stream = !body.TryGetProperty("stream", out var s) || s.ValueKind != JsonValueKind.False;
         if (!stream)
