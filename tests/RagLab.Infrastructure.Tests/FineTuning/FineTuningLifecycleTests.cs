@@ -22,6 +22,8 @@ public sealed class FineTuningLifecycleTests
     {
         await using var rig = await TrainingRig.StartAsync(backend);
         var (lab, trainer) = (rig.Lab, rig.Trainer);
+        var health = await lab.Host.Services.GetServices<ITrainerBackend>().Single(b => b.Name == backend).GetHealthAsync(CancellationToken.None);
+        Assert.True(health.Reachable, health.Error);
         var dataset = await lab.BuildDatasetAsync();
 
         var job = await lab.FineTuneAsync(dataset.Id);
