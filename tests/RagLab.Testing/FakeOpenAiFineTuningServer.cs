@@ -33,6 +33,7 @@ public sealed partial class FakeOpenAiFineTuningServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, FakeOpenAiFile> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FakeOpenAiFineTuningJob> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _deleted = new(StringComparer.Ordinal);
     private readonly List<FakeRecordedRequest> _requests = [];
     private int _sequence;
 
@@ -50,8 +51,6 @@ public sealed partial class FakeOpenAiFineTuningServer : IAsyncDisposable
     /// <summary>Fine-tuned models the server serves (created by succeeded jobs, removed by <c>DELETE /v1/models/{model}</c>).</summary>
     public IReadOnlyCollection<string> FineTunedModels => _jobs.Values.Where(j => j.Status == "succeeded" && j.FineTunedModel is not null && !_deleted.ContainsKey(j.FineTunedModel))
         .Select(j => j.FineTunedModel!).ToList();
-
-    private readonly ConcurrentDictionary<string, bool> _deleted = new(StringComparer.Ordinal);
 
     public int TotalSteps { get; set; } = 3;
 
