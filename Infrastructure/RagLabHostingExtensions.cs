@@ -74,7 +74,8 @@ public static class RagLabHostingExtensions
         AddGeneration(services);
         AddTelemetry(services);
         services.AddRagLabEvaluation();
-        services.AddRagLabFineTuning(configuration);
+        // After the base and rag modes, so mode lists read base, rag, …, finetuned, hybrid.
+        dependencies.Add(services.AddRagLabFineTuning(configuration));
 
         services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess));
         services.AddHostedService<StartupReport>();

@@ -27,7 +27,8 @@ public static class FineTunesApi
         api.MapGet("/versions", ListVersionsAsync).WithSummary("The registered fine-tuned models, newest first, optionally of one collection, with losses, training time, cost and the forgetting probe.");
         api.MapPost("/versions/{id}/activate", ActivateAsync).WithSummary("Make a version the one its collection's finetuned and hybrid modes use (activate, or roll back).")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapDelete("/versions/{id}", DeleteVersionAsync).WithSummary("Delete a version, in Ollama too.").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/versions/{id}", DeleteVersionAsync).WithSummary("Delete a version, and its model where it is served (Ollama or the fine-tuning API).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/api/models", ModelsAsync).WithTags("Fine-tuning").WithSummary("The connected chat model, the configured trainers and every collection's fine-tuned versions.");
         return app;
     }
@@ -87,14 +88,7 @@ public static class FineTunesApi
 
     private static async Task<NoContent> DeleteVersionAsync(string id, FineTuneService service, CancellationToken cancellationToken)
     {
-        try
-        {
-            await service.DeleteVersionAsync(id, cancellationToken);
-        }
-        catch (TrainerException ex)
-        {
-            throw new DependencyUnavailableException($"{ex.Message} The version is kept; try again once Ollama answers.");
-        }
+        await service.DeleteVersionAsync(id, cancellationToken); // a server that does not answer: 503, and the version is kept
         return TypedResults.NoContent();
     }
 

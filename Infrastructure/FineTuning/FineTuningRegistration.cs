@@ -7,6 +7,7 @@ using RagLab.Core.FineTuning;
 using RagLab.Core.FineTuning.Datasets;
 using RagLab.Core.FineTuning.Forgetting;
 using RagLab.Core.FineTuning.Modes;
+using RagLab.Core.FineTuning.Registry;
 using RagLab.Core.FineTuning.Training;
 using RagLab.Core.Generation;
 using RagLab.Core.Jobs;
@@ -32,7 +33,8 @@ public static class FineTuningRegistration
     /// <c>RagLab:FineTuning:Trainer:Endpoint</c> is set, the OpenAI-compatible fine-tuning API when <c>RagLab:FineTuning:OpenAI</c>
     /// has an endpoint or key.
     /// </summary>
-    public static IServiceCollection AddRagLabFineTuning(this IServiceCollection services, IConfiguration configuration)
+    /// <returns>How the trainers were resolved, for <c>/api/status</c>.</returns>
+    public static DependencyChoice AddRagLabFineTuning(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(FineTuningOptions.SectionName);
         var options = section.Get<FineTuningOptions>() ?? new FineTuningOptions();
@@ -48,14 +50,19 @@ public static class FineTuningRegistration
         services.AddSingleton<DatasetService>();
         services.AddSingleton<IJobHandler, DatasetBuildJobHandler>();
 
+        // Deleting a version's model in Ollama is an Ollama call, so it is there whatever the trainer.
+        services.AddResilientHttpClient(OllamaImportHttpClient, TimeSpan.FromHours(2), "/api/blobs", "/api/create")
+            .ConfigureHttpClient((sp, http) => http.BaseAddress = OllamaEndpoint(sp, configuration));
+        services.AddSingleton(sp => new OllamaModelRemover(sp.GetRequiredService<IHttpClientFactory>().CreateClient(OllamaImportHttpClient),
+            sp.GetRequiredService<ILogger<OllamaModelRemover>>()));
+        services.AddSingleton<IServedModelRemover>(sp => sp.GetRequiredService<OllamaModelRemover>());
+
         if (options.Trainer.IsConfigured)
         {
             services.AddResilientHttpClient(TrainerHttpClient, options.Trainer.RequestTimeout, "/jobs")
                 .ConfigureHttpClient(http => http.BaseAddress = new Uri(options.Trainer.Endpoint!.TrimEnd('/') + "/"));
-            services.AddResilientHttpClient(OllamaImportHttpClient, TimeSpan.FromHours(2), "/api/blobs", "/api/create")
-                .ConfigureHttpClient((sp, http) => http.BaseAddress = OllamaEndpoint(sp, configuration));
             services.AddSingleton(sp => new OllamaModelImporter(sp.GetRequiredService<IHttpClientFactory>().CreateClient(OllamaImportHttpClient),
-                sp.GetRequiredService<ILogger<OllamaModelImporter>>()));
+                sp.GetRequiredService<OllamaModelRemover>(), sp.GetRequiredService<ILogger<OllamaModelImporter>>()));
             services.AddSingleton<ITrainerBackend>(sp => new LocalTrainerBackend(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(TrainerHttpClient), options, sp.GetRequiredService<OllamaModelImporter>(),
                 Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<RagLabOptions>>().Value.DataDirectory), "finetunes")));
@@ -72,6 +79,7 @@ public static class FineTuningRegistration
                 RequestTimeout = options.OpenAI.RequestTimeout,
             }.CreateClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(name)));
             services.AddSingleton<ITrainerBackend>(sp => new OpenAiFineTuningBackend(sp.GetRequiredKeyedService<OpenAIClient>(name), options.OpenAI));
+            services.AddSingleton<IServedModelRemover>(sp => new OpenAiModelRemover(sp.GetRequiredKeyedService<OpenAIClient>(name)));
             services.AddSingleton<IFineTunedChatClients>(sp => new FineTunedChatClients(sp.GetRequiredService<IModelProvider>(), sp.GetRequiredKeyedService<OpenAIClient>(name)));
         }
         else
@@ -87,7 +95,23 @@ public static class FineTuningRegistration
         services.AddSingleton<ActiveFineTunedModel>();
         services.AddSingleton<IAnswerMode, FineTunedAnswerMode>();
         services.AddSingleton<IAnswerMode, HybridAnswerMode>();
-        return services;
+        return TrainerChoice(options);
+    }
+
+    /// <summary>What <c>/api/status</c> says about the trainers: which are configured, or that none is connected and how to connect one.</summary>
+    private static DependencyChoice TrainerChoice(FineTuningOptions options)
+    {
+        var local = options.Trainer.IsConfigured;
+        var api = options.OpenAI.IsConfigured;
+        if (!local && !api)
+            return new("trainer", "none", null,
+                "not connected: fine-tuning jobs cannot run. Start the LoRA trainer (Trainer/README.md; the AppHost runs it with a GPU, or with RagLab:Trainer=python) " +
+                "and set RagLab:FineTuning:Trainer:Endpoint, or set RagLab:FineTuning:OpenAI:Endpoint for an OpenAI-compatible fine-tuning API");
+        var kinds = string.Join(" + ", new[] { local ? "local" : null, api ? "openai" : null }.OfType<string>());
+        var endpoints = string.Join(", ", new[] { local ? options.Trainer.Endpoint : null, api ? options.OpenAI.Endpoint ?? "api.openai.com" : null }.OfType<string>());
+        return new("trainer", kinds, endpoints,
+            (local ? "LoRA trainer service (merged models are imported into Ollama)" : "") + (local && api ? "; " : "") +
+            (api ? $"OpenAI-compatible fine-tuning API{(options.OpenAI.BaseModel is { } model ? $", base model {model}" : "")}" : ""));
     }
 
     /// <summary>The Ollama server the lab chats with: the chat model's endpoint (Aspire's connection string wins).</summary>

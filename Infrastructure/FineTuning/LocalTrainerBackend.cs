@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using RagLab.Core.FineTuning.Registry;
 using RagLab.Core.FineTuning.Training;
 
 namespace RagLab.Infrastructure.FineTuning;
@@ -156,9 +155,6 @@ public sealed class LocalTrainerBackend(HttpClient http, FineTuningOptions optio
         await using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
     }
-
-    public Task UnregisterAsync(ModelVersion version, CancellationToken cancellationToken) =>
-        importer.DeleteAsync(version.ModelName, cancellationToken);
 
     private static async Task<string> ErrorTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

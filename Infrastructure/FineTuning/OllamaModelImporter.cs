@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OllamaSharp;
 using OllamaSharp.Models;
 using RagLab.Core.FineTuning.Training;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.FineTuning;
 
@@ -13,7 +14,7 @@ namespace RagLab.Infrastructure.FineTuning;
 /// <c>files</c>, the base model's <c>template</c> and <c>parameters</c> from <c>/api/show</c>, and <c>quantize</c>. A failed create
 /// deletes whatever of the model exists, so nothing stays half-registered (pushed blobs are content-addressed cache, not a model).
 /// </summary>
-public sealed class OllamaModelImporter(HttpClient http, ILogger<OllamaModelImporter>? logger = null)
+public sealed class OllamaModelImporter(HttpClient http, OllamaModelRemover remover, ILogger<OllamaModelImporter>? logger = null)
 {
     private readonly OllamaApiClient _ollama = new(http);
     private readonly ILogger _logger = logger ?? NullLogger<OllamaModelImporter>.Instance;
@@ -72,9 +73,9 @@ public sealed class OllamaModelImporter(HttpClient http, ILogger<OllamaModelImpo
     {
         try
         {
-            await DeleteAsync(modelName, CancellationToken.None);
+            await remover.DeleteAsync(modelName, CancellationToken.None);
         }
-        catch (TrainerException ex)
+        catch (DependencyUnavailableException ex)
         {
             _logger.LogWarning(ex, "Cleanup after a failed create of {Model} did not finish", modelName);
         }
@@ -95,24 +96,4 @@ public sealed class OllamaModelImporter(HttpClient http, ILogger<OllamaModelImpo
             throw new TrainerException($"Ollama refused the blob of {name} ({digest}): {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
         await report($"Pushed {name} to Ollama as {digest}.");
     }
-
-    /// <summary>Deletes the model if Ollama has it; a model that is not there is fine.</summary>
-    public async Task DeleteAsync(string modelName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var models = await _ollama.ListLocalModelsAsync(cancellationToken);
-            if (!models.Any(m => SameModel(m.Name, modelName))) return;
-            await _ollama.DeleteModelAsync(new DeleteModelRequest { Model = modelName }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _logger.LogWarning(ex, "Could not delete model {Model} from Ollama", modelName);
-            throw new TrainerException($"Could not delete {modelName} from Ollama at {http.BaseAddress}: {ex.Message}", ex);
-        }
-    }
-
-    private static bool SameModel(string a, string b) => string.Equals(WithTag(a), WithTag(b), StringComparison.OrdinalIgnoreCase);
-
-    private static string WithTag(string name) => name[(name.LastIndexOf('/') + 1)..].Contains(':') ? name : name + ":latest";
 }

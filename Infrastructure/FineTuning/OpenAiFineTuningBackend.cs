@@ -3,7 +3,6 @@ using System.Text.Json;
 using OpenAI;
 using OpenAI.Files;
 using OpenAI.FineTuning;
-using RagLab.Core.FineTuning.Registry;
 using RagLab.Core.FineTuning.Training;
 
 namespace RagLab.Infrastructure.FineTuning;
@@ -109,18 +108,6 @@ public sealed class OpenAiFineTuningBackend(OpenAIClient client, OpenAiFineTunin
             ?? throw new TrainerException($"The fine-tuning API's job {job.ExternalId} succeeded without naming its fine_tuned_model.");
         await report($"The fine-tuning API serves the result as {model}; it is version {modelName} of the registry.");
         return new RegisteredModel(model, "openai");
-    }
-
-    public async Task UnregisterAsync(ModelVersion version, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.GetOpenAIModelClient().DeleteModelAsync(version.ModelName, cancellationToken);
-        }
-        catch (ClientResultException ex) when (ex.Status == 404)
-        {
-            // Already gone.
-        }
     }
 
     /// <summary>The job's JSON as the server sent it: this SDK version does not expose <c>fine_tuned_model</c>, <c>error</c> or <c>trained_tokens</c>.</summary>

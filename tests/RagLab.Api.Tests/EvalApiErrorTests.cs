@@ -112,6 +112,19 @@ public sealed class EvalApiErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_naming_finetuned_or_hybrid_are_503_saying_how_to_create_a_version_while_the_collection_has_none()
+    {
+        var setId = (await _client.ImportEvalSetAsync("faq", TwoQuestions)).GetProperty("id").GetString();
+        foreach (var mode in new[] { "finetuned", "hybrid" })
+        {
+            var problem = await EvalTestClient.AssertProblemAsync(await _client.PostAsJsonAsync("/api/evalruns", new { setId, modes = new[] { "rag", mode } }),
+                HttpStatusCode.ServiceUnavailable, $"The '{mode}' mode answers with collection 'default''s fine-tuned model, and it has none yet. Create one: POST /api/datasets");
+            Assert.Contains("POST /api/finetunes", problem.GetProperty("detail").GetString());
+        }
+        Assert.Equal(0, (await _client.GetJsonAsync($"/api/evalruns?setId={setId}")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Generating_a_set_without_a_language_model_is_503()
     {
         await EvalTestClient.AssertProblemAsync(await _client.PostAsJsonAsync("/api/evalsets/generate", new { name = "gen", collection = "default", count = 5 }), HttpStatusCode.ServiceUnavailable, "needs a chat model");

@@ -42,6 +42,11 @@ public sealed class HostEndpointsTests : IDisposable
         Assert.Equal("embedded", dependencies["vector index"]);
         Assert.Equal("embedded", dependencies["answer cache"]);
         Assert.Equal("embedded", dependencies["job queue"]);
+        // No trainer configured (the AppHost runs none without a GPU or RagLab:Trainer=python): said so, with how to connect one.
+        var trainer = status.GetProperty("dependencies").EnumerateArray().Single(d => d.GetProperty("name").GetString() == "trainer");
+        Assert.Equal("none", trainer.GetProperty("kind").GetString());
+        Assert.StartsWith("not connected", trainer.GetProperty("detail").GetString());
+        Assert.Contains("RagLab:FineTuning:Trainer:Endpoint", trainer.GetProperty("detail").GetString());
         var models = status.GetProperty("models");
         Assert.False(models.GetProperty("chatAvailable").GetBoolean());
         Assert.False(string.IsNullOrEmpty(models.GetProperty("error").GetString()));

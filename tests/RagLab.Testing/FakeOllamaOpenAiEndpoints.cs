@@ -26,7 +26,7 @@ public sealed partial class FakeOllamaServer
 
         var messages = ReadMessages(body);
         var limit = GetInt(body, "max_completion_tokens") ?? GetInt(body, "max_tokens");
-        var (tokens, finishReason) = Answer(messages, limit);
+        var (tokens, finishReason) = Answer(model, messages, limit);
         var promptTokens = messages.Sum(m => CountTokens(m.Content));
         var usage = new { prompt_tokens = promptTokens, completion_tokens = tokens.Count, total_tokens = promptTokens + tokens.Count };
         var id = "chatcmpl-" + Random.Shared.Next(100, 999);

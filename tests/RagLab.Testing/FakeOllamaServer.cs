@@ -54,6 +54,10 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
 
     /// <summary>Fault mode "fail": when true, every <c>/api/chat</c> answers 500 with an Ollama error body.</summary>
     public bool FailChat { get; set; }
+    /// When set, writes the answer instead of <see cref="Respond"/>, from the model asked and the conversation: models that answer
+    /// differently (a base model and its fine-tuned version).
+    /// </summary>
+    public Func<string, IReadOnlyList<FakeChatMessage>, string>? RespondAs { get; set; }
 
     /// <summary>When set, a streamed <c>/api/chat</c> sends this many tokens, then an <c>{"error": ...}</c> line, then ends.</summary>
     public int? FailStreamAfterTokens { get; set; }
@@ -304,9 +308,9 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     }
 
     /// <summary>The answer's tokens, cut to <paramref name="limit"/> when set; <c>length</c> when cut, else <c>stop</c>.</summary>
-    private (IReadOnlyList<string> Tokens, string FinishReason) Answer(IReadOnlyList<FakeChatMessage> messages, int? limit)
+    private (IReadOnlyList<string> Tokens, string FinishReason) Answer(string model, IReadOnlyList<FakeChatMessage> messages, int? limit)
     {
-        var tokens = Tokenize(Respond(messages));
+        var tokens = Tokenize(RespondAs is { } respondAs ? respondAs(model, messages) : Respond(messages));
         return limit is > 0 && tokens.Count > limit ? (tokens.Take(limit.Value).ToList(), "length") : (tokens, "stop");
     }
 
@@ -362,7 +366,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             await WriteToolCalls(context, model, calls, stream, promptTokens);
             return;
         }
-        var (tokens, doneReason) = Answer(messages, GetInt(body, "options", "num_predict"));
+        var (tokens, doneReason) = Answer(model, messages, GetInt(body, "options", "num_predict"));
         if (!stream)
         {
             await WriteJson(context, 200, Final(model, string.Concat(tokens), doneReason, promptTokens, tokens.Count));

@@ -1,3 +1,4 @@
+using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
@@ -7,18 +8,21 @@ namespace RagLab.Core.Evaluation.Runs;
 
 /// <summary>
 /// Checks a run request against what this process has before a run is created, so mistakes are reported at once
-/// instead of as a failed job: unknown modes or retrievers, retrievers that need embeddings and modes that need a
-/// chat model while none is connected.
+/// instead of as a failed job: unknown sets, modes or retrievers, retrievers that need embeddings, modes that need a
+/// chat model while none is connected, and modes with a model of their own that the set's collection does not have
+/// (<c>finetuned</c> and <c>hybrid</c> without an active fine-tuned version).
 /// </summary>
 /// <param name="store">Finds the set's collection, so each mode can say whether it can answer on it (e.g. whether it fits long context).</param>
 /// <param name="availability">Each mode's own checks on that collection.</param>
 public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAnswerMode> modes, IRetrieverCatalog retrievers, IModelProvider models,
-    IEvalStore? store = null, AnswerModeAvailability? availability = null)
+    IEvalStore store, AnswerModeAvailability? availability = null)
 {
     private readonly Dictionary<string, IAnswerMode> _modes = modes.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <exception cref="ValidationException">A bad value, an unknown mode or an unknown retriever.</exception>
-    /// <exception cref="DependencyUnavailableException">A retriever needs embeddings or a mode needs a chat model that is not connected.</exception>
+    /// <exception cref="NotFoundException">The set does not exist.</exception>
+    /// <exception cref="DependencyUnavailableException">A retriever needs embeddings, a mode needs a chat model that is not connected, or a
+    /// mode's own model is missing (the message says how to get one).</exception>
     public async Task CheckAsync(EvalRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -29,7 +33,17 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
         foreach (var retriever in request.Retrievers ?? [])
             await retrievers.ResolveAsync(retriever, cancellationToken); // throws for unknown names and missing embeddings
 
-        var needsModel = request.Modes.Where(m => _modes.TryGetValue(m.Trim(), out var mode) && !mode.SupportsExtractiveFallback).ToArray();
+        var set = await store.GetSetAsync(request.SetId, cancellationToken)
+            ?? throw new NotFoundException($"Eval set '{request.SetId}' does not exist; list sets to find its id.");
+        // A mode with a model of its own resolves it for the set's collection as an answer would, so a collection without an
+        // active fine-tuned version refuses the run now, with how to create one, instead of failing every question of it.
+        var ownModel = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in request.Modes)
+            if (_modes.TryGetValue(name.Trim(), out var mode) && await mode.ResolveModelAsync(set.Collection, cancellationToken) is not null)
+                ownModel.Add(mode.Name);
+
+        var needsModel = request.Modes
+            .Where(m => _modes.TryGetValue(m.Trim(), out var mode) && !mode.SupportsExtractiveFallback && !ownModel.Contains(mode.Name)).ToArray();
         if (needsModel.Length > 0 && await models.GetChatClientAsync(cancellationToken) is null)
         {
             var status = await models.GetStatusAsync(cancellationToken);
@@ -39,7 +53,7 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
                 " Start Ollama and run `ollama pull qwen2.5:1.5b`, or evaluate only 'rag' (it answers extractively without a model).");
         }
 
-        if (store is null || availability is null || await store.GetSetAsync(request.SetId, cancellationToken) is not { } set) return;
+        if (availability is null) return;
         foreach (var name in request.Modes)
         {
             if (!_modes.TryGetValue(name.Trim(), out var mode)) continue;

@@ -17,6 +17,7 @@ public sealed record FineTuneRequest(string DatasetId, string? Backend = null, s
 public sealed class FineTuneService(
     IFineTuneStore store,
     IEnumerable<ITrainerBackend> backends,
+    IEnumerable<IServedModelRemover> servers,
     IJobStore jobs,
     IJobQueue queue,
     IModelProvider models,
@@ -91,16 +92,20 @@ public sealed class FineTuneService(
         return (await store.GetVersionAsync(versionId, cancellationToken))!;
     }
 
-    /// <summary>Deletes the version where it is served (Ollama) and from the registry. Deleting the active version leaves the collection with none.</summary>
+    /// <summary>
+    /// Deletes the version's model where it is served (Ollama or the fine-tuning API's server; no trainer is involved), then
+    /// removes it from the registry. Deleting the active version leaves the collection with none.
+    /// </summary>
     /// <exception cref="NotFoundException">No such version.</exception>
+    /// <exception cref="DependencyUnavailableException">The server that holds the model is not configured or does not answer; the version is kept.</exception>
     public async Task DeleteVersionAsync(string versionId, CancellationToken cancellationToken)
     {
         var version = await store.GetVersionAsync(versionId, cancellationToken) ?? throw UnknownVersion(versionId);
-        var job = await store.GetJobAsync(version.FineTuneJobId, cancellationToken);
-        var backend = backends.FirstOrDefault(b => b.Name == (job?.Backend ?? (version.Provider == "openai" ? "openai" : "local")));
-        if (backend is not null) await backend.UnregisterAsync(version, cancellationToken);
-        else if (version.Provider == "ollama")
-            throw new DependencyUnavailableException($"Cannot delete {version.ModelName} from Ollama: no trainer back-end is configured in this process.");
+        var server = servers.FirstOrDefault(s => s.Provider == version.Provider)
+            ?? throw new DependencyUnavailableException(
+                $"Cannot delete {version.ModelName}: it is served by {version.Provider}, which is not configured in this process" +
+                (version.Provider == "openai" ? " (set RagLab:FineTuning:OpenAI:Endpoint and ApiKey)." : ".") + " The version is kept.");
+        await server.DeleteAsync(version.ModelName, cancellationToken);
         await store.DeleteVersionAsync(versionId, cancellationToken);
     }
 

@@ -1,5 +1,3 @@
-using RagLab.Core.FineTuning.Registry;
-
 namespace RagLab.Core.FineTuning.Training;
 
 /// <summary>What a trainer says about itself.</summary>
@@ -44,9 +42,6 @@ public interface ITrainerBackend
     /// Ollama). On failure nothing stays half-registered. <paramref name="report"/> is told each step.
     /// </summary>
     Task<RegisteredModel> RegisterAsync(FineTuneJob job, string modelName, Func<string, Task> report, CancellationToken cancellationToken);
-
-    /// <summary>Removes a version's model where it is served; a model already gone is not an error.</summary>
-    Task UnregisterAsync(ModelVersion version, CancellationToken cancellationToken);
 }
 
 /// <summary>A trainer step failed in a way retrying will not fix (bad artifact digest, a refused create); the job fails with the message.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RagLab.Core.FineTuning;
 using RagLab.Core.FineTuning.Datasets;
+using RagLab.Core.FineTuning.Forgetting;
 using RagLab.Core.FineTuning.Training;
 using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
@@ -16,7 +17,8 @@ namespace RagLab.Infrastructure.Tests.FineTuning;
 
 /// <summary>
 /// The lab as the Worker runs it (<c>AddRagLab()</c>, jobs in process, SQLite in a temporary folder) against an in-test Ollama
-/// (chat, show, blobs, create, delete) and, when given, an in-test trainer or OpenAI fine-tuning server.
+/// (chat, show, blobs, create, delete) and, when given, an in-test trainer or OpenAI fine-tuning server. The chat models answer
+/// per model (<see cref="RespondAs"/>).
 /// </summary>
 internal sealed class FineTuningLab : IAsyncDisposable
 {
@@ -48,7 +50,7 @@ internal sealed class FineTuningLab : IAsyncDisposable
     public static async Task<FineTuningLab> StartAsync(FakeOllamaServer ollama, IDictionary<string, string?> fineTuning, string? directory = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "raglab-ft-" + Guid.NewGuid().ToString("n"));
-        ollama.Respond = Respond;
+        ollama.RespondAs = RespondAs;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", ContentRootPath = Path.GetTempPath() });
         var configuration = new Dictionary<string, string?>
         {
@@ -116,6 +118,38 @@ internal sealed class FineTuningLab : IAsyncDisposable
     }
 
     /// <summary>
+    /// Stops this lab and starts another on the same data directory (the same database, datasets and versions) with
+    /// <paramref name="fineTuning"/> as its fine-tuning settings, e.g. without the trainer that made its versions.
+    /// </summary>
+    public async Task<FineTuningLab> RestartAsync(IDictionary<string, string?> fineTuning)
+    {
+        await StopAsync();
+        _handedOver = true;
+        return await StartAsync(Ollama, fineTuning, _directory);
+    }
+
+    private bool _handedOver;
+
+    /// <summary>Whether <paramref name="model"/> is a fine-tuned version: <c>raglab-…</c> in Ollama, <c>ft:…</c> on the fine-tuning API.</summary>
+    public static bool IsFineTuned(string model) => model.StartsWith("raglab-", StringComparison.Ordinal) || model.StartsWith("ft:", StringComparison.Ordinal);
+
+    /// <summary>How many of the forgetting probe's questions a fine-tuned version still answers right (the base model answers all).</summary>
+    public const int RememberedByVersions = 15;
+
+    /// <summary>
+    /// The in-test chat models, per model: the forgetting probe's general-knowledge questions are answered right by base models
+    /// and, for only the first <see cref="RememberedByVersions"/> of them, by fine-tuned versions, so fine-tuning measurably
+    /// costs general knowledge; anything else as <see cref="Respond"/>.
+    /// </summary>
+    public static string RespondAs(string model, IReadOnlyList<FakeChatMessage> messages)
+    {
+        var question = messages.LastOrDefault(m => m.Role == "user")?.Content;
+        var probe = ForgettingQuestion.GeneralKnowledge.Select((q, i) => (q, i)).FirstOrDefault(p => p.q.Question == question);
+        if (probe.q is null) return Respond(messages);
+        return IsFineTuned(model) && probe.i >= RememberedByVersions ? "I only know about the shop's policies." : probe.q.Answers[0] + ".";
+    }
+
+    /// <summary>
     /// The in-test chat model: for a training-data prompt, two questions about the passage whose evidence is its first sentence
     /// (verbatim, as the builder requires); for anything else, an answer that names Paris and echoes the question.
     /// </summary>
@@ -139,12 +173,18 @@ internal sealed class FineTuningLab : IAsyncDisposable
         });
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task StopAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await Host.StopAsync(timeout.Token);
         Host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_handedOver) return; // the restarted lab owns the host's data now
+        await StopAsync();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
