@@ -314,7 +314,7 @@ public static class RagLabHostingExtensions
     /// <summary>The <c>prompt</c>, <c>longcontext</c> and <c>agent</c> modes, and the per-collection prompts (SQLite unless a store was registered).</summary>
     private static void AddControlLadderModes(IServiceCollection services)
     {
-        services.TryAddSingleton<ICollectionPromptStore>(sp => new SqliteCollectionPromptStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ICollectionPromptStore>(sp => new SqlCollectionPromptStore(sp.GetRequiredService<SqlDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CollectionPromptRenderer>();
         services.AddSingleton<CollectionPrompts>();
         services.AddSingleton<IAnswerMode, PromptAnswerMode>();

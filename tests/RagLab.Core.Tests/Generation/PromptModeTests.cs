@@ -10,14 +10,14 @@ namespace RagLab.Core.Tests.Generation;
 public sealed class PromptModeTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "raglab-prompt-" + Guid.NewGuid().ToString("n"));
-    private readonly SqliteCollectionPromptStore _store;
+    private readonly SqlCollectionPromptStore _store;
     private readonly CollectionPromptRenderer _renderer = new();
     private readonly CollectionPrompts _prompts;
     private readonly PromptAnswerMode _mode;
 
     public PromptModeTests()
     {
-        _store = new SqliteCollectionPromptStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
+        _store = new SqlCollectionPromptStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
         _prompts = new CollectionPrompts(_store, _renderer);
         _mode = new PromptAnswerMode(_store, _renderer);
     }

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using RagLab.Core.Generation.Prompting;
 
 namespace RagLab.Infrastructure.Storage;
 
-/// <summary>Each collection's <c>prompt</c>-mode prompt, one JSON row per collection in <c>raglab.db</c>.</summary>
-public sealed class SqliteCollectionPromptStore(SqliteDatabase database, TimeProvider? time = null) : ICollectionPromptStore
+/// <summary>Each collection's <c>prompt</c>-mode prompt, one JSON row per collection in the system of record (SQLite or Postgres).</summary>
+public sealed class SqlCollectionPromptStore(SqlDatabase database, TimeProvider? time = null) : ICollectionPromptStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS collection_prompts (
@@ -19,15 +19,15 @@ public sealed class SqliteCollectionPromptStore(SqliteDatabase database, TimePro
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    // Created once per process on first use.
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema, CancellationToken.None));
+    // Created on first use (again after a failed attempt).
+    private readonly SchemaOnce _schema = new(() => database.EnsureSchemaAsync(Schema, CancellationToken.None));
 
     public async Task<StoredCollectionPrompt?> GetAsync(string collection, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT prompt_json, updated_at FROM collection_prompts WHERE collection = $collection";
-        command.Parameters.AddWithValue("$collection", collection);
+        command.CommandText = "SELECT prompt_json, updated_at FROM collection_prompts WHERE collection = @collection";
+        command.AddValue("@collection", collection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         var prompt = JsonSerializer.Deserialize<CollectionPrompt>(reader.GetString(0), Json)
@@ -41,12 +41,12 @@ public sealed class SqliteCollectionPromptStore(SqliteDatabase database, TimePro
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO collection_prompts (collection, prompt_json, updated_at) VALUES ($collection, $json, $updated)
+            INSERT INTO collection_prompts (collection, prompt_json, updated_at) VALUES (@collection, @json, @updated)
             ON CONFLICT(collection) DO UPDATE SET prompt_json = excluded.prompt_json, updated_at = excluded.updated_at
             """;
-        command.Parameters.AddWithValue("$collection", collection);
-        command.Parameters.AddWithValue("$json", JsonSerializer.Serialize(prompt, Json));
-        command.Parameters.AddWithValue("$updated", stored.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
+        command.AddValue("@collection", collection);
+        command.AddValue("@json", JsonSerializer.Serialize(prompt, Json));
+        command.AddValue("@updated", stored.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
         await command.ExecuteNonQueryAsync(cancellationToken);
         return stored;
     }
@@ -55,14 +55,14 @@ public sealed class SqliteCollectionPromptStore(SqliteDatabase database, TimePro
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM collection_prompts WHERE collection = $collection";
-        command.Parameters.AddWithValue("$collection", collection);
+        command.CommandText = "DELETE FROM collection_prompts WHERE collection = @collection";
+        command.AddValue("@collection", collection);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await _schema.Value.WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         return await database.OpenAsync(cancellationToken);
     }
 }
