@@ -51,7 +51,7 @@ public sealed class SqlDialect
     /// <summary>
     /// A statement run before the schema's DDL in the same transaction, so that two processes starting together (the Api and
     /// the Worker) do not race on <c>CREATE TABLE IF NOT EXISTS</c>, which Postgres does not make atomic. Null for SQLite,
-    /// whose write transaction already excludes the other process.
+    /// where each DDL statement takes the file's write lock on its own.
     /// </summary>
     public string? SchemaLock => IsPostgres ? "SELECT pg_advisory_xact_lock(7355608)" : null;
 }
