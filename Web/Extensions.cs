@@ -13,7 +13,8 @@ internal static class Extensions
 
         // RemoveAllResilienceHandlers is experimental, and the one way to replace the service defaults' handler for one client.
 #pragma warning disable EXTEXP0001 // the diagnostic sits on the statement's first token
-        // "https+http://api" resolves from services:api:* under Aspire, else from RagLab:Endpoints:api (see ServiceDefaults).
+        // "https+http://api" resolves by service discovery from Services:api:http (the AppHost sets services__api__http__0;
+        // appsettings.json names the Api's own default, http://localhost:5080). RagLab:ApiUrl skips discovery.
         builder.Services.AddHttpClient<RagLabApiClient>(http =>
             {
                 http.BaseAddress = new Uri(builder.Configuration["RagLab:ApiUrl"] ?? "https+http://api");

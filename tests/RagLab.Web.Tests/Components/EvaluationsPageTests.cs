@@ -105,3 +105,48 @@ public sealed class EvaluationsPageTests : PageTestContext
     private static HttpResponseMessage JsonAnswer(object body, HttpStatusCode status = HttpStatusCode.OK) =>
         new(status) { Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), RagLabJson.Options), System.Text.Encoding.UTF8, "application/json") };
 }
+
+public sealed class EvalSetMakingTests : PageTestContext
+{
+    public EvalSetMakingTests()
+    {
+        Api.Get("/api/modes", Samples.Modes()).Get("/api/status", Samples.Status())
+           .Get("/api/evalsets", new List<EvalSetResponse>()).Get("/api/evalruns", new List<EvalRunResponse>());
+    }
+
+    [Fact]
+    public void Generating_a_set_shows_the_job_s_progress_then_the_new_set()
+    {
+        var polls = 0;
+        Api.Json(HttpMethod.Post, "/api/evalsets/generate", new JobAccepted("gen-1"), HttpStatusCode.Accepted)
+           .On(HttpMethod.Get, "/api/evalsets/generate/gen-1", _ =>
+           {
+               var status = ++polls < 3
+                   ? new EvalSetGenerationStatus("gen-1", JobStatus.Running, 0.25, "wrote 5/20 questions", null, null)
+                   : new EvalSetGenerationStatus("gen-1", JobStatus.Succeeded, 1, null, null, Samples.Set("generated"));
+               return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(status, RagLabJson.Options)) });
+           });
+        var page = Render<Evaluations>();
+        page.WaitForElement("#gen-name");
+
+        page.FindAll("button").Single(b => b.TextContent == "Generate").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("25 % · wrote 5/20 questions", page.Find("[data-testid=progress]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Generated generated with 3 questions.", TextOf(page.Find(".set-forms [role=status]"))));
+    }
+
+    [Fact]
+    public void A_refused_BEIR_import_shows_which_file_is_missing_what()
+    {
+        Api.Problem(HttpMethod.Post, "/api/evalsets/beir", HttpStatusCode.BadRequest, "queries.jsonl line 3 has no '_id'.");
+        var page = Render<Evaluations>();
+        page.WaitForElement("#beir-corpus");
+        foreach (var (id, content) in new[] { ("beir-corpus", "{\"_id\":\"d1\",\"text\":\"t\"}"), ("beir-queries", "{}"), ("beir-qrels", "query-id\tcorpus-id\tscore") })
+            page.FindComponents<InputFile>().Single(f => f.Instance.AdditionalAttributes?["id"] as string == id)
+                .UploadFiles(InputFileContent.CreateFromText(content, id + ".txt"));
+
+        page.FindAll("button").Single(b => b.TextContent == "Import").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("queries.jsonl line 3 has no '_id'.", page.Find("[data-testid=error]").TextContent));
+    }
+}
