@@ -28,7 +28,7 @@ public static class ReingestApi
 
         // The stored upload is read whole first: the delete below may remove it from the blob store.
         var original = new MemoryStream();
-        await using (var blob = content.Open(document.ContentHash))
+        await using (var blob = await content.OpenAsync(document.ContentHash, cancellationToken))
             await blob.CopyToAsync(original, cancellationToken);
         original.Position = 0;
 

@@ -177,7 +177,7 @@ internal static class RestartBenchmark
     /// <summary>Each index's snapshot restore alone (wall and CPU), on the snapshots the last restart saved.</summary>
     private static async Task MeasureRestoresAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        var store = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
+        var store = new SqlDocumentStore(new SqliteDatabase(Path.Combine(dataDirectory, "raglab.db")));
         var generations = new Dictionary<string, long> { [Collection] = await store.GetGenerationAsync(Collection, cancellationToken) };
         var snapshots = new DirectoryInfo(dataDirectory).EnumerateFiles("*.snapshot", SearchOption.AllDirectories).ToList();
         Console.WriteLine($"snapshots:      {string.Join(", ", snapshots.Select(f => $"{Path.GetRelativePath(dataDirectory, f.FullName)} {MemoryReport.Mib(f.Length)}"))}");

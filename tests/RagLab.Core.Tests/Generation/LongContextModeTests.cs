@@ -14,7 +14,7 @@ public sealed partial class LongContextModeTests : IDisposable
 {
     private const string Model = "qwen2.5:1.5b";
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "raglab-longcontext-" + Guid.NewGuid().ToString("n"));
-    private readonly SqliteDocumentStore _documents;
+    private readonly SqlDocumentStore _documents;
     private readonly ModelFacts _models = new();
     private readonly SettableClock _clock = new();
     private readonly PromptPrefixTracker _tracker;
@@ -22,7 +22,7 @@ public sealed partial class LongContextModeTests : IDisposable
 
     public LongContextModeTests()
     {
-        _documents = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
+        _documents = new SqlDocumentStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
         _tracker = new PromptPrefixTracker(_clock);
         _mode = new LongContextAnswerMode(new CollectionPrefixCache(_documents), _models, _tracker);
     }

@@ -41,6 +41,12 @@ internal sealed class ChunkReadCountingStore(IDocumentStore inner) : IDocumentSt
 
     public Task SaveAsync(DocumentRecord document, CancellationToken cancellationToken) => inner.SaveAsync(document, cancellationToken);
 
+    public Task<IReadOnlyList<DocumentRecord>> SaveNewVersionsAsync(IReadOnlyList<DocumentRecord> documents, CancellationToken cancellationToken) =>
+        inner.SaveNewVersionsAsync(documents, cancellationToken);
+
+    public Task<bool> SaveIfVersionAsync(DocumentRecord document, long expectedVersion, CancellationToken cancellationToken) =>
+        inner.SaveIfVersionAsync(document, expectedVersion, cancellationToken);
+
     public Task ReplaceContentAsync(DocumentRecord document, string text, IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings,
         CancellationToken cancellationToken) => inner.ReplaceContentAsync(document, text, chunks, embeddings, cancellationToken);
 

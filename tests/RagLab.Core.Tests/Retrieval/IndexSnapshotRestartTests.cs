@@ -22,10 +22,10 @@ public sealed class IndexSnapshotRestartTests : IDisposable
     private const int ChunksPerCollection = DocumentsPerCollection * ChunksPerDocument;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "raglab-snapshots-" + Guid.NewGuid().ToString("n"));
-    private readonly SqliteDocumentStore _store;
+    private readonly SqlDocumentStore _store;
     private readonly Random _random = new(17);
 
-    public IndexSnapshotRestartTests() => _store = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
+    public IndexSnapshotRestartTests() => _store = new SqlDocumentStore(new SqliteDatabase(Path.Combine(_directory, "raglab.db")));
 
     public void Dispose()
     {

@@ -45,7 +45,7 @@ public sealed partial class AgentModeTests : FakeOllamaTest, IDisposable
             new ModelEndpoint(Server.BaseAddress, Model), new ModelEndpoint(Server.BaseAddress, "all-minilm"), new ManualTimeProvider());
         return new QuestionAnswerer(
             [new AgentAnswerMode(_models)], new KeywordRetrievers([Refunds, Warranty, Couriers]), _models, new MemoryAnswerCache(TimeProvider.System),
-            new SqliteDocumentStore(new SqliteDatabase(Path.Combine(_directory.FullName, "raglab.db"))),
+            new StoreGenerationIndexSync(new SqlDocumentStore(new SqliteDatabase(Path.Combine(_directory.FullName, "raglab.db")))),
             new CitationParser(EnglishAnalyzer.Instance), new ExtractiveAnswerer(EnglishAnalyzer.Instance),
             Options.Create(new RagLabOptions()), NullLogger<QuestionAnswerer>.Instance);
     }

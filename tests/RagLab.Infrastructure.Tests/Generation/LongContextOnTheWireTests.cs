@@ -34,7 +34,7 @@ public sealed class LongContextOnTheWireTests : FakeOllamaTest, IDisposable
 
     private async Task<QuestionAnswerer> AnswererAsync(OllamaOptions? options = null)
     {
-        var documents = new SqliteDocumentStore(new SqliteDatabase(Path.Combine(_directory.FullName, "raglab.db")));
+        var documents = new SqlDocumentStore(new SqliteDatabase(Path.Combine(_directory.FullName, "raglab.db")));
         foreach (var (name, text) in new[] { ("refunds.md", "Refunds are accepted within 30 days of purchase."), ("couriers.md", "Parcels are handed to DHL for delivery.") })
         {
             var id = DocumentIds.ForDocument("shop", name);
@@ -45,7 +45,7 @@ public sealed class LongContextOnTheWireTests : FakeOllamaTest, IDisposable
         _models = new OllamaModelProvider(options ?? new OllamaOptions(), ModelHttpClientFactory.Create(),
             new ModelEndpoint(Server.BaseAddress, Model), new ModelEndpoint(Server.BaseAddress, "all-minilm"), new ManualTimeProvider());
         return new QuestionAnswerer(
-            [new LongContextAnswerMode(new CollectionPrefixCache(documents), _models)], new NoRetrievers(), _models, new MemoryAnswerCache(TimeProvider.System), documents,
+            [new LongContextAnswerMode(new CollectionPrefixCache(documents), _models)], new NoRetrievers(), _models, new MemoryAnswerCache(TimeProvider.System), new StoreGenerationIndexSync(documents),
             new CitationParser(EnglishAnalyzer.Instance), new ExtractiveAnswerer(EnglishAnalyzer.Instance),
             Options.Create(new RagLabOptions()), NullLogger<QuestionAnswerer>.Instance);
     }
