@@ -35,7 +35,7 @@ public sealed class ErrorHandlingTests : IDisposable
         var result = await _cli.RunAsync("ask", "What is the refund window?", "--mode", "telepathy");
 
         Assert.NotEqual(0, result.ExitCode);
-        AssertOneErrorLine(result, "Unknown mode 'telepathy'. Use one of: base, rag, prompt, longcontext, agent.");
+        AssertOneErrorLine(result, "Unknown mode 'telepathy'. Use one of: base, rag, prompt, longcontext, agent, finetuned, hybrid.");
     }
 
     [Fact]
