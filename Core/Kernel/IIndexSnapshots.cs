@@ -3,7 +3,7 @@ namespace RagLab.Core.Kernel;
 /// <summary>
 /// An in-process index that saves each collection to disk, tagged with the collection's generation, and brings it back
 /// at the next start while that generation has not moved, so a restart reads nothing from the document store for it.
-/// The embedded <see cref="Bm25Index"/> (postings) and <see cref="ExactVectorIndex"/> (row ids and int8 codes beside its
+/// The embedded <c>Bm25Index</c> (postings) and <c>ExactVectorIndex</c> (row ids and int8 codes beside its
 /// float32 files) implement it. A snapshot is deleted before the first change after it, so a crash never leaves one
 /// that does not describe the index.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 
@@ -356,6 +357,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
         /// Brings back the rows a snapshot saved at <paramref name="generation"/>. Holding chunks, the rows answer once
         /// <see cref="Bind"/> gave them their chunks; otherwise they are whole (results are read from the store).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a restart runs it once, before tiered compilation would get to it
         public bool TryRestore(string collection, long generation, bool holdsChunks)
         {
             if (directory is null || !System.IO.Directory.Exists(directory)) return false;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
@@ -205,6 +206,8 @@ internal sealed class InvertedIndex
 
     /// <summary>An index as <see cref="WriteTo"/> wrote it.</summary>
     /// <exception cref="InvalidDataException">The figures read do not describe an index.</exception>
+    // Fully optimized at the first call: a restart runs it once, before tiered compilation would get to it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static InvertedIndex ReadFrom(SnapshotReader reader)
     {
         var index = new InvertedIndex();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RagLab.Core.Retrieval;
@@ -88,6 +89,7 @@ internal sealed class PostingList
 
     /// <summary>A list as <see cref="WriteTo"/> wrote it, with no spare capacity.</summary>
     /// <exception cref="InvalidDataException">The figures read do not describe a posting list.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PostingList ReadFrom(SnapshotReader reader)
     {
         var list = new PostingList { Count = reader.ReadInt32(), LastSlot = reader.ReadInt32() };

@@ -121,6 +121,7 @@ internal sealed class VectorQuantizedRows
     }
 
     /// <summary>Makes room for <paramref name="count"/> rows and reads them as <see cref="WriteTo"/> wrote them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a restart runs it once, before tiered compilation would get to it
     public void ReadFrom(Stream stream, int count)
     {
         EnsureCapacity(count);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RagLab.Core.Retrieval;
 
 /// <summary>
@@ -45,28 +47,32 @@ internal static class VectorShardSnapshot
 
     /// <summary>The snapshot in <paramref name="directory"/> (its codes read into <paramref name="quantized"/>), or null when there is none or it is not whole.</summary>
     public static Content? TryRead(string directory, VectorQuantizedRows quantized) =>
-        SnapshotFile.TryRead(Path.Combine(directory, FileName), Magic, Version, reader =>
+        SnapshotFile.TryRead(Path.Combine(directory, FileName), Magic, Version, reader => Read(reader, quantized));
+
+    // Fully optimized at the first call: a restart runs it once, before tiered compilation would get to it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Content? Read(SnapshotReader reader, VectorQuantizedRows quantized)
+    {
+        var header = new Header(reader.ReadInt64(), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+        if (header.Count < 0 || header.Dimensions < 0 || (header.Count > 0 && (header.Dimensions < 1 || header.RowsPerSegment < 1))) return null;
+        var documentIds = new string[reader.ReadCount(1)];
+        for (var i = 0; i < documentIds.Length; i++) documentIds[i] = reader.ReadString();
+        if ((long)header.Count * 2 > reader.Remaining) return null;
+        var rows = new (string, string)[header.Count];
+        for (var i = 0; i < rows.Length; i++)
         {
-            var header = new Header(reader.ReadInt64(), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
-            if (header.Count < 0 || header.Dimensions < 0 || (header.Count > 0 && (header.Dimensions < 1 || header.RowsPerSegment < 1))) return null;
-            var documentIds = new string[reader.ReadCount(1)];
-            for (var i = 0; i < documentIds.Length; i++) documentIds[i] = reader.ReadString();
-            if ((long)header.Count * 2 > reader.Remaining) return null;
-            var rows = new (string, string)[header.Count];
-            for (var i = 0; i < rows.Length; i++)
-            {
-                var chunkId = reader.ReadString();
-                var document = reader.ReadInt32();
-                if ((uint)document >= (uint)documentIds.Length) return null;
-                rows[i] = (chunkId, documentIds[document]);
-            }
-            if (header.Dimensions > 0)
-            {
-                quantized.Reset(header.Count, header.Dimensions, Math.Max(1, header.RowsPerSegment));
-                quantized.ReadFrom(reader.BaseStream, header.Count);
-            }
-            return new Content(header, rows, documentIds);
-        });
+            var chunkId = reader.ReadString();
+            var document = reader.ReadInt32();
+            if ((uint)document >= (uint)documentIds.Length) return null;
+            rows[i] = (chunkId, documentIds[document]);
+        }
+        if (header.Dimensions > 0)
+        {
+            quantized.Reset(header.Count, header.Dimensions, Math.Max(1, header.RowsPerSegment));
+            quantized.ReadFrom(reader.BaseStream, header.Count);
+        }
+        return new Content(header, rows, documentIds);
+    }
 
     public static void Delete(string directory) => File.Delete(Path.Combine(directory, FileName));
 }

@@ -91,7 +91,13 @@ public sealed class EmbeddedIndexLoader(
             // Catch up with the store first, so the generations saved are ones the indexes reflect.
             await SyncAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ran out: an index cut off mid-way must not be saved under the generation it had.
+            logger.LogWarning("The stop left no time to compare the in-process indexes with the database; their snapshots are not saved this time");
+            return;
+        }
+        catch (Exception ex)
         {
             logger.LogWarning(ex, "Could not compare the in-process indexes with the database before saving their snapshots; the next start reads them from the database");
             return;
