@@ -13,6 +13,9 @@ public abstract class PageTestContext : BunitContext
 {
     protected ScriptedApi Api { get; } = new();
 
+    // bunit waits 1 s by default; CI runs every test assembly at once on 2 cores, where a render can take longer.
+    static PageTestContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(15);
+
     protected PageTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
