@@ -59,7 +59,7 @@ public sealed partial class AspireEndToEndTests : IAsyncLifetime
         await _stack.StartWorkerAsync();
         var document = await _client.WaitUntilReadyAsync(documentId);
         await _client.WaitForJobSucceededAsync(upload.GetProperty("documents")[0].GetProperty("jobId").GetString()!);
-        Assert.Equal(0, await _stack.QueuedJobsAsync());
+        await _stack.WaitUntilQueueDrainedAsync();
 
         var qdrant = _stack.Qdrant!;
         Assert.All(qdrant.Requests, r => Assert.Equal(AspireStack.QdrantKey, r.ApiKey));
@@ -150,7 +150,7 @@ public sealed partial class AspireEndToEndTests : IAsyncLifetime
         var job = await _client.WaitForJobSucceededAsync(jobId);
         var record = (await _api.Jobs().GetAsync(jobId, CancellationToken.None))!;
         Assert.Equal(2, record.Attempts);
-        Assert.Equal(0, await _stack.QueuedJobsAsync());
+        await _stack.WaitUntilQueueDrainedAsync();
 
         // Indexed once: one collection creation, one upsert of the document's points, and exactly its chunks stored.
         var requests = _stack.Qdrant.Requests;
@@ -177,7 +177,7 @@ public sealed partial class AspireEndToEndTests : IAsyncLifetime
         await _stack.StartWorkerAsync(new Dictionary<string, string?> { ["RagLab:Jobs:RequeueAfter"] = "00:00:00" });
         await _client.WaitUntilReadyAsync(documentId);
         await _client.WaitForJobSucceededAsync(upload.GetProperty("documents")[0].GetProperty("jobId").GetString()!);
-        Assert.Equal(0, await _stack.QueuedJobsAsync());
+        await _stack.WaitUntilQueueDrainedAsync();
     }
 
     [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]

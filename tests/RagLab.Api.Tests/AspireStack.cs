@@ -130,6 +130,10 @@ public sealed class AspireStack : IAsyncDisposable
     public async Task<long> QueuedJobsAsync() =>
         await RedisProbe.GetDatabase().StreamLengthAsync("raglab:jobs");
 
+    /// <summary>Waits until the stream is empty: a worker acknowledges (and deletes) an entry just after it records the job's success.</summary>
+    public Task WaitUntilQueueDrainedAsync() =>
+        AspireApiCalls.WaitUntilAsync(async () => await QueuedJobsAsync() == 0, "the job stream to drain");
+
     public async ValueTask DisposeAsync()
     {
         foreach (var worker in _workers.ToList())
