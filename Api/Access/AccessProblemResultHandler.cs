@@ -18,9 +18,14 @@ internal sealed class AccessProblemResultHandler : IAuthorizationMiddlewareResul
         if (result.Succeeded || context.Response.HasStarted) return;
         if (result.Challenged)
         {
-            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required",
-                detail: $"This lab runs in shared mode: send an API key in the {ApiKeyAuthenticationOptions.HeaderName} header (an admin creates one with " +
-                        "`raglab keys create`; the CLI reads it from --api-key or RAGLAB_API_KEY) or an OpenID Connect bearer token.").ExecuteAsync(context);
+            var headers = context.Request.Headers;
+            var detail = headers.ContainsKey(ApiKeyAuthenticationOptions.HeaderName)
+                ? $"The API key in {ApiKeyAuthenticationOptions.HeaderName} is not one this lab knows: check it, or ask an admin for one (`raglab keys create`)."
+                : headers.Authorization.Count > 0
+                    ? "The bearer token was refused (expired, for another audience or not signed by the configured authority); WWW-Authenticate says why."
+                    : $"This lab runs in shared mode: send an API key in the {ApiKeyAuthenticationOptions.HeaderName} header (an admin creates one with " +
+                      "`raglab keys create`; the CLI reads it from --api-key or RAGLAB_API_KEY) or an OpenID Connect bearer token.";
+            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required", detail: detail).ExecuteAsync(context);
             return;
         }
         if (!result.Forbidden) return;

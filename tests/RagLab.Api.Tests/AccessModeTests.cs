@@ -97,6 +97,7 @@ public sealed class AccessModeTests : IDisposable
             using var client = _lab.WithKey(key);
             using var response = await client.GetAsync("/api/documents");
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"'{key}' got {(int)response.StatusCode}");
+            if (key == forged) Assert.Contains("is not one this lab knows", await response.Content.ReadAsStringAsync());
         }
         using var right = _lab.WithKey(genuine);
         Assert.Equal(HttpStatusCode.OK, (await right.GetAsync("/api/documents")).StatusCode);
