@@ -14,8 +14,9 @@ public static class DocumentsApi
 {
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/documents").WithTags("Documents");
-        api.MapPost("/", UploadAsync).DisableAntiforgery()
+        var api = app.MapGroup("/api/documents").WithTags("Documents").RequireReader();
+        // No antiforgery token: the Api serves no forms; CrossSiteRequestGuard refuses uploads from other sites' pages.
+        api.MapPost("/", UploadAsync).DisableAntiforgery().RequireWriter()
             .WithSummary("Upload documents: multipart 'files' (+ optional 'collection'), or JSON {name, text, collection?} " +
                 "(text whose name has no supported extension is plain text, stored as name + '.txt').")
             .Accepts<TextDocumentRequest>("application/json", "multipart/form-data")
@@ -23,7 +24,7 @@ public static class DocumentsApi
         api.MapGet("/", ListAsync).WithSummary("List documents, optionally of one collection.");
         api.MapGet("/{id}", GetAsync).WithSummary("One document.");
         api.MapGet("/{id}/chunks", GetChunksAsync).WithSummary("A document's chunks with their heading paths and character spans.");
-        api.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a document from the store, every index and every cache.");
+        api.MapDelete("/{id}", DeleteAsync).RequireWriter().WithSummary("Delete a document from the store, every index and every cache.");
         return app;
     }
 
