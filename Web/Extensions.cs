@@ -17,16 +17,13 @@ internal static class Extensions
 #pragma warning disable EXTEXP0001 // the diagnostic sits on the statement's first token
         // "https+http://api" resolves by service discovery from Services:api:http (the AppHost sets services__api__http__0;
         // appsettings.json names the Api's own default, http://localhost:5080). RagLab:ApiUrl skips discovery.
-        // RagLab:ApiKey: the key the Web calls an Api in shared mode with (every page user then acts with its role and groups).
-        var apiKey = builder.Configuration["RagLab:ApiKey"];
         builder.Services.AddHttpClient<RagLabApiClient>(http =>
             {
                 http.BaseAddress = new Uri(builder.Configuration["RagLab:ApiUrl"] ?? "https+http://api");
-                if (!string.IsNullOrWhiteSpace(apiKey)) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
                 // The resilience handler below owns the timeouts; a streamed answer is read long after its headers arrived.
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
-            // The key goes on the request before the resilience handler, so each retry of it carries the key too.
+            // RagLab:ApiKey, in shared mode (every page user then acts with its role and groups); each retry carries it too.
             .AddHttpMessageHandler<Api.ApiKeyHandler>()
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(options =>
