@@ -178,7 +178,7 @@ public sealed class ChatPageTests : PageTestContext
         Assert.Equal(2, page.FindAll("[data-testid=document-viewer] li.chunk").Count);
 
         page.Find("[data-testid=document-viewer] button").Click();
-        Assert.Empty(page.FindAll("[data-testid=document-viewer]"));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=document-viewer]")));
     }
 
     [Fact]

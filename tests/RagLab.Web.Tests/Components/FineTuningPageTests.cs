@@ -122,7 +122,7 @@ public sealed class FineTuningPageTests : PageTestContext
         Assert.Contains("The customer.", page.Find("[data-testid=validation-examples]").TextContent);
 
         page.Find("[data-testid=dataset-preview] button").Click();
-        Assert.Empty(page.FindAll("[data-testid=dataset-preview]"));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=dataset-preview]")));
     }
 
     [Fact]
@@ -226,9 +226,9 @@ public sealed class FineTuningPageTests : PageTestContext
         Assert.Contains("POST /api/finetunes/versions/v_2/activate", Api.Requests);
 
         page.Find("[data-version-id=v_1] [data-testid=delete]").Click();
-        Assert.Contains("Delete raglab-default-v1 for good", page.Find("[data-version-id=v_1] [data-testid=confirm-delete]").TextContent);
+        page.WaitForAssertion(() => Assert.Contains("Delete raglab-default-v1 for good", page.Find("[data-version-id=v_1] [data-testid=confirm-delete]").TextContent));
         page.FindAll("[data-version-id=v_1] button").Single(b => b.TextContent == "Keep it").Click();
-        Assert.Empty(page.FindAll("[data-testid=confirm-delete]"));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=confirm-delete]")));
         Assert.DoesNotContain(Api.Requests, r => r.StartsWith("DELETE", StringComparison.Ordinal));
 
         page.Find("[data-version-id=v_1] [data-testid=delete]").Click();
