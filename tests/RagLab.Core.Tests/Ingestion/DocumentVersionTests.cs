@@ -186,8 +186,8 @@ public sealed class DocumentVersionTests : IDisposable
             await inner.DeleteDocumentAsync(collection, documentId, cancellationToken);
         }
 
-        public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken) =>
-            inner.SearchAsync(collection, query, topK, cancellationToken);
+        public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, ReaderScope scope, CancellationToken cancellationToken) =>
+            inner.SearchAsync(collection, query, topK, scope, cancellationToken);
     }
 
     private sealed class Pause

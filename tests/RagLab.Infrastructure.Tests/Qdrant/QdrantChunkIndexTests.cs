@@ -264,7 +264,7 @@ public sealed class QdrantChunkIndexTests : IAsyncLifetime
         await index.AddAsync(chunks, None);
         await index.SearchAsync("docs", "engine", 3, None);
         await index.SearchAsync("docs", _embeddings.Embed("dog"), 3, None);
-        await index.HybridSearchAsync("docs", "rocket", _embeddings.Embed("rocket"), 3, 50, None);
+        await index.HybridSearchAsync("docs", "rocket", _embeddings.Embed("rocket"), 3, 50, ReaderScope.Everything, None);
         await index.DeleteDocumentAsync("docs", "doc-a", None);
 
         var requests = _context.Server.Requests;
