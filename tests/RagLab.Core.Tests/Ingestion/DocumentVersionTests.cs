@@ -69,7 +69,7 @@ public sealed class DocumentVersionTests : IDisposable
 
         Assert.Null(await _lab.Documents.GetAsync(receipt.DocumentId, CancellationToken.None));
         Assert.Empty(_index.ChunksOf(receipt.DocumentId));
-        Assert.Empty(await _index.SearchAsync(Collection, "alpha refunds", 10, CancellationToken.None));
+        Assert.Empty(await _index.SearchAsync(Collection, "alpha refunds", 10, ReaderScope.Everything, CancellationToken.None));
     }
 
     [Fact]

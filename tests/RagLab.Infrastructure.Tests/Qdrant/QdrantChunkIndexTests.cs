@@ -34,7 +34,7 @@ public sealed class QdrantChunkIndexTests : IAsyncLifetime
         Assert.Equal("idf", (string?)body["sparse_vectors"]!["bm25"]!["modifier"]);
 
         var indexes = _context.Server.Requests.Where(r => r.Method == "PUT" && r.Path == "/collections/raglab-docs/index").ToList();
-        Assert.Equal(["collection", "document_id"], indexes.Select(r => (string)r.Json!["field_name"]!).Order());
+        Assert.Equal(["collection", "document_id", "groups"], indexes.Select(r => (string)r.Json!["field_name"]!).Order());
         Assert.All(indexes, r => Assert.Equal("keyword", (string?)r.Json!["field_schema"]));
         Assert.All(_context.Server.Requests.Where(r => r.Method != "GET"), r => Assert.Equal(200, r.StatusCode));
     }
@@ -59,7 +59,7 @@ public sealed class QdrantChunkIndexTests : IAsyncLifetime
 
         var payload = point["payload"]!.AsObject();
         Assert.Equal(
-            ["chunk_id", "collection", "document_id", "document_name", "end", "heading_path", "position", "start", "text"],
+            ["chunk_id", "collection", "document_id", "document_name", "end", "groups", "heading_path", "position", "start", "text"],
             payload.Select(p => p.Key).Order());
         Assert.Equal(chunk.Id, (string)payload["chunk_id"]!);
         Assert.Equal("Pets > Dogs", (string)payload["heading_path"]!);
