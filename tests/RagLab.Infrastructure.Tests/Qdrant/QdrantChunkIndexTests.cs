@@ -78,7 +78,7 @@ public sealed class QdrantChunkIndexTests : IAsyncLifetime
 
         var requests = _context.Server.Requests;
         Assert.Single(requests, r => r.Method == "PUT" && r.Path == "/collections/raglab-docs");
-        Assert.Equal(2, requests.Count(r => r.Path.EndsWith("/index")));
+        Assert.Equal(3, requests.Count(r => r.Path.EndsWith("/index"))); // document_id, collection and groups
         // The second index learns the layout from one GET, then only writes points.
         Assert.Equal(2, requests.Count(r => r.Method == "GET" && r.Path == "/collections/raglab-docs"));
         Assert.Equal(4, _context.Server.Points("raglab-docs").Count);
