@@ -51,11 +51,11 @@ public sealed partial class DocumentAccessTests : IAsyncLifetime
         _host = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services
             .AddAuthentication(options =>
             {
-                options.DefaultScheme = TestCaller.Scheme;
-                options.DefaultAuthenticateScheme = TestCaller.Scheme;
-                options.DefaultChallengeScheme = TestCaller.Scheme;
+                options.DefaultScheme = TestCaller.SchemeName;
+                options.DefaultAuthenticateScheme = TestCaller.SchemeName;
+                options.DefaultChallengeScheme = TestCaller.SchemeName;
             })
-            .AddScheme<AuthenticationSchemeOptions, TestCaller>(TestCaller.Scheme, _ => { })));
+            .AddScheme<AuthenticationSchemeOptions, TestCaller>(TestCaller.SchemeName, _ => { })));
         _admin = Client("admin", "admin", []);
         _alice = Client("alice", "writer", ["hr"]);
         _bob = Client("bob", "writer", ["finance"]);
@@ -83,7 +83,7 @@ public sealed partial class DocumentAccessTests : IAsyncLifetime
     private sealed class TestCaller(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
-        public const string Scheme = "Test";
+        public const string SchemeName = "Test";
         public const string UserHeader = "X-Test-User";
         public const string RoleHeader = "X-Test-Role";
         public const string GroupsHeader = "X-Test-Groups";
@@ -93,8 +93,8 @@ public sealed partial class DocumentAccessTests : IAsyncLifetime
             if (Request.Headers[UserHeader].FirstOrDefault() is not { Length: > 0 } user) return Task.FromResult(AuthenticateResult.NoResult());
             var claims = new List<Claim> { new(ClaimTypes.Name, user), new(ClaimTypes.Role, Request.Headers[RoleHeader].ToString()) };
             claims.AddRange(Request.Headers[GroupsHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(g => new Claim(RagLabClaimTypes.Group, g)));
-            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme)));
+            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
         }
     }
 
