@@ -140,9 +140,10 @@ public static class EvalRunsApi
         return await store.DeleteRunAsync(id, cancellationToken) ? TypedResults.NoContent() : throw UnknownRun(id);
     }
 
-    private static async Task<Accepted<JobAccepted>> StartFreshnessAsync(FreshnessProbeRequest request, EvalJobScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task<Accepted<JobAccepted>> StartFreshnessAsync(FreshnessProbeRequest request, EvalJobScheduler scheduler, HttpContext context, CancellationToken cancellationToken)
     {
-        var job = await scheduler.StartFreshnessProbeAsync(request.ToDomain(), cancellationToken);
+        // The probe's answers (shown in its report) come from its starter's view only.
+        var job = await scheduler.StartFreshnessProbeAsync(request.ToDomain() with { ReaderGroups = context.ReaderScope().ToGroupList() }, cancellationToken);
         return TypedResults.Accepted($"/api/evalruns/freshness/{job.Id}", new JobAccepted(job.Id));
     }
 

@@ -236,6 +236,13 @@ public sealed partial class DocumentAccessTests : IAsyncLifetime
             Assert.Contains(own, longContext.GetProperty("answer").GetString());
             Assert.Contains(PublicFact, longContext.GetProperty("answer").GetString());
         }
+
+        // Re-ingesting keeps a document's readers (not the collection's default, hr, which budget.md never had).
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.PostAsync($"/api/documents/{ids["budget.md"]}/reingest", null)).StatusCode);
+        await _admin.PostJsonAsync($"/api/documents/{ids["budget.md"]}/reingest", new { }, HttpStatusCode.Accepted);
+        var reingested = await _admin.WaitUntilReadyAsync(ids["budget.md"]);
+        Assert.Equal(["finance"], reingested.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"/api/documents/{ids["budget.md"]}")).StatusCode);
     }
 
     private const string EvalSet = """
