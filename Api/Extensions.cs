@@ -14,6 +14,7 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRagLab();
+        builder.AddRagLabAccess();
 
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();

@@ -9,9 +9,10 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseRagLabAccess();
 app.UseRequestBodyLimits();
 app.MapDefaultEndpoints();
-app.MapOpenApi();
+app.MapOpenApi().RequireReader();
 app.MapHomeApi();
 app.MapDocumentsApi();
 app.MapReingestApi();

@@ -9,7 +9,7 @@
 // Each dependency is, in this order: an existing server (ConnectionStrings:chat/:embeddings/:vectordb_http/:cache/:db in
 // AppHost/appsettings.json, user secrets or environment), a container (when `docker info` answers; RagLab:Containers=true|false
 // forces it), a program installed on this machine (ollama, qdrant, redis-server, Debian's Postgres), or the Api's embedded default.
-// Settings: AppHost/appsettings.json (RagLab:Gpu, RagLab:ChatModel, RagLab:EmbeddingModel, RagLab:DataDirectory).
+// Settings: AppHost/appsettings.json (RagLab:Gpu, RagLab:ChatModel, RagLab:EmbeddingModel, RagLab:DataDirectory, RagLab:Access).
 using RagLab.AppHost.Stack;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -49,12 +49,15 @@ if (cache is not null)
         .WithTrainer(trainer);
 }
 
-builder.AddProject<Projects.RagLab_Web>("web")
+var web = builder.AddProject<Projects.RagLab_Web>("web")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()
     .WithReference(api)
     .WaitFor(api)
     .WithDashboardLink()
     .AnnounceWhenReady(api);
+
+// RagLab:Access:Mode=shared: the Api signs everyone in; the Web calls it with the secret parameter raglab-api-key.
+SharedAccess.Wire(builder, api, web);
 
 builder.Build().Run();

@@ -24,6 +24,9 @@ public sealed class CliContext
     /// <summary>Makes the handler for <c>--url</c> requests; null uses a plain <see cref="HttpClientHandler"/>.</summary>
     public Func<HttpMessageHandler>? HttpHandlerFactory { get; init; }
 
+    /// <summary>Reads an environment variable (tests give their own).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     /// <summary>How often job progress is polled.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -43,7 +46,7 @@ public sealed class CliContext
 
     public static IAnsiConsole CreateConsole(TextWriter writer, bool redirected)
     {
-        var noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var noColor = !string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR"));
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),

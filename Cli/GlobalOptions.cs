@@ -19,6 +19,13 @@ public sealed class GlobalOptions
         },
     };
 
+    /// <summary>The API key sent with <c>--url</c> to an Api in shared mode (default: the RAGLAB_API_KEY environment variable).</summary>
+    public Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = "With --url: the API key for an Api in shared mode (default: $RAGLAB_API_KEY; create one with `raglab keys create`)",
+        Recursive = true,
+    };
+
     public Option<string?> DataDirectory { get; } = new("--data-dir")
     {
         Description = "In-process: the data directory shared with the Api (default: RagLab:DataDirectory, ./.raglab)",

@@ -17,6 +17,7 @@ public static class RaglabApp
         var root = new RootCommand("RagLab: measure RAG, fine-tuning or both on your own documents. Works in-process on ./.raglab, or against a running Api with --url.")
         {
             globals.Url,
+            globals.ApiKey,
             globals.DataDirectory,
         };
         root.Subcommands.Add(IngestCommand.Create(context, connector));
@@ -25,6 +26,7 @@ public static class RaglabApp
         root.Subcommands.Add(DocsCommand.Create(context, connector));
         root.Subcommands.Add(StatusCommand.Create(context, connector));
         root.Subcommands.Add(EvalCommand.Create(context, connector));
+        root.Subcommands.Add(KeysCommand.Create(context));
         return root;
     }
 

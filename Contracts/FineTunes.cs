@@ -40,6 +40,11 @@ public sealed record TrainingMetricResponse(int Step, double? Epoch, double? Tra
 /// <param name="Kind"><c>status</c>, <c>metric</c> or <c>message</c>.</param>
 public sealed record FineTuneEventResponse(long Sequence, DateTimeOffset At, string Kind, string Message, string? Status = null, TrainingMetricResponse? Metric = null);
 
+/// <summary>The forgetting probe of a version: shipped general-knowledge questions asked of the base model and of the version.</summary>
+/// <param name="BaseAccuracy">The base model's accuracy, in percent (0 to 100); null when the probe could not run.</param>
+/// <param name="VersionAccuracy">The version's accuracy, in percent.</param>
+/// <param name="Drop">Base minus version accuracy, in percentage points (positive: the version forgot).</param>
+/// <param name="Error">Why the probe could not run (the version is still usable).</param>
 public sealed record ForgettingResponse(int Questions, double? BaseAccuracy, double? VersionAccuracy, double? Drop, string? Error);
 
 public sealed record TrainingCostResponse(double Usd, string Basis);

@@ -12,4 +12,5 @@ public sealed record DependencyStatus(string Name, string Kind, string? Endpoint
 public sealed record ModelsStatus(string Provider, string? Endpoint, string? ChatModel, bool ChatAvailable, string? EmbeddingModel, bool EmbeddingsAvailable, string? Error = null);
 
 /// <summary>What the lab is connected to, from <c>GET /api/status</c>.</summary>
-public sealed record StatusResponse(IReadOnlyList<DependencyStatus> Dependencies, ModelsStatus Models, string DataDirectory, bool JobsInProcess);
+/// <param name="DataDirectory">Where the lab keeps its files; shown to admins only (null otherwise).</param>
+public sealed record StatusResponse(IReadOnlyList<DependencyStatus> Dependencies, ModelsStatus Models, string? DataDirectory, bool JobsInProcess);

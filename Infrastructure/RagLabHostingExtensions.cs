@@ -61,13 +61,14 @@ public static class RagLabHostingExtensions
         var dataDirectory = Path.GetFullPath((section.Get<RagLabOptions>() ?? new RagLabOptions()).DataDirectory);
         var jobs = section.GetSection("Jobs").Get<JobOptions>() ?? new JobOptions();
         var redis = configuration.GetConnectionString("cache") is { Length: > 0 } cache ? AddRedis(builder, cache) : null;
+        var capacities = (configuration.GetSection(CacheCapacityOptions.SectionName).Get<CacheCapacityOptions>() ?? new CacheCapacityOptions()).Validate();
 
         List<DependencyChoice> dependencies =
         [
             AddStorage(builder, dataDirectory),
-            AddModels(services, configuration, health),
+            AddModels(services, configuration, health, capacities),
             .. AddIndexes(services, configuration, health),
-            AddAnswerCache(services, redis, health),
+            AddAnswerCache(services, redis, health, capacities),
             AddJobQueue(services, redis, jobs, configuration),
         ];
         AddIngestion(services);
@@ -111,10 +112,10 @@ public static class RagLabHostingExtensions
         return new("database", "sqlite (embedded)", null, $"{file}; uploads in {Path.Combine(dataDirectory, "blobs")}");
     }
 
-    private static DependencyChoice AddModels(IServiceCollection services, IConfiguration configuration, IHealthChecksBuilder health)
+    private static DependencyChoice AddModels(IServiceCollection services, IConfiguration configuration, IHealthChecksBuilder health, CacheCapacityOptions capacities)
     {
         health.AddModelServerCheck();
-        services.AddSingleton<IEmbeddingCache>(sp => new MemoryEmbeddingCache());
+        services.AddSingleton<IEmbeddingCache>(sp => new MemoryEmbeddingCache(capacities.MaxEmbeddings));
         var openAi = configuration.GetSection("RagLab:OpenAI").Get<OpenAiCompatibleOptions>();
         if (openAi is { IsConfigured: true })
         {
@@ -213,12 +214,12 @@ public static class RagLabHostingExtensions
         ];
     }
 
-    private static DependencyChoice AddAnswerCache(IServiceCollection services, string? redis, IHealthChecksBuilder health)
+    private static DependencyChoice AddAnswerCache(IServiceCollection services, string? redis, IHealthChecksBuilder health, CacheCapacityOptions capacities)
     {
         if (redis is null)
         {
-            services.AddSingleton<IAnswerCache>(sp => new MemoryAnswerCache(sp.GetRequiredService<TimeProvider>()));
-            return new("answer cache", "embedded", null, "in-memory");
+            services.AddSingleton<IAnswerCache>(sp => new MemoryAnswerCache(sp.GetRequiredService<TimeProvider>(), capacities.MaxAnswers));
+            return new("answer cache", "embedded", null, $"in-memory, at most {capacities.MaxAnswers:N0} answers");
         }
         services.AddSingleton<IAnswerCache>(sp => new RedisAnswerCache(sp.GetRequiredService<IConnectionMultiplexer>(), null,
             sp.GetRequiredService<ILogger<RedisAnswerCache>>(), sp.GetRequiredService<TimeProvider>()));

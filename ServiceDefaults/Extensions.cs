@@ -88,8 +88,9 @@ public static class Extensions
     /// <remarks>Mapped in every environment: RagLab is a local lab, and its checks reveal no secrets.</remarks>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath, CreateHealthCheckOptions(_ => true));
-        app.MapHealthChecks(AlivenessEndpointPath, CreateHealthCheckOptions(registration => registration.Tags.Contains(LiveTag)));
+        // Probes (Aspire, load balancers, orchestrators) carry no credentials: the health endpoints stay open where the rest needs sign-in.
+        app.MapHealthChecks(HealthEndpointPath, CreateHealthCheckOptions(_ => true)).AllowAnonymous();
+        app.MapHealthChecks(AlivenessEndpointPath, CreateHealthCheckOptions(registration => registration.Tags.Contains(LiveTag))).AllowAnonymous();
         return app;
     }
 

@@ -10,6 +10,8 @@ internal static class Extensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddScoped<Components.Chat.ChatConversation>();
         builder.Services.Configure<WebOptions>(builder.Configuration.GetSection(WebOptions.Section));
+        Api.ApiKeyHandler.Validate(builder.Configuration);
+        builder.Services.AddTransient<Api.ApiKeyHandler>();
 
         // RemoveAllResilienceHandlers is experimental, and the one way to replace the service defaults' handler for one client.
 #pragma warning disable EXTEXP0001 // the diagnostic sits on the statement's first token
@@ -21,6 +23,8 @@ internal static class Extensions
                 // The resilience handler below owns the timeouts; a streamed answer is read long after its headers arrived.
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
+            // RagLab:ApiKey, in shared mode (every page user then acts with its role and groups); each retry carries it too.
+            .AddHttpMessageHandler<Api.ApiKeyHandler>()
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(options =>
             {

@@ -18,8 +18,9 @@ public sealed partial class RagLabApiClient(HttpClient http)
     public Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken) =>
         GetAsync<StatusResponse>("/api/status", cancellationToken);
 
-    public async Task<IReadOnlyList<AnswerMode>> GetModesAsync(CancellationToken cancellationToken) =>
-        await GetAsync<List<AnswerMode>>("/api/modes", cancellationToken);
+    /// <summary>The registered modes, each with whether it can answer on <paramref name="collection"/> now and why not (null: the default collection).</summary>
+    public async Task<IReadOnlyList<AnswerMode>> GetModesAsync(string? collection, CancellationToken cancellationToken) =>
+        await GetAsync<List<AnswerMode>>("/api/modes" + (string.IsNullOrEmpty(collection) ? "" : "?collection=" + Uri.EscapeDataString(collection)), cancellationToken);
 
     public Task<JobResponse> GetJobAsync(string id, CancellationToken cancellationToken) =>
         GetAsync<JobResponse>($"/api/jobs/{Uri.EscapeDataString(id)}", cancellationToken);

@@ -13,11 +13,11 @@ public static class AskApi
 {
     public static IEndpointRouteBuilder MapAskApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/ask").WithTags("Ask");
+        var api = app.MapGroup("/api/ask").WithTags("Ask").RequireReader();
         api.MapPost("/", AskAsync).WithSummary("Answer a question in one mode (see /api/modes), with citations, timings and token usage. Send Cache-Control: no-cache to bypass the answer cache.");
         api.MapPost("/stream", StreamAsync).WithSummary("As /api/ask, as Server-Sent Events: 'token' events, then one 'done' event with the full response.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
-        app.MapGet("/api/modes", ModesAsync).WithTags("Ask")
+        app.MapGet("/api/modes", ModesAsync).WithTags("Ask").RequireReader()
             .WithSummary("The registered answering modes, each with whether it can answer on ?collection= (default: default) right now, and why not.");
         return app;
     }

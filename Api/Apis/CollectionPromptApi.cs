@@ -8,13 +8,13 @@ public static class CollectionPromptApi
 {
     public static IEndpointRouteBuilder MapCollectionPromptApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/collections/{collection}/prompt").WithTags("Prompts");
+        var api = app.MapGroup("/api/collections/{collection}/prompt").WithTags("Prompts").RequireReader();
         api.MapGet("/", GetAsync).WithSummary("The collection's prompt for the 'prompt' mode (the built-in one until it has its own).")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapPut("/", PutAsync)
+        api.MapPut("/", PutAsync).RequireAdmin()
             .WithSummary("Replace the collection's prompt: {system, examples: [{question, answer}], user}; system and user are Semantic Kernel templates using {{$question}} and {{$collection}}.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapDelete("/", DeleteAsync).WithSummary("Go back to the built-in prompt.").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapDelete("/", DeleteAsync).RequireAdmin().WithSummary("Go back to the built-in prompt.").ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -14,12 +14,13 @@ public static class DatasetsApi
 
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/datasets").WithTags("Datasets");
-        api.MapPost("/", BuildAsync)
+        var api = app.MapGroup("/api/datasets").WithTags("Datasets").RequireReader();
+        api.MapPost("/", BuildAsync).RequireWriter()
             .WithSummary("Build a training dataset from a collection's chunks with the connected chat model, as a job: kind 'raft' (question + oracle chunk with probability P + distractors → cited answer; for hybrid) or 'closedBook' (question → answer; for finetuned). Eval-set questions and their source chunks are excluded.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        api.MapPost("/upload", UploadAsync).DisableAntiforgery()
+        // No antiforgery token: the Api serves no forms; CrossSiteRequestGuard refuses uploads from other sites' pages.
+        api.MapPost("/upload", UploadAsync).DisableAntiforgery().RequireWriter()
             .WithSummary("Upload a dataset as chat JSONL (multipart 'file', one {\"messages\": [...]} per line; 'name', optional 'collection' and 'validationShare'). Bad lines are reported by line number and nothing is stored.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -28,7 +29,7 @@ public static class DatasetsApi
         api.MapGet("/{id}/export", ExportAsync)
             .WithSummary("A split as JSON Lines: format=openai (chat messages; default), sharegpt or alpaca; split=train (default) or validation.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a dataset no job or version uses.").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{id}", DeleteAsync).RequireWriter().WithSummary("Delete a dataset no job or version uses.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

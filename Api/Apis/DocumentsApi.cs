@@ -14,8 +14,9 @@ public static class DocumentsApi
 {
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/documents").WithTags("Documents");
-        api.MapPost("/", UploadAsync).DisableAntiforgery()
+        var api = app.MapGroup("/api/documents").WithTags("Documents").RequireReader();
+        // No antiforgery token: the Api serves no forms; CrossSiteRequestGuard refuses uploads from other sites' pages.
+        api.MapPost("/", UploadAsync).DisableAntiforgery().RequireWriter()
             .WithSummary("Upload documents: multipart 'files' (+ optional 'collection' and 'groups'), or JSON {name, text, collection?, groups?} " +
                 "(text whose name has no supported extension is plain text, stored as name + '.txt'). 'groups' are who may read them " +
                 "(a form field per group, or comma-separated; an empty value: everyone); left out, the collection's default groups.")
@@ -24,12 +25,13 @@ public static class DocumentsApi
         api.MapGet("/", ListAsync).WithSummary("List the documents the caller may read, optionally of one collection.");
         api.MapGet("/{id}", GetAsync).WithSummary("One document (404 when the caller may not read it).");
         api.MapGet("/{id}/chunks", GetChunksAsync).WithSummary("A document's chunks with their heading paths and character spans.");
-        api.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a document from the store, every index and every cache.");
+        api.MapDelete("/{id}", DeleteAsync).RequireWriter().WithSummary("Delete a document from the store, every index and every cache.");
 
-        var access = app.MapGroup("/api/collections/{collection}/access").WithTags("Documents");
+        var access = app.MapGroup("/api/collections/{collection}/access").WithTags("Documents").RequireReader();
         access.MapGet("/", GetAccessAsync).WithSummary("The collection's default groups: who may read a document uploaded without groups (empty: everyone).")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        access.MapPut("/", PutAccessAsync).WithSummary("Set the collection's default groups {defaultGroups: [...]}; documents already uploaded keep theirs.")
+        access.MapPut("/", PutAccessAsync).RequireWriter()
+            .WithSummary("Set the collection's default groups {defaultGroups: [...]}; documents already uploaded keep theirs.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }

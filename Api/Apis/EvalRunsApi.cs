@@ -19,8 +19,8 @@ public static class EvalRunsApi
 {
     public static IEndpointRouteBuilder MapEvalRunsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/evalruns").WithTags("Eval runs");
-        api.MapPost("/", StartAsync)
+        var api = app.MapGroup("/api/evalruns").WithTags("Eval runs").RequireReader();
+        api.MapPost("/", StartAsync).RequireWriter()
             .WithSummary("Run every question of a set through each mode (and each retriever, for modes that retrieve), as a job, " +
                 "over the documents the caller may read (the run records that view).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -39,10 +39,10 @@ public static class EvalRunsApi
             .AddOpenApiOperationTransformer(AddMarkdownReport)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a run with its results.")
+        api.MapDelete("/{id}", DeleteAsync).RequireWriter().WithSummary("Delete a run with its results.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/freshness", StartFreshnessAsync)
+        api.MapPost("/freshness", StartFreshnessAsync).RequireWriter()
             .WithSummary("Freshness probe, as a job: submit a changed document, then re-ask a question in each mode until the new answer shows up or the timeout passes.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/freshness/{jobId}", GetFreshnessAsync)

@@ -16,16 +16,17 @@ public static partial class EvalSetsApi
 {
     public static IEndpointRouteBuilder MapEvalSetsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/evalsets").WithTags("Eval sets");
-        api.MapPost("/", ImportJsonlAsync).DisableAntiforgery()
+        var api = app.MapGroup("/api/evalsets").WithTags("Eval sets").RequireReader();
+        // No antiforgery tokens on the imports: the Api serves no forms; CrossSiteRequestGuard refuses uploads from other sites' pages.
+        api.MapPost("/", ImportJsonlAsync).DisableAntiforgery().RequireWriter()
             .WithSummary("Import an eval set from JSON Lines: multipart 'file' (one {question, answer?, relevantDocuments?, tags?, unanswerable?, id?} per line), 'name', optional 'collection'. Re-importing a name adds a version.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        api.MapPost("/beir", ImportBeirAsync).DisableAntiforgery()
+        api.MapPost("/beir", ImportBeirAsync).DisableAntiforgery().RequireWriter()
             .WithSummary("Import a BEIR dataset: multipart files 'corpus' (corpus.jsonl), 'queries' (queries.jsonl), 'qrels' (the split's .tsv); optional 'collection' (default 'beir') and 'split' (default 'test'). Ingests the corpus and stores the judged queries as an eval set.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        api.MapPost("/generate", GenerateAsync)
+        api.MapPost("/generate", GenerateAsync).RequireWriter()
             .WithSummary("Write an eval set with the connected LLM from a collection's chunks, as a job; GET /api/evalsets/generate/{jobId} gives the new set once it is done.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -34,7 +35,7 @@ public static partial class EvalSetsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/", ListAsync).WithSummary("Every version of every eval set, newest first, optionally of one collection.");
         api.MapGet("/{id}", GetAsync).WithSummary("One eval set with its questions.").ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapDelete("/{id}", DeleteAsync).WithSummary("Delete an eval set version with its runs and results.").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{id}", DeleteAsync).RequireWriter().WithSummary("Delete an eval set version with its runs and results.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

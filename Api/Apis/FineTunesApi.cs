@@ -13,23 +13,23 @@ public static class FineTunesApi
 {
     public static IEndpointRouteBuilder MapFineTunesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/finetunes").WithTags("Fine-tuning");
-        api.MapPost("/", CreateAsync)
+        var api = app.MapGroup("/api/finetunes").WithTags("Fine-tuning").RequireReader();
+        api.MapPost("/", CreateAsync).RequireWriter()
             .WithSummary("Fine-tune on a dataset (local LoRA trainer or an OpenAI-compatible fine-tuning API), as a job: validating → queued → running → registering → succeeded | failed | cancelled. The result becomes the collection's active version raglab-<collection>-v<N>.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/", ListAsync).WithSummary("Fine-tuning jobs, newest first, optionally of one collection.");
         api.MapGet("/{id}", GetAsync).WithSummary("A fine-tuning job: status, step, model, error.").ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/{id}/cancel", CancelAsync).WithSummary("Cancel a job; the trainer is asked to stop and nothing is registered.")
+        api.MapPost("/{id}/cancel", CancelAsync).RequireWriter().WithSummary("Cancel a job; the trainer is asked to stop and nothing is registered.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id}/events", EventsAsync)
             .WithSummary("The job's events (status changes, losses, messages) after sequence 'after': JSON, or with Accept: text/event-stream a stream that ends when the job does.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/versions", ListVersionsAsync).WithSummary("The registered fine-tuned models, newest first, optionally of one collection, with losses, training time, cost and the forgetting probe.");
-        api.MapPost("/versions/{id}/activate", ActivateAsync).WithSummary("Make a version the one its collection's finetuned and hybrid modes use (activate, or roll back).")
+        api.MapPost("/versions/{id}/activate", ActivateAsync).RequireWriter().WithSummary("Make a version the one its collection's finetuned and hybrid modes use (activate, or roll back).")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapDelete("/versions/{id}", DeleteVersionAsync).WithSummary("Delete a version, and its model where it is served (Ollama or the fine-tuning API).")
+        api.MapDelete("/versions/{id}", DeleteVersionAsync).RequireWriter().WithSummary("Delete a version, and its model where it is served (Ollama or the fine-tuning API).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/api/models", ModelsAsync).WithTags("Fine-tuning").WithSummary("The connected chat model, the configured trainers and every collection's fine-tuned versions.");
+        app.MapGet("/api/models", ModelsAsync).WithTags("Fine-tuning").RequireReader().WithSummary("The connected chat model, the configured trainers and every collection's fine-tuned versions.");
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Hosting;
 using RagLab.Contracts;
@@ -8,10 +9,18 @@ public static class HomeApi
 {
     public static IEndpointRouteBuilder MapHomeApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/status", async (RagLabStatus status, CancellationToken cancellationToken) => (await status.GetAsync(cancellationToken)).ToContract())
-            .WithTags("Status").WithSummary("What this process is connected to: embedded or which endpoint, per dependency.");
-        app.MapGet("/", () => Results.Content(HomePage, "text/html")).ExcludeFromDescription();
+        app.MapGet("/api/status", StatusAsync).RequireReader()
+            .WithTags("Status").WithSummary("What this process is connected to: embedded or which endpoint, per dependency (server paths for admins only).");
+        app.MapGet("/", () => Results.Content(HomePage, "text/html")).RequireReader().ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>Where the lab keeps its files on the server is for admins (the local lab's lone user is one); others see no paths.</summary>
+    private static async Task<StatusResponse> StatusAsync(RagLabStatus status, HttpContext context, IAuthorizationService authorization, CancellationToken cancellationToken)
+    {
+        var report = await status.GetAsync(cancellationToken);
+        var admin = (await authorization.AuthorizeAsync(context.User, AccessPolicies.Admin)).Succeeded;
+        return (admin ? report : report.WithoutPaths()).ToContract();
     }
 
     private const string HomePage = """

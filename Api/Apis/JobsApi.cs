@@ -9,7 +9,7 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/jobs").WithTags("Jobs");
+        var api = app.MapGroup("/api/jobs").WithTags("Jobs").RequireReader();
         api.MapGet("/", ListAsync).WithSummary("Recent jobs, newest first.");
         api.MapGet("/{id}", GetAsync).WithSummary("A job's status and progress (0 to 1).");
         return app;

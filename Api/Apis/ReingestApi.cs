@@ -10,7 +10,7 @@ public static class ReingestApi
 {
     public static IEndpointRouteBuilder MapReingestApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/documents/{id}/reingest", ReingestAsync).WithTags("Documents")
+        app.MapPost("/api/documents/{id}/reingest", ReingestAsync).WithTags("Documents").RequireWriter()
             .WithSummary("Index a document again from its stored upload (chunks rebuilt with the current settings) → 202 {documents:[{id, name, status, jobId}]}.")
             .Produces<UploadResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)

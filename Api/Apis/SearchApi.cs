@@ -13,7 +13,7 @@ public static class SearchApi
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/search", SearchAsync).WithTags("Search")
+        app.MapPost("/api/search", SearchAsync).WithTags("Search").RequireReader()
             .WithSummary("Retrieve chunks with bm25, dense or hybrid retrieval (default: hybrid when embeddings are connected, else bm25).");
         return app;
     }

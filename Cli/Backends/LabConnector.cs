@@ -17,7 +17,10 @@ public sealed class LabConnector(CliContext context, GlobalOptions globals)
                 throw new CliUsageException("--data-dir applies only in-process; with --url the Api uses its own data directory.");
             var handler = context.HttpHandlerFactory?.Invoke() ?? new HttpClientHandler();
             var baseAddress = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
-            return new HttpLabClient(new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) });
+            var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
+            var apiKey = parseResult.GetValue(globals.ApiKey) ?? context.Environment("RAGLAB_API_KEY");
+            if (!string.IsNullOrWhiteSpace(apiKey)) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey.Trim());
+            return new HttpLabClient(http);
         }
         return await LocalLabClient.StartAsync(parseResult.GetValue(globals.DataDirectory), context.Settings, cancellationToken);
     }

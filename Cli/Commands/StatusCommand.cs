@@ -29,7 +29,7 @@ public static class StatusCommand
             grid.AddRow("[grey]Chat model[/]", Availability(m.ChatModel, m.ChatAvailable, "answers are extractive"));
             grid.AddRow("[grey]Embedding model[/]", Availability(m.EmbeddingModel, m.EmbeddingsAvailable, "retrieval is bm25 only"));
             if (m.Error is { } error) grid.AddRow("[grey]Model server[/]", $"[yellow]{Markup.Escape(error)}[/]");
-            grid.AddRow("[grey]Data directory[/]", Markup.Escape(status.DataDirectory));
+            grid.AddRow("[grey]Data directory[/]", status.DataDirectory is { } directory ? Markup.Escape(directory) : "[grey]shown to admins only[/]");
             grid.AddRow("[grey]Jobs[/]", status.JobsInProcess ? "run in the lab's process" : "run by the Worker");
             grid.AddRow("[grey]Documents[/]", $"{documents.Count} in {documents.Select(d => d.Collection).Distinct().Count()} collection(s)" +
                 (documents.Any(d => d.Status == DocumentStatus.Failed) ? $", [red]{documents.Count(d => d.Status == DocumentStatus.Failed)} failed[/]" : ""));

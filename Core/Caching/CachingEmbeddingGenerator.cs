@@ -40,7 +40,8 @@ public sealed class CachingEmbeddingGenerator(IEmbeddingGenerator<string, Embedd
     private string CacheModelKey(EmbeddingGenerationOptions? options)
     {
         var model = options?.ModelId ?? modelId ?? InnerGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "default";
-        // Requested dimensions change the vector, so they are part of the key.
-        return options?.Dimensions is { } dimensions ? $"{model}@{dimensions}" : model;
+        // Requested dimensions change the vector, and so may a query instruction: both are part of the key.
+        if (options?.Dimensions is { } dimensions) model = $"{model}@{dimensions}";
+        return EmbeddingInputKind.IsQuery(options) ? $"{model}#query" : model;
     }
 }

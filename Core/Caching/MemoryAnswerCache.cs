@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Primitives;
 using RagLab.Core.Generation;
 using RagLab.Core.Kernel;
 
@@ -9,12 +8,13 @@ namespace RagLab.Core.Caching;
 /// <summary>
 /// The embedded answer cache: <see cref="MemoryCache"/> with a size limit of <c>capacity</c> answers, so every get and set
 /// is O(1) at any size; past the limit the cache compacts itself (least recently used first) in the background.
-/// A collection's answers share one expiration token, so invalidating a collection drops them all at once.
+/// Invalidating a collection is O(1) too: it bumps the collection's epoch, and an answer stored under an older epoch is
+/// never served again (it is dropped when next looked up, or compacted away as the least recently used).
 /// </summary>
 public sealed class MemoryAnswerCache : IAnswerCache, IDisposable
 {
     private readonly MemoryCache _cache;
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _collections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _epochs = new(StringComparer.Ordinal);
 
     /// <param name="time">Kept for callers that pass one; entries do not expire by time.</param>
     public MemoryAnswerCache(TimeProvider time, int capacity = 10_000)
@@ -28,35 +28,39 @@ public sealed class MemoryAnswerCache : IAnswerCache, IDisposable
     /// <summary>Most answers held at once.</summary>
     public int Capacity { get; }
 
-    /// <summary>Answers held now.</summary>
+    /// <summary>Answers held now, including invalidated ones not yet dropped.</summary>
     public int Count => _cache.Count;
 
-    public Task<AnswerResult?> GetAsync(AnswerCacheKey key, CancellationToken cancellationToken) =>
-        Task.FromResult(_cache.TryGetValue(key.ToKeyString(), out AnswerResult? answer) ? answer : null);
+    public Task<AnswerResult?> GetAsync(AnswerCacheKey key, CancellationToken cancellationToken)
+    {
+        var id = key.ToKeyString();
+        if (!_cache.TryGetValue(id, out Held? held) || held is null)
+            return Task.FromResult<AnswerResult?>(null);
+        if (held.Epoch != EpochOf(key.Collection))
+        {
+            _cache.Remove(id);
+            return Task.FromResult<AnswerResult?>(null);
+        }
+        return Task.FromResult<AnswerResult?>(held.Answer);
+    }
 
     public Task SetAsync(AnswerCacheKey key, AnswerResult answer, CancellationToken cancellationToken)
     {
-        var collection = _collections.GetOrAdd(key.Collection, _ => new CancellationTokenSource());
-        using var entry = _cache.CreateEntry(key.ToKeyString());
-        entry.Value = answer;
-        entry.Size = 1;
-        entry.AddExpirationToken(new CancellationChangeToken(collection.Token));
+        // Read before storing: an invalidation in between leaves this answer under the old epoch, never served.
+        var epoch = EpochOf(key.Collection);
+        _cache.Set(key.ToKeyString(), new Held(epoch, answer), new MemoryCacheEntryOptions { Size = 1 });
         return Task.CompletedTask;
     }
 
     public Task InvalidateCollectionAsync(string collection, CancellationToken cancellationToken)
     {
-        if (_collections.TryRemove(collection, out var tokens))
-        {
-            tokens.Cancel();
-            tokens.Dispose();
-        }
+        _epochs.AddOrUpdate(collection, 1, (_, epoch) => epoch + 1);
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        _cache.Dispose();
-        foreach (var tokens in _collections.Values) tokens.Dispose();
-    }
+    public void Dispose() => _cache.Dispose();
+
+    private long EpochOf(string collection) => _epochs.TryGetValue(collection, out var epoch) ? epoch : 0;
+
+    private sealed record Held(long Epoch, AnswerResult Answer);
 }

@@ -1,7 +1,10 @@
 using RagLab.Core.Kernel;
 namespace RagLab.Core.Caching;
 
-/// <summary>An in-process embedding cache holding at most <c>capacity</c> vectors, evicting the least recently used.</summary>
+/// <summary>
+/// An in-process embedding cache holding at most <c>capacity</c> vectors (<see cref="CacheCapacityOptions.MaxEmbeddings"/>),
+/// evicting the least recently used. Every get and set is O(1) at any size: a dictionary plus a recency list, under one short lock.
+/// </summary>
 public sealed class MemoryEmbeddingCache : IEmbeddingCache
 {
     private readonly int capacity;
@@ -14,6 +17,9 @@ public sealed class MemoryEmbeddingCache : IEmbeddingCache
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         this.capacity = capacity;
     }
+
+    /// <summary>Most vectors held at once.</summary>
+    public int Capacity => capacity;
 
     public int Count
     {

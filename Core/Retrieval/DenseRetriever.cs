@@ -40,7 +40,7 @@ public sealed class DenseRetriever(IVectorIndex index, IModelProvider models) : 
             GeneratedEmbeddings<Embedding<float>> embeddings;
             try
             {
-                embeddings = await generator.GenerateAsync([query.Text], cancellationToken: cancellationToken).ConfigureAwait(false);
+                embeddings = await generator.GenerateAsync([query.Text], EmbeddingInputKind.QueryOptions(), cancellationToken).ConfigureAwait(false);
             }
             catch (ModelCallException ex)
             {

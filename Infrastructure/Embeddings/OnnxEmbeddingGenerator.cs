@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.Tokenizers;
+using RagLab.Core.Kernel;
 using RagLab.Core.Telemetry;
 
 namespace RagLab.Infrastructure.Embeddings;
@@ -52,9 +53,10 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         using var activity = RagLabTelemetry.StartEmbedActivity("onnx", _model.ModelId, texts.Count);
         var (session, tokenizer) = _loaded.Value;
 
+        var prefix = EmbeddingInputKind.IsQuery(options) ? _model.QueryPrefix : null;
         var pieces = new int[texts.Count][];
         for (var i = 0; i < texts.Count; i++)
-            pieces[i] = [.. tokenizer.EncodeToIds(texts[i] ?? string.Empty, _model.MaxWordPieces, addSpecialTokens: true, out _, out _)];
+            pieces[i] = [.. tokenizer.EncodeToIds(prefix + texts[i], _model.MaxWordPieces, addSpecialTokens: true, out _, out _)];
 
         var vectors = new float[texts.Count][];
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => pieces[i].Length).ToArray();
@@ -125,6 +127,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = _threads,
             InterOpNumThreads = 1,
+            // Without the arena each run frees its activations; with it the largest batch's buffers stay resident for good.
+            EnableCpuMemArena = false,
         };
         // Idle threads sleep instead of spinning: the lab shares its cores with requests and other processes.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");

@@ -19,4 +19,17 @@ public sealed class RagLabStatus(IReadOnlyList<DependencyChoice> dependencies, I
 }
 
 /// <param name="Models">Live: whether the chat and embedding models answer right now.</param>
-public sealed record StatusReport(IReadOnlyList<DependencyChoice> Dependencies, ModelStatus Models, string DataDirectory, bool JobsInProcess);
+/// <param name="DataDirectory">The absolute data directory; null when hidden from the caller.</param>
+public sealed record StatusReport(IReadOnlyList<DependencyChoice> Dependencies, ModelStatus Models, string? DataDirectory, bool JobsInProcess)
+{
+    /// <summary>The report without server paths: no data directory, and the dependencies' details say "the data directory" instead of it.</summary>
+    public StatusReport WithoutPaths()
+    {
+        if (DataDirectory is not { Length: > 0 } directory) return this;
+        return this with
+        {
+            DataDirectory = null,
+            Dependencies = [.. Dependencies.Select(d => d with { Detail = d.Detail.Replace(directory, "<data directory>", StringComparison.Ordinal) })],
+        };
+    }
+}

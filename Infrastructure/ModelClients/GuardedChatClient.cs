@@ -8,8 +8,11 @@ namespace RagLab.Infrastructure.ModelClients;
 /// Bounds every chat call in time and feeds its outcome to the <see cref="ModelCircuit"/>: a streamed answer must send a chunk
 /// at least every <c>idleTimeout</c> and finish within <c>totalTimeout</c> (the HTTP client's timeout covers only the
 /// headers, not a body that trickles or stalls); a call that does not ends in <see cref="ModelTimeoutException"/> (504).
+/// Shared by every model provider (Ollama, OpenAI-compatible); <paramref name="settingsSection"/> names where its timeouts are set.
 /// </summary>
-internal sealed class GuardedChatClient(IChatClient inner, ModelCircuit circuit, string server, TimeSpan idleTimeout, TimeSpan totalTimeout)
+/// <param name="settingsSection">The provider's configuration section, e.g. <c>RagLab:Ollama</c>, named in timeout messages.</param>
+internal sealed class GuardedChatClient(
+    IChatClient inner, ModelCircuit circuit, string server, string settingsSection, TimeSpan idleTimeout, TimeSpan totalTimeout)
     : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -25,7 +28,7 @@ internal sealed class GuardedChatClient(IChatClient inner, ModelCircuit circuit,
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw Failed(new ModelTimeoutException($"The model server at {server} did not answer within {totalTimeout.TotalSeconds:0} s " +
-                "(RagLab:Ollama:RequestTimeout). It may be overloaded or stuck; check it, or raise the timeout.", ex));
+                $"({settingsSection}:RequestTimeout). It may be overloaded or stuck; check it, or raise the timeout.", ex));
         }
         catch (ModelCallException ex)
         {
@@ -55,9 +58,9 @@ internal sealed class GuardedChatClient(IChatClient inner, ModelCircuit circuit,
                     idle.Cancel();
                     throw Failed(total.IsCancellationRequested
                         ? new ModelTimeoutException($"The model server at {server} did not finish its answer within {totalTimeout.TotalSeconds:0} s " +
-                            "(RagLab:Ollama:RequestTimeout). It may be overloaded; check it, or raise the timeout.", ex)
+                            $"({settingsSection}:RequestTimeout). It may be overloaded; check it, or raise the timeout.", ex)
                         : new ModelTimeoutException($"The model server at {server} sent nothing for {idleTimeout.TotalSeconds:0.#} s in the middle of " +
-                            "its answer (RagLab:Ollama:StreamIdleTimeout); the answer was abandoned. Check the server.", ex));
+                            $"its answer ({settingsSection}:StreamIdleTimeout); the answer was abandoned. Check the server.", ex));
                 }
                 catch (ModelCallException ex)
                 {

@@ -66,7 +66,7 @@ public sealed class OllamaModelProvider : IModelProvider, IDisposable
         // Outermost first. One span per call: Microsoft.Extensions.AI's gen_ai "chat {model}" span, with token counts.
         _circuit = new ModelCircuit(_chat.Model, Math.Max(1, options.CircuitBreakerFailures), options.CircuitBreakDuration, clock, _logger);
         _chatClient = new ChatClientBuilder(new OllamaApiClient(CreateClient(httpClients, _chat.Endpoint), _chat.Model))
-            .Use(inner => new GuardedChatClient(inner, _circuit, _chat.Endpoint.ToString(), options.StreamIdleTimeout, options.RequestTimeout))
+            .Use(inner => new GuardedChatClient(inner, _circuit, _chat.Endpoint.ToString(), OllamaOptions.SectionName, options.StreamIdleTimeout, options.RequestTimeout))
             .UseLogging(loggerFactory)
             .UseOpenTelemetry(loggerFactory)
             .Use(inner => new ModelCallErrorChatClient(inner, ex => OllamaErrors.Translate(ex, _chat.Endpoint, _chat.Model, options.RequestTimeout)))

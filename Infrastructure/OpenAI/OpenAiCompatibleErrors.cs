@@ -5,7 +5,7 @@ using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.OpenAI;
 
-/// <summary>The OpenAI SDK's and HttpClient's errors, as messages that name the server and what to check.</summary>
+/// <summary>The OpenAI SDK's and HttpClient's errors, as messages that name the server and what to check (a timeout is a 504).</summary>
 internal static class OpenAiCompatibleErrors
 {
     public static ModelCallException? Translate(Exception ex, Uri endpoint, string model) => ex switch
@@ -17,7 +17,7 @@ internal static class OpenAiCompatibleErrors
         ClientResultException or HttpRequestException or BrokenCircuitException =>
             new($"The server at {endpoint} is not reachable ({ex.Message}). Check RagLab:OpenAI:Endpoint.", ex),
         TimeoutRejectedException or OperationCanceledException =>
-            new($"The server at {endpoint} did not answer in time; raise RagLab:OpenAI:RequestTimeout if the model is slow.", ex),
+            (ModelCallException)new ModelTimeoutException($"The server at {endpoint} did not answer in time; raise RagLab:OpenAI:RequestTimeout if the model is slow.", ex),
         _ => null,
     };
 }

@@ -14,7 +14,9 @@ namespace RagLab.Infrastructure.OpenAI;
 /// Hands out clients for an OpenAI-compatible server. Availability comes from <c>GET {Endpoint}/models</c>, probed at most once per
 /// <see cref="OpenAiCompatibleOptions.ProbeInterval"/>. A server without that endpoint is assumed to serve the configured models,
 /// and the status says so. The clients are Microsoft.Extensions.AI.OpenAI's over the OpenAI SDK, on the
-/// <see cref="RagLabHttpClients.OpenAiCompatible"/> HttpClient, with actionable <see cref="ModelCallException"/>s on top.
+/// <see cref="RagLabHttpClients.OpenAiCompatible"/> HttpClient, with actionable <see cref="ModelCallException"/>s on top, and
+/// the same guard as the Ollama path: an idle and a total timeout per chat call (<see cref="GuardedChatClient"/>) and a
+/// <see cref="ModelCircuit"/> that reports the chat model down after repeated failures (answers turn extractive, /health Degraded).
 /// </summary>
 public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
 {
@@ -24,6 +26,7 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
     private readonly HttpClient? _probeHttp;
     private readonly IChatClient? _chatClient;
     private readonly IEmbeddingGenerator<string, Embedding<float>>? _embeddingGenerator;
+    private readonly ModelCircuit? _circuit;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Probe? _last;
 
@@ -46,11 +49,19 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
         var client = options.CreateClient(httpClients.CreateClient(RagLabHttpClients.OpenAiCompatible));
         var endpoint = _endpoint;
         if (options.ChatModel is { Length: > 0 } chatModel)
+        {
+            var circuit = new ModelCircuit(chatModel, Math.Max(1, options.CircuitBreakerFailures), options.CircuitBreakDuration, _time,
+                loggerFactory.CreateLogger<OpenAiCompatibleModelProvider>());
+            _circuit = circuit;
+            // Outermost first: the guard sees every failure, already translated into an actionable ModelCallException.
             _chatClient = new ChatClientBuilder(client.GetChatClient(chatModel).AsIChatClient())
+                .Use(inner => new GuardedChatClient(inner, circuit, endpoint.ToString(), OpenAiCompatibleOptions.SectionName,
+                    options.StreamIdleTimeout, options.RequestTimeout))
                 .UseLogging(loggerFactory)
                 .UseOpenTelemetry(loggerFactory)
                 .Use(inner => new ModelCallErrorChatClient(inner, ex => OpenAiCompatibleErrors.Translate(ex, endpoint, chatModel)))
                 .Build();
+        }
         if (options.EmbeddingModel is { Length: > 0 } embeddingModel)
             _embeddingGenerator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(client.GetEmbeddingClient(embeddingModel).AsIEmbeddingGenerator())
                 .UseLogging(loggerFactory)
@@ -58,8 +69,9 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
                 .Build();
     }
 
+    /// <summary>The chat client, or null while the model is unavailable or its circuit is open (answers then turn extractive).</summary>
     public async ValueTask<IChatClient?> GetChatClientAsync(CancellationToken cancellationToken) =>
-        _chatClient is not null && (await GetProbeAsync(cancellationToken).ConfigureAwait(false)).Serves(_options.ChatModel!) ? _chatClient : null;
+        _chatClient is not null && _circuit?.IsOpen != true && (await GetProbeAsync(cancellationToken).ConfigureAwait(false)).Serves(_options.ChatModel!) ? _chatClient : null;
 
     public async ValueTask<IEmbeddingGenerator<string, Embedding<float>>?> GetEmbeddingGeneratorAsync(CancellationToken cancellationToken) =>
         _embeddingGenerator is not null && (await GetProbeAsync(cancellationToken).ConfigureAwait(false)).Serves(_options.EmbeddingModel!) ? _embeddingGenerator : null;
@@ -75,6 +87,9 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
         var embeddings = _options.EmbeddingModel is { Length: > 0 } embeddingModel && probe.Serves(embeddingModel);
 
         var problems = new List<string>();
+        var circuitOpen = _circuit?.OpenReason;
+        if (circuitOpen is not null)
+            problems.Add(circuitOpen);
         if (probe.Error is not null)
             problems.Add(probe.Error);
         if (probe.Reachable)
@@ -88,7 +103,7 @@ public sealed class OpenAiCompatibleModelProvider : IModelProvider, IDisposable
             else if (!embeddings)
                 problems.Add($"The server at {_endpoint} does not list model '{_options.EmbeddingModel}' ({probe.Describe()}).");
         }
-        return new ModelStatus("openai", _endpoint.ToString(), _options.ChatModel, chat, _options.EmbeddingModel, embeddings,
+        return new ModelStatus("openai", _endpoint.ToString(), _options.ChatModel, chat && circuitOpen is null, _options.EmbeddingModel, embeddings,
             problems.Count > 0 ? string.Join(" ", problems) : null);
     }
 

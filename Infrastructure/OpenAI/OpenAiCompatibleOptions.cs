@@ -22,7 +22,17 @@ public sealed class OpenAiCompatibleOptions
 
     public string? EmbeddingModel { get; set; }
 
+    /// <summary>Longest a whole model call may take, streamed or not.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest silence between two chunks of a streamed answer before it is abandoned with 504.</summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Failed chat calls in a row after which the model counts as down (answers turn extractive, /health Degraded).</summary>
+    public int CircuitBreakerFailures { get; set; } = 5;
+
+    /// <summary>How long the model counts as down once the circuit opened, before one call tries it again.</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long <c>GET {Endpoint}/models</c> may take before the server counts as down.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);

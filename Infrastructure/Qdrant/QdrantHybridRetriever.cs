@@ -31,7 +31,7 @@ public sealed class QdrantHybridRetriever(QdrantChunkIndex index, IModelProvider
                 "Hybrid retrieval needs an embedding model, and none is connected. Start the model server with an embedding model " +
                 "(the AppHost pulls 'all-minilm'), or use the 'bm25' retriever.");
 
-        var embeddings = await generator.GenerateAsync([query.Text], cancellationToken: cancellationToken);
+        var embeddings = await generator.GenerateAsync([query.Text], EmbeddingInputKind.QueryOptions(), cancellationToken);
         if (embeddings.Count == 0)
             throw new DependencyUnavailableException("The embedding model returned no embedding for the query. Check the model server's logs.");
 

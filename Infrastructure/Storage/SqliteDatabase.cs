@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace RagLab.Infrastructure.Storage;
@@ -37,11 +38,20 @@ public sealed class SqliteDatabase : SqlDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        // mmap and a larger page cache: BM25 keeps chunk text out of its index and reads the top K back from here on every query.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; " +
-            "PRAGMA mmap_size=268435456; PRAGMA cache_size=-16384;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        // The settings belong to the native connection, which the pool reuses: set them once per handle, not on every
+        // open (six PRAGMAs cost as much as a BM25 query's top-K read).
+        if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
+        {
+            await using var pragma = connection.CreateCommand();
+            // mmap and a larger page cache: BM25 keeps chunk text out of its index and reads the top K back from here on every query.
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; " +
+                "PRAGMA mmap_size=268435456; PRAGMA cache_size=-16384;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            Configured.AddOrUpdate(handle, Marker);
+        }
         return connection;
     }
+
+    private static readonly ConditionalWeakTable<object, object> Configured = new();
+    private static readonly object Marker = new();
 }

@@ -1,30 +1,50 @@
-using System.Text.Json;
-using RagLab.Web.Api;
+using RagLab.Contracts;
 
 namespace RagLab.Web;
 
-/// <summary>What a GET of a feature's route found: the route does not exist yet (404), or the JSON it returned.</summary>
-public sealed record FeatureProbe(bool Available, JsonElement Body)
-{
-    public static FeatureProbe NotAvailable { get; } = new(false, default);
-}
-
 public sealed partial class RagLabApiClient
 {
-    /// <summary>
-    /// GETs a route of a feature that another part of the lab may not have yet (the fine-tuning API: <c>/api/finetunes</c>,
-    /// <c>/api/datasets</c>, <c>/api/models</c>). A 404 from the route itself means "not available"; other failures throw.
-    /// </summary>
-    public async Task<FeatureProbe> ProbeAsync(string path, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/finetunes</c>: the fine-tuning jobs, newest first.</summary>
+    /// <exception cref="Api.ApiException">With <see cref="Api.ApiException.IsNotFound"/> when the Api has no fine-tuning routes.</exception>
+    public async Task<IReadOnlyList<FineTuneResponse>> GetFineTunesAsync(CancellationToken cancellationToken) =>
+        await GetAsync<List<FineTuneResponse>>("/api/finetunes", cancellationToken);
+
+    public Task<FineTuneResponse> GetFineTuneAsync(string id, CancellationToken cancellationToken) =>
+        GetAsync<FineTuneResponse>($"/api/finetunes/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    /// <summary>The job's events numbered after <paramref name="after"/> (status changes, losses, messages), oldest first.</summary>
+    public async Task<IReadOnlyList<FineTuneEventResponse>> GetFineTuneEventsAsync(string id, long after, CancellationToken cancellationToken) =>
+        await GetAsync<List<FineTuneEventResponse>>($"/api/finetunes/{Uri.EscapeDataString(id)}/events?after={after}", cancellationToken);
+
+    /// <summary><c>POST /api/finetunes</c>: starts a job (202); the Api checks the dataset, the trainer and the base model first.</summary>
+    public Task<FineTuneResponse> StartFineTuneAsync(CreateFineTuneRequest request, CancellationToken cancellationToken) =>
+        PostJsonAsync<FineTuneResponse>("/api/finetunes", request, cancellationToken);
+
+    public Task<FineTuneResponse> CancelFineTuneAsync(string id, CancellationToken cancellationToken) =>
+        PostAsync<FineTuneResponse>($"/api/finetunes/{Uri.EscapeDataString(id)}/cancel", cancellationToken);
+
+    public async Task<IReadOnlyList<DatasetResponse>> GetDatasetsAsync(CancellationToken cancellationToken) =>
+        await GetAsync<List<DatasetResponse>>("/api/datasets", cancellationToken);
+
+    /// <summary>A dataset with its statistics and its first examples of each split.</summary>
+    public Task<DatasetDetails> GetDatasetAsync(string id, CancellationToken cancellationToken) =>
+        GetAsync<DatasetDetails>($"/api/datasets/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    /// <summary><c>GET /api/models</c>: the chat model, the configured trainers, and every collection's fine-tuned versions.</summary>
+    public Task<ModelsResponse> GetModelsAsync(CancellationToken cancellationToken) =>
+        GetAsync<ModelsResponse>("/api/models", cancellationToken);
+
+    /// <summary>Makes a version the one its collection's <c>finetuned</c> and <c>hybrid</c> modes answer with.</summary>
+    public Task<ModelVersionResponse> ActivateVersionAsync(string id, CancellationToken cancellationToken) =>
+        PostAsync<ModelVersionResponse>($"/api/finetunes/versions/{Uri.EscapeDataString(id)}/activate", cancellationToken);
+
+    /// <summary>Deletes a version and its served model; the Api keeps it (503) when the model server does not answer.</summary>
+    public Task DeleteVersionAsync(string id, CancellationToken cancellationToken) =>
+        DeleteAsync($"/api/finetunes/versions/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    private async Task<T> PostAsync<T>(string path, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-            return new FeatureProbe(true, await ReadAsync<JsonElement>(response, cancellationToken));
-        }
-        catch (ApiException ex) when (ex.IsNotFound)
-        {
-            return FeatureProbe.NotAvailable;
-        }
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path), cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
     }
 }

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using RagLab.Api;
 using RagLab.Core.Kernel;
 
@@ -20,6 +22,9 @@ public sealed class RagLabApiFactory(string dataDirectory, Uri? ollamaEndpoint =
 
     public string DataDirectory { get; } = dataDirectory;
 
+    /// <summary>Replaces services after the Api registered its own (e.g. a token validation a test can sign for).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -29,6 +34,7 @@ public sealed class RagLabApiFactory(string dataDirectory, Uri? ollamaEndpoint =
         // The in-process model is tested where it is asked for (EmbeddedModelTests); elsewhere it would only add a model load per test.
         builder.UseSetting("RagLab:Embeddings:Model", "off");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        if (TestServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     public static readonly JsonSerializerOptions Json = CreateJson();

@@ -20,6 +20,9 @@ internal sealed class LatencyRecorder
         return result;
     }
 
+    /// <summary>Adds durations measured elsewhere, e.g. by concurrent clients once they have finished.</summary>
+    public void AddRange(IEnumerable<double> milliseconds) => _milliseconds.AddRange(milliseconds);
+
     public double Percentile(double p)
     {
         if (_milliseconds.Count == 0) return double.NaN;

@@ -61,13 +61,7 @@ internal static class PipelineBenchmark
     private static IHost BuildHost(string dataDirectory, string embeddingModel)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RagLab:DataDirectory"] = dataDirectory,
-            ["RagLab:Ollama:Endpoint"] = "http://127.0.0.1:9",
-            // "no embeddings" by default: the in-process model has its own benchmark (`embedded`).
-            ["RagLab:Embeddings:Model"] = embeddingModel,
-        });
+        builder.Configuration.AddInMemoryCollection(EmbeddedLabSettings.For(dataDirectory, embeddingModel));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter(typeof(IngestBatchJobHandler).FullName, LogLevel.Information); // its per-stage timings
         builder.AddRagLab();
@@ -183,7 +177,8 @@ internal static class PipelineBenchmark
         return $"{count} documents one by one: accepted in {accepted.TotalSeconds:F2} s, all ready in {ready.TotalSeconds:F2} s ({count / ready.TotalSeconds:F0} documents/s)";
     }
 
-    private static async Task<JobRecord> WaitAsync(IJobStore jobs, string jobId, CancellationToken cancellationToken)
+    /// <summary>Polls the job store until the job has finished, either way.</summary>
+    internal static async Task<JobRecord> WaitAsync(IJobStore jobs, string jobId, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -194,11 +189,11 @@ internal static class PipelineBenchmark
     }
 
     /// <summary>The 1-minute load average: on a shared machine it says how much of the wall time was waiting for a core.</summary>
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     /// <summary>VmRSS of this process from /proc/self/status, in MiB (the working set elsewhere).</summary>
-    private static double ResidentMiB()
+    internal static double ResidentMiB()
     {
         const string path = "/proc/self/status";
         if (File.Exists(path))

@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "restart" => await RestartBenchmark.RunAsync(args[1..], CancellationToken.None),
     "restart-once" => await RestartBenchmark.RunOnceAsync(args[1..], CancellationToken.None), // one restart, started by "restart" as a child process
     "embedded" => await EmbeddedModelBenchmark.RunAsync(args[1..], CancellationToken.None),
+    "load" => await LoadBenchmark.RunAsync(args[1..], CancellationToken.None),
     _ => Usage(),
 };
 
@@ -36,6 +37,12 @@ static int Usage()
               Fills a data directory with N embedded chunks (kept with --data-dir), then times restarts to the first answered query,
               each in a process of its own (the first reads the chunks from SQLite; later ones restore both indexes from their
               snapshots and read no chunk), then each index's restore alone.
+          dotnet run -c Release --project tests/RagLab.Benchmarks -- load [<beir-dir>] [--clients 8] [--seconds 10] [--warmup 2] [--prefill 100000]
+                                                                           [--documents 2000] [--results <file>]
+              The real Api on Kestrel at 127.0.0.1 in this process, with the BEIR folder loaded (or --documents synthetic ones), under
+              N concurrent clients: search req/s, p50 and p99; cached asks (one question repeated); uncached asks with the answer cache
+              starting empty, then holding --prefill answers. Answers are extractive (no model server). Prints the figures beside the
+              previous run's, kept in --results (default: benchmark-results/load-<corpus>.json).
         """);
     return 2;
 }

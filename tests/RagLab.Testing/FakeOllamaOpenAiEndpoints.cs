@@ -9,7 +9,15 @@ namespace RagLab.Testing;
 public sealed partial class FakeOllamaServer
 {
     private Task WriteOpenAiError(HttpContext context, int status, string message) =>
-        WriteJson(context, status, new { error = new { message, type = status == 404 ? "not_found_error" : "invalid_request_error", param = (string?)null, code = (string?)null } });
+        WriteJson(context, status, new { error = new { message, type = ErrorType(status), param = (string?)null, code = (string?)null } });
+
+    // As Ollama's OpenAI middleware names them.
+    private static string ErrorType(int status) => status switch
+    {
+        400 => "invalid_request_error",
+        404 => "not_found_error",
+        _ => "api_error",
+    };
 
     private async Task OpenAiChat(HttpContext context)
     {
@@ -21,6 +29,12 @@ public sealed partial class FakeOllamaServer
         if (!HasModel(model))
         {
             await WriteOpenAiError(context, 404, ModelNotFound(model));
+            return;
+        }
+
+        if (FailChat)
+        {
+            await WriteOpenAiError(context, 500, "llama runner process has terminated: exit status 2");
             return;
         }
 
@@ -49,8 +63,14 @@ public sealed partial class FakeOllamaServer
         }
 
         context.Response.ContentType = "text/event-stream";
-        foreach (var token in tokens)
+        for (var i = 0; i < tokens.Count; i++)
         {
+            if (i == StallStreamAfterTokens)
+            {
+                await StallAsync(context);
+                return;
+            }
+            var token = tokens[i];
             await Task.Delay(TokenDelay, context.RequestAborted);
             await WriteEvent(context, Chunk(id, created, model, new { role = "assistant", content = token }, null));
         }

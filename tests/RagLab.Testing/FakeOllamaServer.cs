@@ -47,13 +47,18 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     public Func<IReadOnlyList<FakeChatMessage>, string> Respond { get; set; } = DefaultRespond;
 
     /// <summary>
-    /// Fault mode "stall": when set, a streamed <c>/api/chat</c> sends this many tokens, then sends nothing more and keeps the
-    /// connection open until the client gives up (a model server that hangs mid-answer).
+    /// Fault mode "stall": when set, a streamed <c>/api/chat</c> or <c>/v1/chat/completions</c> sends this many tokens, then sends
+    /// nothing more and keeps the connection open until the client gives up (a model server that hangs mid-answer).
     /// </summary>
     public int? StallStreamAfterTokens { get; set; }
 
-    /// <summary>Fault mode "fail": when true, every <c>/api/chat</c> answers 500 with an Ollama error body.</summary>
+    /// <summary>
+    /// Fault mode "fail": when true, every <c>/api/chat</c> answers 500 with an Ollama error body, and every
+    /// <c>/v1/chat/completions</c> 500 with an OpenAI error object.
+    /// </summary>
     public bool FailChat { get; set; }
+
+    /// <summary>
     /// When set, writes the answer instead of <see cref="Respond"/>, from the model asked and the conversation: models that answer
     /// differently (a base model and its fine-tuned version).
     /// </summary>
@@ -383,8 +388,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             }
             if (i == StallStreamAfterTokens)
             {
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                await StallAsync(context);
                 return;
             }
             await Task.Delay(TokenDelay, context.RequestAborted);
@@ -396,6 +400,13 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             return;
         }
         await WriteLine(context, Final(model, "", doneReason, promptTokens, tokens.Count));
+    }
+
+    /// <summary>Keeps the response open, sending nothing, until the client gives up.</summary>
+    private static async Task StallAsync(HttpContext context)
+    {
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private static object Final(string model, string content, string doneReason, int promptTokens, int outputTokens) => new

@@ -88,7 +88,8 @@ public sealed class ChatConversation(RagLabApiClient api, ProtectedSessionStorag
     {
         var token = answer.Cancellation!.Token;
         var clock = Stopwatch.StartNew();
-        var lastRender = TimeSpan.Zero;
+        // Re-render at a steady pace, not once per token.
+        var pacer = new RenderPacer(RenderInterval, () => Changed?.Invoke());
         var request = new AskRequest(turn.Question, answer.Mode, Retriever: turn.Settings.Retriever, Collection: turn.Settings.Collection);
         try
         {
@@ -111,12 +112,8 @@ public sealed class ChatConversation(RagLabApiClient api, ProtectedSessionStorag
                         answer.State = AnswerState.Failed;
                         break;
                 }
-                // Re-render at a steady pace, not once per token.
-                if (answer.State != AnswerState.Streaming || clock.Elapsed - lastRender >= RenderInterval)
-                {
-                    lastRender = clock.Elapsed;
-                    Changed?.Invoke();
-                }
+                if (answer.State == AnswerState.Streaming) pacer.Request();
+                else Changed?.Invoke();
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

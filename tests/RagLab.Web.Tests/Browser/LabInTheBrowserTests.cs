@@ -225,8 +225,23 @@ public sealed class LabInTheBrowserTests(LabServers lab) : IClassFixture<LabServ
     }
 
     [Fact]
-    public async Task Every_page_fits_a_phone_and_fine_tuning_lists_what_the_api_has()
+    public async Task Every_page_fits_a_phone_and_fine_tuning_shows_a_dataset_the_api_holds()
     {
+        // A dataset uploaded to the real Api: the page reads it through the same Contracts types the Api writes.
+        const string examples = """
+            {"messages":[{"role":"user","content":"How long is the refund window?"},{"role":"assistant","content":"30 days from purchase."}]}
+            {"messages":[{"role":"user","content":"Who pays return shipping?"},{"role":"assistant","content":"The customer."}]}
+            {"messages":[{"role":"user","content":"How long is the warranty?"},{"role":"assistant","content":"Two years from delivery."}]}
+            """;
+        using (var form = new MultipartFormDataContent
+        {
+            { new StringContent(examples, Encoding.UTF8, "application/jsonl"), "file", "support.jsonl" },
+            { new StringContent("support-answers"), "name" },
+            { new StringContent("0"), "validationShare" },
+        })
+        using (var uploaded = await lab.ApiClient.PostAsync("/api/datasets/upload", form))
+            Assert.True(uploaded.IsSuccessStatusCode, await uploaded.Content.ReadAsStringAsync());
+
         var page = await NewPageAsync(width: 390, height: 844);
         foreach (var (path, heading) in new[] { ("", "Chat"), ("documents", "Documents"), ("evaluations", "Evaluations"), ("decision", "Decision"), ("fine-tuning", "Fine-tuning") })
         {
@@ -234,16 +249,24 @@ public sealed class LabInTheBrowserTests(LabServers lab) : IClassFixture<LabServ
             await Expect(page.Locator("h1")).ToHaveTextAsync(heading);
             await Expect(page.Locator("h1")).ToBeFocusedAsync(); // a screen reader starts at the new page's heading
             await Expect(page.Locator("[data-testid=status] summary")).Not.ToContainTextAsync("checking");
+            if (path == "fine-tuning") await Expect(page.Locator("[data-testid=dataset-row]")).ToHaveCountAsync(1);
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
             Assert.True(overflow <= 1, $"/{path} is {overflow}px wider than a phone's screen.");
         }
-        // The Api has the fine-tuning routes, so the page lists their (empty) contents instead of "not available yet".
-        await Expect(page.GetByText("No fine-tuning jobs yet.")).ToBeVisibleAsync();
+        // The Api has the fine-tuning routes but no trainer here: the page says so in the Api's words and lists what there is.
         await Expect(page.Locator("[data-testid=not-available]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-testid=training-not-available]")).ToContainTextAsync("RagLab:FineTuning:Trainer:Endpoint");
+        await Expect(page.GetByText("No fine-tuning jobs yet.")).ToBeVisibleAsync();
 
         var desktop = await NewPageAsync();
         await desktop.GotoAsync("fine-tuning");
-        await Expect(desktop.GetByText("No training datasets yet.")).ToBeVisibleAsync();
+        var row = desktop.Locator("[data-testid=dataset-row]");
+        await Expect(row).ToContainTextAsync("support-answers");
+        await Expect(row).ToContainTextAsync("ready");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Preview support-answers" }).ClickAsync();
+        var preview = desktop.Locator("[data-testid=dataset-preview]");
+        await Expect(preview.Locator("[data-testid=dataset-statistics] div").Filter(new() { HasText = "Train examples" }).Locator("dd")).ToHaveTextAsync("3");
+        await Expect(preview.Locator("[data-testid=train-examples]")).ToContainTextAsync("How long is the refund window?");
         await Screenshots.SaveAsync(desktop, "fine-tuning");
         AssertNothingLeftTheLoopback();
     }

@@ -84,16 +84,46 @@ public sealed class ChatPageTests : PageTestContext
     }
 
     [Fact]
-    public void Without_a_chat_model_base_is_greyed_out_with_the_reason_and_rag_still_answers()
+    public void Modes_the_Api_says_cannot_answer_are_greyed_out_with_its_reason_and_the_rest_still_answer()
     {
-        Api.Get("/api/status", Samples.Status(chat: false, embeddings: false));
+        Api.Get("/api/modes", new List<AnswerMode>
+            {
+                new("base", "The model alone, no retrieval.", false, false, "Mode 'base' needs a chat model: qwen2.5:1.5b is not answering at http://127.0.0.1:11434."),
+                new("rag", "Retrieved chunks, cited.", true, true, "No language model is connected: answers are extractive (sentences copied from the top chunks)."),
+            })
+           .Get("/api/status", Samples.Status(chat: false, embeddings: false));
         var page = Render<Chat>();
 
         page.WaitForAssertion(() => Assert.True(page.Find("#mode-base").HasAttribute("disabled")));
-        Assert.Contains("unavailable: needs a chat model, and qwen2.5:1.5b is not answering", page.Find("#mode-base-help").TextContent);
+        Assert.False(page.Find("#mode-base").HasAttribute("checked"));
+        Assert.Contains("unavailable: Mode 'base' needs a chat model: qwen2.5:1.5b is not answering", page.Find("#mode-base-help").TextContent);
         Assert.False(page.Find("#mode-rag").HasAttribute("disabled"));
+        Assert.Contains("answers are extractive", page.Find("#mode-rag-help").TextContent); // a note, not a refusal
         Assert.True(page.Find("#retriever option[value=dense]").HasAttribute("disabled"));
         Assert.False(page.Find("#retriever option[value=bm25]").HasAttribute("disabled"));
+
+        Api.Stream(Answers);
+        Ask(page, "How long?");
+        page.WaitForAssertion(() => Assert.Equal("done", page.Find("[data-testid=answer]").GetAttribute("data-state")));
+        Assert.Equal(["rag"], page.FindAll("[data-testid=answer]").Select(a => a.GetAttribute("data-mode"))); // base was not asked
+    }
+
+    [Fact]
+    public void Modes_follow_the_chosen_collection()
+    {
+        AnswerMode Finetuned(bool available) => new("finetuned", "The collection's fine-tuned model.", false, available,
+            available ? null : "Collection 'default' has no fine-tuned model yet. Create one: POST /api/datasets, then POST /api/finetunes.");
+        Api.Get("/api/modes?collection=default", new List<AnswerMode>(Samples.Modes()) { Finetuned(false) })
+           .Get("/api/modes?collection=support", new List<AnswerMode>(Samples.Modes()) { Finetuned(true) });
+        var page = Render<Chat>();
+        page.WaitForAssertion(() => Assert.True(page.Find("#mode-finetuned").HasAttribute("disabled")));
+        Assert.Contains("has no fine-tuned model yet", page.Find("#mode-finetuned-help").TextContent);
+
+        page.Find("#collection").Change("support");
+
+        page.WaitForAssertion(() => Assert.False(page.Find("#mode-finetuned").HasAttribute("disabled")));
+        Assert.DoesNotContain("unavailable", page.Find("#mode-finetuned-help").TextContent);
+        Assert.Equal(["GET /api/modes?collection=default", "GET /api/modes?collection=support"], Api.Requests.Where(r => r.StartsWith("GET /api/modes", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -148,7 +178,7 @@ public sealed class ChatPageTests : PageTestContext
         Assert.Equal(2, page.FindAll("[data-testid=document-viewer] li.chunk").Count);
 
         page.Find("[data-testid=document-viewer] button").Click();
-        Assert.Empty(page.FindAll("[data-testid=document-viewer]"));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=document-viewer]")));
     }
 
     [Fact]
@@ -194,7 +224,7 @@ public sealed class ChatPageTests : PageTestContext
         Assert.Contains("Mode 'base' needs a chat model: start Ollama", page.Find("[data-mode=base] [data-testid=error]").TextContent);
     }
 
-    [Fact(Skip = "Passes alone (--filter ChatPageTests) but not in the whole assembly: its first streamed token is never rendered there; open in the session note (issue 9). The browser test Stop_ends_a_streaming_answer covers stopping end to end.")]
+    [Fact]
     public async Task Stop_ends_a_streaming_answer_and_keeps_what_arrived()
     {
         var pipe = new Pipe();
@@ -210,7 +240,9 @@ public sealed class ChatPageTests : PageTestContext
         Ask(page, "Tell me everything.");
         await asked.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the first token goes out once the page is reading the stream
         await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("event: token\ndata: {\"text\":\"First words \"}\n\n"));
-        page.WaitForAssertion(() => Assert.Equal("streaming", page.Find("[data-mode=rag]").GetAttribute("data-state")));
+        // The first token shows at once, however soon after the question it came (renders are paced, never dropped).
+        page.WaitForAssertion(() => Assert.Equal("First words", TextOf(page.Find("[data-mode=rag] [data-testid=answer-text]"))));
+        Assert.Equal("streaming", page.Find("[data-mode=rag]").GetAttribute("data-state"));
 
         page.Find("[data-testid=stop]").Click();
 

@@ -85,7 +85,8 @@ public sealed class ScriptedApi : HttpMessageHandler
         return response;
     }
 
-    private static HttpResponseMessage JsonResponse(object body, HttpStatusCode status) =>
+    /// <summary>A JSON answer in the contract's shape, for tests that script a route with <see cref="On"/>.</summary>
+    public static HttpResponseMessage JsonResponse(object body, HttpStatusCode status = HttpStatusCode.OK) =>
         new(status) { Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), RagLabJson.Options), Encoding.UTF8, "application/json") };
 
     private static HttpResponseMessage ProblemResponse(HttpStatusCode status, string? detail) =>
