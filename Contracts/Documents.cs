@@ -13,7 +13,8 @@ public enum DocumentStatus
 }
 
 /// <summary>The JSON body of <c>POST /api/documents</c>: a document sent as text.</summary>
-public sealed record TextDocumentRequest(string? Name, string? Text, string? Collection = null);
+/// <param name="Groups">Who may read it: null or left out takes the collection's default groups; an empty list makes it readable by everyone.</param>
+public sealed record TextDocumentRequest(string? Name, string? Text, string? Collection = null, IReadOnlyList<string>? Groups = null);
 
 /// <summary>One file of an upload: accepted (with its indexing job) or refused with an error.</summary>
 /// <param name="Id">Null when the file was refused before it got an id.</param>
@@ -26,6 +27,7 @@ public sealed record UploadResponse(IReadOnlyList<UploadedDocument> Documents);
 /// <param name="Chunks">How many chunks were indexed (0 until ready).</param>
 /// <param name="ContentHash">SHA-256 of the raw upload.</param>
 /// <param name="Warnings">What indexing skipped or could not read.</param>
+/// <param name="Groups">The groups whose members may read it; null when everyone may.</param>
 public sealed record DocumentResponse(
     string Id,
     string Collection,
@@ -37,7 +39,8 @@ public sealed record DocumentResponse(
     DateTimeOffset UpdatedAt,
     string? Error = null,
     string? JobId = null,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null,
+    IReadOnlyList<string>? Groups = null);
 
 /// <summary>One chunk of a document, from <c>GET /api/documents/{id}/chunks</c>.</summary>
 /// <param name="HeadingPath">The headings above the chunk, outermost first, joined by " > ".</param>
@@ -53,3 +56,11 @@ public sealed record DocumentChunk(
     string Text,
     int Start,
     int End);
+
+/// <summary>The body of <c>PUT /api/collections/{collection}/access</c>.</summary>
+/// <param name="DefaultGroups">The groups a document uploaded without any gets; null or empty: readable by everyone.</param>
+public sealed record CollectionAccessRequest(IReadOnlyList<string>? DefaultGroups);
+
+/// <summary>A collection's access settings, from <c>GET</c> and <c>PUT /api/collections/{collection}/access</c>.</summary>
+/// <param name="DefaultGroups">The groups a document uploaded without any gets; empty: readable by everyone.</param>
+public sealed record CollectionAccessResponse(string Collection, IReadOnlyList<string> DefaultGroups);

@@ -45,9 +45,11 @@ public sealed record EvalRunSettings(
 public sealed record EvalRunAccepted(string RunId, string JobId);
 
 /// <summary>A run with its job's progress (0 to 1); <see cref="Summary"/> is set once it has completed (and never in lists).</summary>
+/// <param name="ReaderScope">Whose view of the documents the run measures: the groups of the caller who started it, comma-separated,
+/// or <c>*</c> for everything.</param>
 public sealed record EvalRunResponse(
     string Id, string SetId, EvalRunStatus Status, double Progress, string? Message, string? Error, string? JobId,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, EvalRunSettings Request, EvalRunSummary? Summary);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, EvalRunSettings Request, EvalRunSummary? Summary, string ReaderScope = "*");
 
 /// <summary>Median, 95th percentile and mean of one phase, in milliseconds.</summary>
 public sealed record LatencyStats(double P50, double P95, double Mean, int Samples);
@@ -101,6 +103,9 @@ public sealed record RetrieverSummary(string Retriever, int Questions, int Error
 public sealed record PublishedFigure(string Key, string Wording, string Figure, double Low, double High, string Unit, string Source);
 
 /// <summary>Everything measured in a completed run.</summary>
+/// <param name="ReaderScope">Whose view was measured (<c>*</c>: everything).</param>
+/// <param name="RelevantDocumentsOutsideView">Relevance labels dropped because they name documents outside that view.</param>
+/// <param name="QuestionsOutsideView">Questions not asked because all their relevant documents are outside that view.</param>
 public sealed record EvalRunSummary(
     string RunId,
     string SetId,
@@ -111,4 +116,7 @@ public sealed record EvalRunSummary(
     IReadOnlyList<RetrieverSummary> Retrievers,
     IReadOnlyList<PublishedFigure> PublishedFigures,
     IReadOnlyList<string> Warnings,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    string ReaderScope = "*",
+    int RelevantDocumentsOutsideView = 0,
+    int QuestionsOutsideView = 0);

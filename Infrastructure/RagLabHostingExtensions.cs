@@ -94,6 +94,7 @@ public static class RagLabHostingExtensions
         services.AddSingleton<IDocumentStore>(sp => sp.GetRequiredService<SqlDocumentStore>());
         services.AddSingleton<IChunkEmbeddingStore>(sp => sp.GetRequiredService<SqlDocumentStore>());
         services.AddSingleton<IJobStore, SqlJobStore>();
+        services.TryAddSingleton<ICollectionAccessStore>(sp => new SqlCollectionAccessStore(sp.GetRequiredService<SqlDatabase>(), sp.GetRequiredService<TimeProvider>()));
 
         if (builder.Configuration.GetConnectionString("db") is { Length: > 0 })
         {

@@ -27,12 +27,12 @@ public static class AskApi
             .Select(m => new AnswerMode(m.Mode.Name, m.Mode.Description, m.Mode.UsesRetrieval, m.Availability.Available, m.Availability.Reason))];
 
     private static async Task<AskResponse> AskAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, CancellationToken cancellationToken) =>
-        (await answerer.AskAsync(request.ToDomain(context.Request.Headers), cancellationToken)).ToContract();
+        (await answerer.AskAsync(request.ToDomain(context), cancellationToken)).ToContract();
 
     private static async Task StreamAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var serializer = json.Value.SerializerOptions;
-        await using var updates = answerer.AskStreamingAsync(request.ToDomain(context.Request.Headers), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var updates = answerer.AskStreamingAsync(request.ToDomain(context), cancellationToken).GetAsyncEnumerator(cancellationToken);
         // Validation errors surface on the first step; they become ordinary problem responses, before any event is sent.
         var hasFirst = await updates.MoveNextAsync();
 

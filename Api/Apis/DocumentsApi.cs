@@ -17,20 +17,30 @@ public static class DocumentsApi
         var api = app.MapGroup("/api/documents").WithTags("Documents").RequireReader();
         // No antiforgery token: the Api serves no forms; CrossSiteRequestGuard refuses uploads from other sites' pages.
         api.MapPost("/", UploadAsync).DisableAntiforgery().RequireWriter()
-            .WithSummary("Upload documents: multipart 'files' (+ optional 'collection'), or JSON {name, text, collection?} " +
-                "(text whose name has no supported extension is plain text, stored as name + '.txt').")
+            .WithSummary("Upload documents: multipart 'files' (+ optional 'collection' and 'groups'), or JSON {name, text, collection?, groups?} " +
+                "(text whose name has no supported extension is plain text, stored as name + '.txt'). 'groups' are who may read them " +
+                "(a form field per group, or comma-separated; an empty value: everyone); left out, the collection's default groups.")
             .Accepts<TextDocumentRequest>("application/json", "multipart/form-data")
             .Produces<UploadResponse>(StatusCodes.Status202Accepted);
-        api.MapGet("/", ListAsync).WithSummary("List documents, optionally of one collection.");
-        api.MapGet("/{id}", GetAsync).WithSummary("One document.");
+        api.MapGet("/", ListAsync).WithSummary("List the documents the caller may read, optionally of one collection.");
+        api.MapGet("/{id}", GetAsync).WithSummary("One document (404 when the caller may not read it).");
         api.MapGet("/{id}/chunks", GetChunksAsync).WithSummary("A document's chunks with their heading paths and character spans.");
         api.MapDelete("/{id}", DeleteAsync).RequireWriter().WithSummary("Delete a document from the store, every index and every cache.");
+
+        var access = app.MapGroup("/api/collections/{collection}/access").WithTags("Documents").RequireReader();
+        access.MapGet("/", GetAccessAsync).WithSummary("The collection's default groups: who may read a document uploaded without groups (empty: everyone).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        access.MapPut("/", PutAccessAsync).RequireWriter()
+            .WithSummary("Set the collection's default groups {defaultGroups: [...]}; documents already uploaded keep theirs.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest request, IIngestionService ingestion, DocumentParserRegistry parsers,
         IOptions<IngestionOptions> limits, CancellationToken cancellationToken)
     {
+        // Who may read an upload is what it says (or the collection's default), whoever uploads it: a writer may share a
+        // document with groups they are not in.
         if (request.HasFormContentType) return await UploadFilesAsync(request, ingestion, limits.Value, cancellationToken);
 
         var body = await request.ReadFromJsonAsync<TextDocumentRequest>(cancellationToken)
@@ -38,7 +48,7 @@ public static class DocumentsApi
         if (string.IsNullOrEmpty(body.Text)) throw new ValidationException("The document's 'text' is empty.");
         using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body.Text));
         // Text sent as text is plain text: a name without a parser's extension ("refund policy") is stored as "refund policy.txt".
-        var receipt = await ingestion.SubmitAsync(body.Collection, parsers.NameForText(body.Name), content, cancellationToken);
+        var receipt = await ingestion.SubmitAsync(body.Collection, parsers.NameForText(body.Name), content, body.Groups, cancellationToken);
         return TypedResults.Accepted((string?)null, new UploadResponse([ToUploaded(receipt)]));
     }
 
@@ -49,6 +59,8 @@ public static class DocumentsApi
         if (files.Count == 0) throw new ValidationException("No files in the upload: send them as multipart form field 'files'.");
         var collection = form["collection"].FirstOrDefault();
         CollectionName.Normalize(collection); // a bad collection fails the whole request, before anything is stored
+        // A 'groups' field, even empty (everyone), names the readers; without one, the collection's default applies.
+        IReadOnlyList<string>? groups = form.ContainsKey("groups") ? DocumentGroups.ParseFormValues(form["groups"]) ?? [] : null;
 
         // Each file succeeds or fails on its own: one bad file must not lose the others.
         var results = new List<UploadedDocument>();
@@ -58,7 +70,7 @@ public static class DocumentsApi
             try
             {
                 await using var stream = file.OpenReadStream();
-                results.Add(ToUploaded(await ingestion.SubmitAsync(collection, file.FileName, stream, cancellationToken)));
+                results.Add(ToUploaded(await ingestion.SubmitAsync(collection, file.FileName, stream, groups, cancellationToken)));
             }
             catch (Exception ex) when (ex is ValidationException or DocumentParseException)
             {
@@ -78,21 +90,51 @@ public static class DocumentsApi
 
     private static UploadedDocument ToUploaded(IngestionReceipt receipt) => receipt.ToContract();
 
-    private static async Task<Ok<List<DocumentResponse>>> ListAsync(string? collection, IDocumentStore documents, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await documents.ListAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken))
-            .Select(d => d.ToContract()).ToList());
-
-    private static async Task<Ok<DocumentResponse>> GetAsync(string id, IDocumentStore documents, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await documents.GetAsync(id, cancellationToken) ?? throw UnknownDocument(id)).ToContract());
-
-    private static async Task<Ok<List<DocumentChunk>>> GetChunksAsync(string id, IDocumentStore documents, CancellationToken cancellationToken)
+    private static async Task<Ok<List<DocumentResponse>>> ListAsync(string? collection, IDocumentStore documents, HttpContext context, CancellationToken cancellationToken)
     {
-        _ = await documents.GetAsync(id, cancellationToken) ?? throw UnknownDocument(id);
+        var scope = context.ReaderScope();
+        return TypedResults.Ok((await documents.ListAsync(string.IsNullOrEmpty(collection) ? null : CollectionName.Normalize(collection), cancellationToken))
+            .Where(d => scope.CanRead(d.Groups)).Select(d => d.ToContract()).ToList());
+    }
+
+    private static async Task<Ok<DocumentResponse>> GetAsync(string id, IDocumentStore documents, HttpContext context, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await FindReadableAsync(id, documents, context, cancellationToken)).ToContract());
+
+    private static async Task<Ok<List<DocumentChunk>>> GetChunksAsync(string id, IDocumentStore documents, HttpContext context, CancellationToken cancellationToken)
+    {
+        _ = await FindReadableAsync(id, documents, context, cancellationToken);
         return TypedResults.Ok((await documents.GetChunksAsync(id, cancellationToken)).Select(c => c.ToContract()).ToList());
     }
 
-    private static async Task<NoContent> DeleteAsync(string id, IIngestionService ingestion, CancellationToken cancellationToken) =>
-        await ingestion.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : throw UnknownDocument(id);
+    private static async Task<NoContent> DeleteAsync(string id, IIngestionService ingestion, IDocumentStore documents, HttpContext context, CancellationToken cancellationToken)
+    {
+        _ = await FindReadableAsync(id, documents, context, cancellationToken);
+        return await ingestion.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : throw UnknownDocument(id);
+    }
+
+    private static async Task<CollectionAccessResponse> GetAccessAsync(string collection, ICollectionAccessStore access, CancellationToken cancellationToken)
+    {
+        var name = CollectionName.Normalize(collection);
+        return new CollectionAccessResponse(name, await access.GetDefaultGroupsAsync(name, cancellationToken) ?? []);
+    }
+
+    private static async Task<CollectionAccessResponse> PutAccessAsync(string collection, CollectionAccessRequest? request, ICollectionAccessStore access, CancellationToken cancellationToken)
+    {
+        var name = CollectionName.Normalize(collection);
+        if (request is null) throw new ValidationException("Send {\"defaultGroups\": [\"hr\", ...]} (an empty list: readable by everyone).");
+        var groups = DocumentGroups.Normalize(request.DefaultGroups);
+        await access.SetDefaultGroupsAsync(name, groups, cancellationToken);
+        return new CollectionAccessResponse(name, groups ?? []);
+    }
+
+    /// <summary>
+    /// The document, if the caller may read it. One they may not read is answered as one that does not exist (404, not 403), so
+    /// its id says nothing about what it holds, or that it is there at all.
+    /// </summary>
+    internal static async Task<DocumentRecord> FindReadableAsync(string id, IDocumentStore documents, HttpContext context, CancellationToken cancellationToken) =>
+        await documents.GetAsync(id, cancellationToken) is { } document && context.ReaderScope().CanRead(document.Groups)
+            ? document
+            : throw UnknownDocument(id);
 
     private static NotFoundException UnknownDocument(string id) =>
         new($"No document with id '{id}'. List documents with GET /api/documents.");

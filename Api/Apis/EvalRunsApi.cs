@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using RagLab.Api.Infrastructure;
 using RagLab.Core.Evaluation;
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
@@ -20,7 +21,8 @@ public static class EvalRunsApi
     {
         var api = app.MapGroup("/api/evalruns").WithTags("Eval runs").RequireReader();
         api.MapPost("/", StartAsync).RequireWriter()
-            .WithSummary("Run every question of a set through each mode (and each retriever, for modes that retrieve), as a job.")
+            .WithSummary("Run every question of a set through each mode (and each retriever, for modes that retrieve), as a job, " +
+                "over the documents the caller may read (the run records that view).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -60,30 +62,33 @@ public static class EvalRunsApi
         return Task.CompletedTask;
     }
 
-    private static async Task<Accepted<EvalRunAccepted>> StartAsync(StartEvalRunRequest body, EvalRunPreflight preflight, EvalRunScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task<Accepted<EvalRunAccepted>> StartAsync(StartEvalRunRequest body, EvalRunPreflight preflight, EvalRunScheduler scheduler,
+        HttpContext context, CancellationToken cancellationToken)
     {
-        var request = body.ToDomain();
+        // The run measures its starter's view, whoever runs the job later.
+        var request = body.ToDomain() with { ReaderGroups = context.ReaderScope().ToGroupList() };
         await preflight.CheckAsync(request, cancellationToken);
         var run = await scheduler.StartAsync(request, cancellationToken);
         return TypedResults.Accepted($"/api/evalruns/{run.Id}", new EvalRunAccepted(run.Id, run.JobId!));
     }
 
-    private static async Task<Ok<List<EvalRunResponse>>> ListAsync(string? setId, IEvalStore store, IJobStore jobs, CancellationToken cancellationToken)
+    private static async Task<Ok<List<EvalRunResponse>>> ListAsync(string? setId, IEvalStore store, IJobStore jobs, HttpContext context, CancellationToken cancellationToken)
     {
-        var runs = await store.ListRunsAsync(string.IsNullOrEmpty(setId) ? null : setId, cancellationToken);
+        var scope = context.ReaderScope();
+        var runs = (await store.ListRunsAsync(string.IsNullOrEmpty(setId) ? null : setId, cancellationToken)).Where(r => scope.Covers(r.Request.Scope)).ToList();
         var responses = new List<EvalRunResponse>(runs.Count);
         foreach (var run in runs) responses.Add(await ToResponseAsync(run with { Summary = null }, jobs, cancellationToken));
         return TypedResults.Ok(responses);
     }
 
-    private static async Task<Ok<EvalRunResponse>> GetAsync(string id, IEvalStore store, IJobStore jobs, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ToResponseAsync(await FindRunAsync(id, store, cancellationToken), jobs, cancellationToken));
+    private static async Task<Ok<EvalRunResponse>> GetAsync(string id, IEvalStore store, IJobStore jobs, HttpContext context, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ToResponseAsync(await FindRunAsync(id, store, context, cancellationToken), jobs, cancellationToken));
 
-    private static async Task<Ok<List<EvalQuestionResult>>> ResultsAsync(string id, string? outcome, string? mode, IEvalStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<List<EvalQuestionResult>>> ResultsAsync(string id, string? outcome, string? mode, IEvalStore store, HttpContext context, CancellationToken cancellationToken)
     {
         if (outcome is not null && !EvalOutcome.All.Contains(outcome, StringComparer.OrdinalIgnoreCase))
             throw new ValidationException($"Unknown outcome '{outcome}'. Use one of: {string.Join(", ", EvalOutcome.All)}.");
-        var run = await FindRunAsync(id, store, cancellationToken);
+        var run = await FindRunAsync(id, store, context, cancellationToken);
         var items = await store.GetItemsAsync(run.SetId, cancellationToken);
         var answers = (await store.GetAnswersAsync(run.Id, cancellationToken))
             .Where(a => outcome is null || string.Equals(a.Outcome, outcome, StringComparison.OrdinalIgnoreCase))
@@ -109,7 +114,7 @@ public static class EvalRunsApi
     }
 
     private static async Task<Results<Ok<Contracts.DecisionReport>, ContentHttpResult, ProblemHttpResult>> ReportAsync(
-        string id, string? format, Contracts.Questionnaire? questionnaire, IEvalStore store, CancellationToken cancellationToken)
+        string id, string? format, Contracts.Questionnaire? questionnaire, IEvalStore store, HttpContext context, CancellationToken cancellationToken)
     {
         var markdown = format?.Trim().ToLowerInvariant() switch
         {
@@ -117,7 +122,7 @@ public static class EvalRunsApi
             "md" or "markdown" => true,
             _ => throw new ValidationException($"Unknown report format '{format}'. Use 'json' or 'md'."),
         };
-        var run = await FindRunAsync(id, store, cancellationToken);
+        var run = await FindRunAsync(id, store, context, cancellationToken);
         if (run.Status != EvalRunStatus.Completed || run.Summary is null)
             return NotFinished(run, "A report needs a completed run");
 
@@ -127,17 +132,18 @@ public static class EvalRunsApi
             : TypedResults.Ok(report.ToContract());
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IEvalStore store, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IEvalStore store, HttpContext context, CancellationToken cancellationToken)
     {
-        var run = await FindRunAsync(id, store, cancellationToken);
+        var run = await FindRunAsync(id, store, context, cancellationToken);
         // A running job would keep writing results for a run that no longer exists.
         if (run.Status == EvalRunStatus.Running) return NotFinished(run, "A running run cannot be deleted");
         return await store.DeleteRunAsync(id, cancellationToken) ? TypedResults.NoContent() : throw UnknownRun(id);
     }
 
-    private static async Task<Accepted<JobAccepted>> StartFreshnessAsync(FreshnessProbeRequest request, EvalJobScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task<Accepted<JobAccepted>> StartFreshnessAsync(FreshnessProbeRequest request, EvalJobScheduler scheduler, HttpContext context, CancellationToken cancellationToken)
     {
-        var job = await scheduler.StartFreshnessProbeAsync(request.ToDomain(), cancellationToken);
+        // The probe's answers (shown in its report) come from its starter's view only.
+        var job = await scheduler.StartFreshnessProbeAsync(request.ToDomain() with { ReaderGroups = context.ReaderScope().ToGroupList() }, cancellationToken);
         return TypedResults.Accepted($"/api/evalruns/freshness/{job.Id}", new JobAccepted(job.Id));
     }
 
@@ -150,8 +156,12 @@ public static class EvalRunsApi
         return TypedResults.Ok(new FreshnessProbeStatus(job.Id, job.Status.ToContract(), job.Progress, job.Message, job.Error, report?.ToContract()));
     }
 
-    private static async Task<EvalRun> FindRunAsync(string id, IEvalStore store, CancellationToken cancellationToken) =>
-        await store.GetRunAsync(id, cancellationToken) ?? throw UnknownRun(id);
+    /// <summary>
+    /// The run, if the caller may see what it measured: their view covers the run's (a run's answers and metrics are built from the
+    /// documents of its view). Any other run is answered as one that does not exist.
+    /// </summary>
+    private static async Task<EvalRun> FindRunAsync(string id, IEvalStore store, HttpContext context, CancellationToken cancellationToken) =>
+        await store.GetRunAsync(id, cancellationToken) is { } run && context.ReaderScope().Covers(run.Request.Scope) ? run : throw UnknownRun(id);
 
     private static NotFoundException UnknownRun(string id) =>
         new($"No eval run with id '{id}'. List runs with GET /api/evalruns.");

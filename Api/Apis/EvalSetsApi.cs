@@ -5,6 +5,7 @@ using RagLab.Core.Evaluation;
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
+using RagLab.Api.Infrastructure;
 using RagLab.Contracts;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
@@ -93,9 +94,10 @@ public static partial class EvalSetsApi
         }
     }
 
-    private static async Task<Accepted<JobAccepted>> GenerateAsync(GenerateEvalSetRequest body, EvalJobScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task<Accepted<JobAccepted>> GenerateAsync(GenerateEvalSetRequest body, EvalJobScheduler scheduler, HttpContext context, CancellationToken cancellationToken)
     {
-        var request = new EvalSetGenerationRequest(body.Name ?? "", body.Collection, body.Count ?? 30, body.Seed ?? 42);
+        var request = new EvalSetGenerationRequest(body.Name ?? "", body.Collection, body.Count ?? 30, body.Seed ?? 42,
+            ReaderGroups: context.ReaderScope().ToGroupList());
         var job = await scheduler.StartGenerationAsync(request, cancellationToken);
         return TypedResults.Accepted($"/api/jobs/{job.Id}", new JobAccepted(job.Id));
     }

@@ -19,10 +19,9 @@ public static class ReingestApi
     }
 
     private static async Task<Accepted<UploadResponse>> ReingestAsync(string id, IDocumentStore documents, IContentStore content,
-        IIngestionService ingestion, CancellationToken cancellationToken)
+        IIngestionService ingestion, HttpContext context, CancellationToken cancellationToken)
     {
-        var document = await documents.GetAsync(id, cancellationToken)
-            ?? throw new NotFoundException($"No document with id '{id}'. List documents with GET /api/documents.");
+        var document = await DocumentsApi.FindReadableAsync(id, documents, context, cancellationToken);
         if (document.Status is Core.Kernel.DocumentStatus.Queued or Core.Kernel.DocumentStatus.Indexing)
             throw new ValidationException($"'{document.Name}' is still being indexed (job {document.JobId}); re-ingest it once it is ready or failed.");
 
@@ -36,7 +35,8 @@ public static class ReingestApi
         // path as DELETE /api/documents/{id}; a failed one is simply submitted again.
         if (document.Status != Core.Kernel.DocumentStatus.Failed)
             await ingestion.DeleteAsync(document.Id, cancellationToken);
-        var receipt = await ingestion.SubmitAsync(document.Collection, document.Name, original, CancellationToken.None);
+        // Its readers stay as they were (an empty list keeps "everyone"; the collection's default may have changed since).
+        var receipt = await ingestion.SubmitAsync(document.Collection, document.Name, original, document.Groups ?? [], CancellationToken.None);
         return TypedResults.Accepted($"/api/documents/{receipt.DocumentId}", new UploadResponse([receipt.ToContract()]));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using RagLab.Api.Infrastructure;
 using RagLab.Core.Retrieval;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
@@ -17,7 +18,8 @@ public static class SearchApi
         return app;
     }
 
-    private static async Task<Ok<SearchResponse>> SearchAsync(SearchRequest request, IRetrieverCatalog retrievers, IIndexSync indexes, IOptions<RagLabOptions> options, CancellationToken cancellationToken)
+    private static async Task<Ok<SearchResponse>> SearchAsync(SearchRequest request, IRetrieverCatalog retrievers, IIndexSync indexes, IOptions<RagLabOptions> options,
+        HttpContext context, CancellationToken cancellationToken)
     {
         var query = request.Query?.Trim();
         if (string.IsNullOrEmpty(query)) throw new ValidationException("The query is empty. Send {\"query\": \"…\"}.");
@@ -30,7 +32,8 @@ public static class SearchApi
         await indexes.CatchUpAsync(collection, cancellationToken);
 
         var stopwatch = Stopwatch.StartNew();
-        var hits = await retriever.RetrieveAsync(new RetrievalQuery(query, collection, topK), cancellationToken);
+        // Only what the caller may read is ranked at all.
+        var hits = await retriever.RetrieveAsync(new RetrievalQuery(query, collection, topK) { Scope = context.ReaderScope() }, cancellationToken);
         var elapsed = stopwatch.Elapsed.TotalMilliseconds;
         return TypedResults.Ok(new SearchResponse(
             [.. hits.Select(h => h.ToContract())],

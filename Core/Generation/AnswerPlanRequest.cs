@@ -16,4 +16,8 @@ public sealed record AnswerPlanRequest(
     int? ContextWindowTokens,
     string Model,
     IRetriever? Retriever,
-    int TopK);
+    int TopK)
+{
+    /// <summary>Whose view the answer may draw on: a mode that reads documents itself (the agent's searches, the long-context prefix) sees only it.</summary>
+    public ReaderScope Scope { get; init; } = ReaderScope.Everything;
+}

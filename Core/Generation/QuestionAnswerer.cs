@@ -64,8 +64,9 @@ public sealed class QuestionAnswerer(
         var model = useExtractive ? ExtractiveModelName : own?.Name ?? mode.ModelOverride ?? status.ChatModel ?? "unknown";
 
         var variant = await mode.GetCacheVariantAsync(collection, cancellationToken);
+        // The reader's view is part of the key: an answer built from documents one caller may read is never served to another.
         var key = new AnswerCacheKey(NormalizeQuestion(question), variant is null ? mode.Name : $"{mode.Name}#{variant}", model, retriever?.Name ?? "none", topK, collection,
-            await indexes.CatchUpAsync(collection, cancellationToken));
+            await indexes.CatchUpAsync(collection, cancellationToken), request.Scope.CacheKey());
         if (!request.NoCache && await LookupAsync(key, cancellationToken) is { } cached)
         {
             yield return new AnswerEvent.Completed(cached with
@@ -77,7 +78,7 @@ public sealed class QuestionAnswerer(
         }
 
         var retrieval = Stopwatch.StartNew();
-        IReadOnlyList<RetrievalHit> hits = retriever is null || !mode.RetrievesBeforeAnswering ? [] : await retriever.RetrieveAsync(new RetrievalQuery(question, collection, topK), cancellationToken);
+        IReadOnlyList<RetrievalHit> hits = retriever is null || !mode.RetrievesBeforeAnswering ? [] : await retriever.RetrieveAsync(new RetrievalQuery(question, collection, topK) { Scope = request.Scope }, cancellationToken);
         var retrievalMs = retrieval.Elapsed.TotalMilliseconds;
 
         AnswerResult result;
@@ -98,7 +99,7 @@ public sealed class QuestionAnswerer(
             var text = new StringBuilder();
             long input = 0, output = 0;
             var window = await models.GetChatContextLengthAsync(cancellationToken);
-            var plan = await mode.PlanAsync(new AnswerPlanRequest(question, collection, hits, window, model, retriever, topK), cancellationToken);
+            var plan = await mode.PlanAsync(new AnswerPlanRequest(question, collection, hits, window, model, retriever, topK) { Scope = request.Scope }, cancellationToken);
             var chatOptions = plan.Configure(new ChatOptions { ModelId = own is null ? mode.ModelOverride : null, Temperature = 0 });
             warnings.AddRange(BudgetWarnings(plan.Prompt, hits.Count, window));
             // No span here: the chat client's pipeline emits one gen_ai span per model call, with its token counts.

@@ -32,4 +32,5 @@ public sealed record RejectedUpload(string Name, string Error);
 /// Chunk budget for these documents instead of <c>RagLab:Chunking:MaxTokens</c>; e.g. a budget large enough to keep
 /// a short article whole, as BEIR benchmarks score whole documents. Null uses the configured budget.
 /// </param>
-public sealed record BulkIngestionOptions(int? MaxChunkTokens = null);
+/// <param name="Groups">Who may read these documents: null takes the collection's default groups, an empty list makes them readable by everyone.</param>
+public sealed record BulkIngestionOptions(int? MaxChunkTokens = null, IReadOnlyList<string>? Groups = null);

@@ -13,7 +13,16 @@ public interface IIngestionService
     /// An unchanged re-upload returns the existing document with no job.
     /// </summary>
     /// <exception cref="ValidationException">A bad collection name, unsupported type or over-size file; nothing is stored.</exception>
-    Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream content, CancellationToken cancellationToken);
+    Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream content, CancellationToken cancellationToken) =>
+        SubmitAsync(collection, name, content, groups: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SubmitAsync(string?, string, Stream, CancellationToken)"/>, readable by <paramref name="groups"/>: null takes the
+    /// collection's default groups, an empty list makes it readable by everyone. The same content with other groups is a change
+    /// (a new version, indexed again with its new readers).
+    /// </summary>
+    /// <exception cref="ValidationException">A bad collection name, group name, unsupported type or over-size file; nothing is stored.</exception>
+    Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream content, IReadOnlyList<string>? groups, CancellationToken cancellationToken);
 
     /// <summary>
     /// Accepts many documents into one collection: each is validated on its own (bad ones are reported in
@@ -36,7 +45,7 @@ public interface IIngestionService
         {
             try
             {
-                accepted.Add(await SubmitAsync(collectionName, upload.Name, upload.Content, cancellationToken));
+                accepted.Add(await SubmitAsync(collectionName, upload.Name, upload.Content, options?.Groups, cancellationToken));
             }
             catch (ValidationException ex)
             {

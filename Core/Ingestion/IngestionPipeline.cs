@@ -137,6 +137,8 @@ public sealed class IngestionPipeline(
                 parsed = await parsers.ParseAsync(record.Name, stream, cancellationToken);
             }
             var chunks = documentChunker.Chunk(parsed, record.Id, record.Name, record.Collection);
+            // Every chunk carries its document's readers, so each index can filter by them before it ranks.
+            if (record.Groups is { Count: > 0 } groups) chunks = [.. chunks.Select(c => c with { Groups = groups })];
             var maxChunks = options.Value.MaxChunksPerDocument;
             if (chunks.Count > maxChunks)
                 throw new ValidationException($"'{record.Name}' makes {chunks.Count:N0} chunks, more than the limit of {maxChunks:N0} chunks per document " +

@@ -24,18 +24,23 @@ public sealed class IngestionService(
     IOptions<IngestionOptions> options,
     DocumentLocks locks,
     TimeProvider time,
-    ILogger<IngestionService> logger) : IIngestionService
+    ILogger<IngestionService> logger,
+    ICollectionAccessStore? access = null) : IIngestionService
 {
-    public async Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream stream, CancellationToken cancellationToken)
+    public Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream stream, CancellationToken cancellationToken) =>
+        SubmitAsync(collection, name, stream, groups: null, cancellationToken);
+
+    public async Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream stream, IReadOnlyList<string>? groups, CancellationToken cancellationToken)
     {
         var collectionName = CollectionName.Normalize(collection);
         var documentName = DocumentName.Normalize(name);
         if (!parsers.IsSupported(documentName)) parsers.GetParser(documentName); // throws with the list of supported types
+        var readers = await ReadersAsync(collectionName, groups, cancellationToken);
 
         var (hash, bytes) = await content.PutAsync(stream, options.Value.MaxUploadBytes, documentName, cancellationToken);
         var documentId = DocumentIds.ForDocument(collectionName, documentName);
         var existing = await documents.GetAsync(documentId, cancellationToken);
-        if (existing is not null && existing.ContentHash == hash && existing.Status != DocumentStatus.Failed)
+        if (existing is not null && existing.ContentHash == hash && DocumentGroups.Same(existing.Groups, readers) && existing.Status != DocumentStatus.Failed)
         {
             // Unchanged re-upload: already indexed or on its way. Nothing to do.
             return new IngestionReceipt(existing.Id, existing.Name, existing.Collection, existing.Status, existing.Status == DocumentStatus.Ready ? null : existing.JobId);
@@ -44,7 +49,7 @@ public sealed class IngestionService(
         // A single upload is a batch of one: the same job and pipeline as a bulk upload.
         var job = await jobs.CreateAsync(new IngestBatchJobPayload(collectionName, 1, null), cancellationToken);
         var record = (await documents.SaveNewVersionsAsync([new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Queued,
-            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow(), JobId: job.Id)], cancellationToken))[0];
+            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow(), JobId: job.Id, Groups: readers)], cancellationToken))[0];
         try
         {
             await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
@@ -67,15 +72,16 @@ public sealed class IngestionService(
         var documentName = DocumentName.Normalize(name);
         if (!parsers.IsSupported(documentName)) parsers.GetParser(documentName); // throws with the list of supported types
 
+        var readers = await ReadersAsync(collectionName, null, cancellationToken);
         var (hash, bytes) = await content.PutAsync(stream, options.Value.MaxUploadBytes, documentName, cancellationToken);
         var documentId = DocumentIds.ForDocument(collectionName, documentName);
         var existing = await documents.GetAsync(documentId, cancellationToken);
-        if (existing is not null && existing.ContentHash == hash && existing.Status == DocumentStatus.Ready)
+        if (existing is not null && existing.ContentHash == hash && DocumentGroups.Same(existing.Groups, readers) && existing.Status == DocumentStatus.Ready)
             return Receipt(existing);
 
         // No job: the record names none, so a job queued earlier for an older version of this document leaves it alone.
         var record = (await documents.SaveNewVersionsAsync([new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Indexing,
-            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow())], cancellationToken))[0];
+            existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow(), Groups: readers)], cancellationToken))[0];
         await pipeline.IndexAsync(collectionName, [record], null, null, cancellationToken);
         var indexed = await documents.GetAsync(documentId, cancellationToken) ?? record;
         logger.LogInformation("Indexed {Document} in {Collection} at once: {Status}", documentName, collectionName, indexed.Status);
@@ -90,6 +96,7 @@ public sealed class IngestionService(
     {
         var collectionName = CollectionName.Normalize(collection);
         ValidateBulkOptions(bulkOptions);
+        var readers = await ReadersAsync(collectionName, bulkOptions?.Groups, cancellationToken);
         var maxBytes = options.Value.MaxUploadBytes;
         var existing = (await documents.ListAsync(collectionName, cancellationToken)).ToDictionary(d => d.Id, StringComparer.Ordinal);
         var accepted = new List<(DocumentRecord Record, bool Changed)>();
@@ -111,11 +118,11 @@ public sealed class IngestionService(
                 if (created) createdBlobs.Add(hash);
                 var documentId = DocumentIds.ForDocument(collectionName, pending[i].Name);
                 existing.TryGetValue(documentId, out var previous);
-                if (previous is not null && previous.ContentHash == hash && previous.Status != DocumentStatus.Failed)
+                if (previous is not null && previous.ContentHash == hash && DocumentGroups.Same(previous.Groups, readers) && previous.Status != DocumentStatus.Failed)
                     accepted.Add((previous, false));
                 else
                     accepted.Add((new DocumentRecord(documentId, collectionName, pending[i].Name, DocumentStatus.Queued,
-                        previous?.Chunks ?? 0, pending[i].Content.Length, hash, now), true));
+                        previous?.Chunks ?? 0, pending[i].Content.Length, hash, now, Groups: readers), true));
             }
             pending.Clear();
             pendingBytes = 0;
@@ -218,6 +225,13 @@ public sealed class IngestionService(
     {
         foreach (var hash in hashes) await DeleteBlobIfUnusedAsync(hash, CancellationToken.None);
     }
+
+    /// <summary>The groups a new version gets: those given (empty: everyone), or else the collection's default ones.</summary>
+    /// <exception cref="ValidationException">A bad group name.</exception>
+    private async Task<IReadOnlyList<string>?> ReadersAsync(string collection, IReadOnlyList<string>? groups, CancellationToken cancellationToken) =>
+        groups is not null ? DocumentGroups.Normalize(groups)
+        : access is null ? null
+        : await access.GetDefaultGroupsAsync(collection, cancellationToken);
 
     private static IngestionReceipt Receipt(DocumentRecord record) =>
         new(record.Id, record.Name, record.Collection, record.Status, record.Status == DocumentStatus.Ready ? null : record.JobId);

@@ -9,7 +9,11 @@ public sealed record AskRequest(
     int? TopK = null,
     string? Retriever = null,
     string? Collection = null,
-    bool NoCache = false);
+    bool NoCache = false)
+{
+    /// <summary>Whose view the answer is built from: retrieval, the long-context prefix and the agent's searches see only it. Everything by default.</summary>
+    public ReaderScope Scope { get; init; } = ReaderScope.Everything;
+}
 
 /// <summary>A chunk an answer cites, and the text from it that supports the answer.</summary>
 public sealed record Citation(string ChunkId, string DocumentId, string DocumentName, string Quote);

@@ -6,6 +6,8 @@ namespace RagLab.Core.Kernel;
 /// </summary>
 /// <param name="Id">Content-derived id: the same document, position and text always give the same id.</param>
 /// <param name="HeadingPath">The headings above the chunk, outermost first, joined by " > " (empty when the format has none).</param>
+/// <param name="Groups">Its document's <see cref="DocumentRecord.Groups"/> (null: readable by everyone), so every index can filter
+/// by the reader's <see cref="ReaderScope"/> before it ranks.</param>
 public sealed record Chunk(
     string Id,
     string DocumentId,
@@ -15,4 +17,5 @@ public sealed record Chunk(
     string HeadingPath,
     string Text,
     int Start,
-    int End);
+    int End,
+    IReadOnlyList<string>? Groups = null);

@@ -9,6 +9,10 @@ public enum DocumentStatus { Queued, Indexing, Ready, Failed }
 /// The document's sequence number: each accepted upload gets one past any the document ever had (a deleted one's too),
 /// so with <paramref name="ContentHash"/> it names one version. Every write of indexed content is checked against it.
 /// </param>
+/// <param name="Groups">
+/// The groups whose members may read the document, in <see cref="DocumentGroups"/>' canonical form; null: everyone with access to
+/// its collection. Set at upload (the collection's default groups when the upload names none); retrieval filters on it.
+/// </param>
 public sealed record DocumentRecord(
     string Id,
     string Collection,
@@ -21,4 +25,5 @@ public sealed record DocumentRecord(
     string? Error = null,
     string? JobId = null,
     IReadOnlyList<string>? Warnings = null,
-    long Version = 0);
+    long Version = 0,
+    IReadOnlyList<string>? Groups = null);

@@ -11,6 +11,9 @@ public interface IVectorIndex
 
     Task DeleteDocumentAsync(string collection, string documentId, CancellationToken cancellationToken);
 
-    /// <summary>Nearest chunks by cosine similarity, best first.</summary>
-    Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken);
+    /// <summary>
+    /// Nearest chunks that <paramref name="scope"/> may read, by cosine similarity, best first. Chunks of other documents are
+    /// skipped before they are scored, so the result is the top K of the readable chunks.
+    /// </summary>
+    Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, ReaderScope scope, CancellationToken cancellationToken);
 }

@@ -9,7 +9,11 @@ namespace RagLab.Core.Retrieval;
 /// <summary>
 /// The embedded keyword index: an in-process inverted index per collection, scored with Lucene's BM25
 /// (<see cref="Bm25Similarity"/>) over terms from an <see cref="IAnalyzer"/> (by default <see cref="EnglishAnalyzer"/>).
-/// It keeps chunk ids, lengths and compressed postings, not text: the top K are read back from the document store.
+/// It keeps chunk ids, lengths, compressed postings and each chunk's access class (its document's reader groups), not text:
+/// the top K are read back from the document store.
+/// A search with a <see cref="ReaderScope"/> skips chunks the reader may not read before scoring them. Corpus statistics (IDF,
+/// average length) stay those of the whole collection, as a filtered Lucene query keeps them: a view changes which chunks
+/// compete, not how a chunk scores, so a chunk has one score whoever reads it (the statistics leak only aggregate counts).
 /// Searches run concurrently; writes to a collection are exclusive. Analysis happens outside the lock.
 /// The index lives in memory. Given a snapshot directory, each collection can be saved there and restored at the next
 /// start while its generation has not moved (<see cref="IIndexSnapshots"/>); otherwise callers rebuild it from the
@@ -111,7 +115,7 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 Analyze(chunk.Text, batch);
-                batch.EndChunk(chunk.Id, chunk.DocumentId);
+                batch.EndChunk(chunk.Id, chunk.DocumentId, chunk.Groups);
             }
             var shard = _shards.GetOrAdd(group.Key, static (name, index) => index.NewShard(name), this);
             shard.Lock.EnterWriteLock();
@@ -150,10 +154,14 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>The best chunks, read back from the document store (a chunk deleted meanwhile is left out).</summary>
-    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken)
+    /// <summary>The best chunks of every document, read back from the document store (a chunk deleted meanwhile is left out).</summary>
+    public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken) =>
+        SearchAsync(collection, query, topK, ReaderScope.Everything, cancellationToken);
+
+    /// <summary>The best chunks <paramref name="scope"/> may read, read back from the document store (a chunk deleted meanwhile is left out).</summary>
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, ReaderScope scope, CancellationToken cancellationToken)
     {
-        var matches = Search(collection, query, topK, cancellationToken);
+        var matches = Search(collection, query, topK, scope, cancellationToken);
         if (matches.Count == 0) return [];
         var chunks = (await _documents.GetChunksByIdAsync([.. matches.Select(m => m.ChunkId)], cancellationToken).ConfigureAwait(false))
             .ToDictionary(c => c.Id, StringComparer.Ordinal);
@@ -166,10 +174,19 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
     }
 
     /// <summary>The best <paramref name="topK"/> chunk ids with their scores, best first; ties broken by chunk id.</summary>
-    public IReadOnlyList<LexicalMatch> Search(string collection, string query, int topK, CancellationToken cancellationToken)
+    public IReadOnlyList<LexicalMatch> Search(string collection, string query, int topK, CancellationToken cancellationToken) =>
+        Search(collection, query, topK, ReaderScope.Everything, cancellationToken);
+
+    /// <summary>
+    /// The best <paramref name="topK"/> chunk ids that <paramref name="scope"/> may read, with their scores, best first; ties broken
+    /// by chunk id. The same ids and scores, in the same order, as an unbounded search of everything with the unreadable chunks
+    /// taken out afterwards.
+    /// </summary>
+    public IReadOnlyList<LexicalMatch> Search(string collection, string query, int topK, ReaderScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(scope);
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         cancellationToken.ThrowIfCancellationRequested();
         if (!_shards.TryGetValue(collection, out var shard)) return [];
@@ -185,6 +202,9 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
         {
             var index = shard.Index;
             if (index.LiveCount == 0) return [];
+            // Null for everything (and for a view that reads every class here): the scoring loop then checks nothing.
+            var readable = index.AccessClasses.ReadableBy(scope);
+            if (readable is not null && Array.IndexOf(readable, true) < 0) return [];
             var (normConstant, normPerTerm) = _similarity.LengthNormCoefficients(index.AverageLength);
             var terms = new List<Bm25MaxScore.QueryTerm>(queryTerms.Count);
             foreach (var (term, queryFrequency) in queryTerms)
@@ -195,7 +215,7 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
             }
             if (terms.Count == 0) return [];
 
-            var top = Bm25MaxScore.Search(index, [.. terms], normConstant, normPerTerm, Math.Min(topK, index.LiveCount));
+            var top = Bm25MaxScore.Search(index, [.. terms], normConstant, normPerTerm, Math.Min(topK, index.LiveCount), readable);
             var results = new LexicalMatch[top.Length];
             for (var i = 0; i < top.Length; i++) results[i] = new LexicalMatch(index.ChunkIdAt(top[i].Slot)!, top[i].Score);
             return results;
@@ -273,7 +293,7 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
 
         private readonly List<int> _termIds = [];
         private readonly List<int> _frequencies = [];
-        private readonly List<(string ChunkId, string DocumentId, int Start, int Count, int Length)> _chunks = [];
+        private readonly List<(string ChunkId, string DocumentId, int Start, int Count, int Length, IReadOnlyList<string>? Groups)> _chunks = [];
 
         public AnalyzedBatch() => _lookup = _localIds.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -291,7 +311,7 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
             _length++;
         }
 
-        public void EndChunk(string chunkId, string documentId)
+        public void EndChunk(string chunkId, string documentId, IReadOnlyList<string>? groups)
         {
             var start = _termIds.Count;
             foreach (var id in _touched)
@@ -300,7 +320,7 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
                 _frequencies.Add(_counts[id]);
                 _counts[id] = 0;
             }
-            _chunks.Add((chunkId, documentId, start, _touched.Count, _length));
+            _chunks.Add((chunkId, documentId, start, _touched.Count, _length, groups));
             _touched.Clear();
             _length = 0;
         }
@@ -311,8 +331,8 @@ public sealed class Bm25Index : ILexicalIndex, IIndexSnapshots, IDisposable
             for (var i = 0; i < termIdOf.Length; i++) termIdOf[i] = index.GetOrAddTerm(_terms[i]);
             var termIds = CollectionsMarshal.AsSpan(_termIds);
             var frequencies = CollectionsMarshal.AsSpan(_frequencies);
-            foreach (var (chunkId, documentId, start, count, length) in _chunks)
-                index.Add(chunkId, documentId, termIds.Slice(start, count), frequencies.Slice(start, count), length, termIdOf);
+            foreach (var (chunkId, documentId, start, count, length, groups) in _chunks)
+                index.Add(chunkId, documentId, termIds.Slice(start, count), frequencies.Slice(start, count), length, termIdOf, index.AccessClasses.NumberOf(groups));
         }
     }
 }

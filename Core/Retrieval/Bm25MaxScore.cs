@@ -7,6 +7,9 @@ namespace RagLab.Core.Retrieval;
 /// collection size.
 /// Exact: a chunk's score is summed term by term in query order, as the term-at-a-time loop did, and a chunk is
 /// pruned only when its bound is below the K-th score by a margin far above rounding error; ties go to the smaller id.
+/// A reader's view (a per-access-class <c>readable</c> table) is applied before a chunk is scored: a chunk the reader may not
+/// read is stepped over like a deleted one, so the top K is the top K of the readable chunks, and the K-th score that prunes
+/// is a readable chunk's. Term bounds stay those of all postings: higher than needed for a narrow view, never too low.
 /// </summary>
 internal static class Bm25MaxScore
 {
@@ -17,9 +20,10 @@ internal static class Bm25MaxScore
     /// <summary>One query term: its postings and its weight idf·(k1+1)·(count in the query).</summary>
     public readonly record struct QueryTerm(PostingList Postings, double Weight);
 
-    public static (int Slot, double Score)[] Search(InvertedIndex index, QueryTerm[] terms, double normConstant, double normPerTerm, int topK)
+    /// <param name="readable">Per access class whether the reader may read it; null: everything is readable.</param>
+    public static (int Slot, double Score)[] Search(InvertedIndex index, QueryTerm[] terms, double normConstant, double normPerTerm, int topK, bool[]? readable = null)
     {
-        var (chunkIds, lengths) = index.SlotArrays;
+        var (chunkIds, lengths, access) = index.SlotArrays;
         var count = terms.Length;
         var cursors = new PostingCursor[count];
         var bounds = new double[count];
@@ -48,6 +52,16 @@ internal static class Bm25MaxScore
                 if (slot < candidate) candidate = slot;
             }
             if (candidate == PostingCursor.Exhausted) break;
+            if (readable is not null && !readable[access[candidate]])
+            {
+                // Not the reader's: never scored. Step the essential cursors past it; the others skip it on their next advance.
+                for (var k = firstEssential; k < count; k++)
+                {
+                    ref var cursor = ref cursors[order[k]];
+                    if (cursor.Slot == candidate) cursor.Next();
+                }
+                continue;
+            }
 
             var length = lengths[candidate];
             var partial = 0.0;

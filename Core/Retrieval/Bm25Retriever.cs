@@ -15,5 +15,5 @@ public sealed class Bm25Retriever(ILexicalIndex index) : IRetriever
 
     /// <summary>The index's ranking without a span of its own (used by <see cref="HybridRetriever"/>).</summary>
     internal Task<IReadOnlyList<ScoredChunk>> SearchAsync(RetrievalQuery query, CancellationToken cancellationToken) =>
-        _index.SearchAsync(query.Collection, query.Text, query.TopK, cancellationToken);
+        _index.SearchAsync(query.Collection, query.Text, query.TopK, query.Scope, cancellationToken);
 }

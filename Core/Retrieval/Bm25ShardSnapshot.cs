@@ -2,14 +2,15 @@ namespace RagLab.Core.Retrieval;
 
 /// <summary>
 /// A collection's <see cref="InvertedIndex"/> on disk, with the collection generation it reflects and when it was saved:
-/// terms, compressed postings and their block tables, and per slot the chunk id, document and length. Written whole or
+/// access classes, terms, compressed postings and their block tables, and per slot the chunk id, document, length and access class. Written whole or
 /// not at all (<see cref="SnapshotFile"/>); <see cref="Bm25Index"/> deletes it before the first change after it.
 /// </summary>
 internal static class Bm25ShardSnapshot
 {
     public const string FileName = "postings.snapshot";
     private const int Magic = 0x53354D42; // "BM5S"
-    private const int Version = 1;
+    // 2: access classes per slot. A version-1 snapshot is rejected (read as none) and the index is rebuilt from the store.
+    private const int Version = 2;
 
     public sealed record Content(long Generation, DateTimeOffset SavedAt, InvertedIndex Index);
 

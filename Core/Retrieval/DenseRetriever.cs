@@ -52,6 +52,6 @@ public sealed class DenseRetriever(IVectorIndex index, IModelProvider models) : 
                 throw new DependencyUnavailableException("The embedding model returned no vector for the query. Check that the configured embedding model is an embedding model (for example all-minilm), not a chat model.");
             vector = embeddings[0].Vector;
         }
-        return await _index.SearchAsync(query.Collection, vector, query.TopK, cancellationToken).ConfigureAwait(false);
+        return await _index.SearchAsync(query.Collection, vector, query.TopK, query.Scope, cancellationToken).ConfigureAwait(false);
     }
 }

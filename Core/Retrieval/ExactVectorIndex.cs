@@ -14,8 +14,10 @@ namespace RagLab.Core.Retrieval;
 /// interval around its float32 score, then rescores in float32 only the chunks whose interval reaches the K-th best
 /// lower bound. The result is the same top K, with the same scores and tie order, as scoring every chunk in float32
 /// (see <see cref="VectorQuantizedRows"/>). Both copies grow by segments, never by copying the whole matrix.
-/// Per row it keeps only the chunk and document id: given a document store, the top K are read back from it (a chunk
-/// deleted meanwhile is left out); without one (tests, tools) it holds the chunks it was given.
+/// Per row it keeps only the chunk and document id and the document's access class (who may read it, see
+/// <see cref="DocumentAccessClasses"/>): given a document store, the top K are read back from it (a chunk deleted meanwhile
+/// is left out); without one (tests, tools) it holds the chunks it was given. A search with a <see cref="ReaderScope"/> skips
+/// the rows the reader may not read before scoring them, so the top K is exactly the top K of the readable rows.
 /// Searches run concurrently; writes to a collection are exclusive. With a directory, a shard can be saved as a
 /// snapshot and restored at the next start without reading anything from the store (<see cref="IIndexSnapshots"/>).
 /// A collection takes the dimension of its first vector; vectors of another dimension are rejected.
@@ -174,10 +176,18 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
         return Task.CompletedTask;
     }
 
-    /// <summary>The nearest chunks, read back from the document store (a chunk deleted meanwhile is left out), or the chunks held without one.</summary>
-    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken)
+    /// <summary>The nearest chunks of every document (see the overload with a scope).</summary>
+    public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken) =>
+        SearchAsync(collection, query, topK, ReaderScope.Everything, cancellationToken);
+
+    /// <summary>
+    /// The nearest chunks <paramref name="scope"/> may read, read back from the document store (a chunk deleted meanwhile is left out),
+    /// or the chunks held without one.
+    /// </summary>
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, ReaderScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(scope);
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         cancellationToken.ThrowIfCancellationRequested();
         if (!_shards.TryGetValue(collection, out var shard)) return [];
@@ -185,7 +195,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
         shard.Lock.EnterReadLock();
         try
         {
-            matches = shard.Search(collection, query.Span, topK, out _);
+            matches = shard.Search(collection, query.Span, topK, scope, out _);
             if (_documents is null) return shard.HeldResults(collection, matches);
         }
         finally
@@ -204,14 +214,18 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
     }
 
     /// <summary>The best chunk ids and scores, and how many rows the search read in float32 (what the benchmark needs to compute the bytes a query reads).</summary>
-    internal VectorMatch[] Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)
+    internal VectorMatch[] Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored) =>
+        Search(collection, query, topK, ReaderScope.Everything, out rescored);
+
+    /// <summary>As <see cref="Search(string, ReadOnlySpan{float}, int, out int)"/>, over the rows <paramref name="scope"/> may read.</summary>
+    internal VectorMatch[] Search(string collection, ReadOnlySpan<float> query, int topK, ReaderScope scope, out int rescored)
     {
         rescored = 0;
         if (!_shards.TryGetValue(collection, out var shard)) return [];
         shard.Lock.EnterReadLock();
         try
         {
-            return shard.Search(collection, query, topK, out rescored);
+            return shard.Search(collection, query, topK, scope, out rescored);
         }
         finally
         {
@@ -245,6 +259,8 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
         private VectorFloatRows? _vectors;
         private readonly VectorQuantizedRows _quantized = new();
         private RowChunk[] _rows = [];
+        private int[] _rowAccess = []; // row → access class of its document, beside _rows so the scan reads a plain int array
+        private DocumentAccessClasses _classes = new();
         private readonly Dictionary<string, Chunk>? _heldChunks = holdsChunks ? new(StringComparer.Ordinal) : null;
         private readonly Dictionary<string, int> _rowByChunkId = new(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<string>> _chunkIdsByDocument = new(StringComparer.Ordinal);
@@ -284,6 +300,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
                 _vectors = new VectorFloatRows(directory, Dimensions, rowsPerSegment);
                 _quantized.Reset(0, Dimensions, rowsPerSegment);
                 _rows = [];
+                _rowAccess = [];
             }
             else EnsureDimensions(chunk.Collection, vector.Length, "the vector of chunk '" + chunk.Id + "'");
 
@@ -299,6 +316,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
                 _rowByChunkId[chunk.Id] = row;
             }
             _rows[row] = new RowChunk(chunk.Id, chunk.DocumentId);
+            _rowAccess[row] = _classes.NumberOf(chunk.Groups);
             if (_heldChunks is not null) _heldChunks[chunk.Id] = chunk;
             Span<float> target = Dimensions <= StackRowLimit ? stackalloc float[Dimensions] : new float[Dimensions];
             var norm = TensorPrimitives.Norm(vector);
@@ -330,6 +348,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
             if (row != last)
             {
                 _rows[row] = _rows[last];
+                _rowAccess[row] = _rowAccess[last];
                 _vectors!.Move(last, row, scratch);
                 _quantized.Move(last, row);
                 _rowByChunkId[_rows[row].ChunkId] = row;
@@ -370,13 +389,19 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
                 _vectors.EnsureCapacity(header.Count);
             }
             _rows = new RowChunk[Math.Max(16, header.Count)];
-            foreach (var (chunkId, documentId) in rows) _rows[Count++] = new RowChunk(chunkId, documentId);
+            _rowAccess = new int[_rows.Length];
+            _classes = snapshot.AccessClasses;
+            foreach (var (chunkId, documentId, access) in rows)
+            {
+                _rowAccess[Count] = access;
+                _rows[Count++] = new RowChunk(chunkId, documentId);
+            }
             _restoredDocumentIds = snapshot.DocumentIds;
             if (holdsChunks)
             {
                 // Binding needs the maps at once (tests and tools only: the lab reads results from the store).
                 EnsureMaps();
-                foreach (var (chunkId, _) in rows) _unbound.Add(chunkId);
+                foreach (var (chunkId, _, _) in rows) _unbound.Add(chunkId);
             }
             _snapshotOnDisk = true;
             _snapshotGeneration = generation;
@@ -444,13 +469,13 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
         {
             if (directory is null || _unbound.Count > 0 || (_snapshotOnDisk && _snapshotGeneration == generation)) return;
             _vectors?.Flush();
-            var rows = new (string, string)[Count];
-            for (var row = 0; row < Count; row++) rows[row] = (_rows[row].ChunkId, _rows[row].DocumentId);
+            var rows = new (string, string, int)[Count];
+            for (var row = 0; row < Count; row++) rows[row] = (_rows[row].ChunkId, _rows[row].DocumentId, _rowAccess[row]);
             var savedAt = DateTimeOffset.UtcNow;
             var header = _vectors is null
                 ? new VectorShardSnapshot.Header(generation, savedAt, 0, 0, 0)
                 : new VectorShardSnapshot.Header(generation, savedAt, Dimensions, _vectors.RowsPerSegment, Count);
-            VectorShardSnapshot.Write(directory, header, rows, _vectors is null ? null : _quantized);
+            VectorShardSnapshot.Write(directory, header, rows, _classes, _vectors is null ? null : _quantized);
             _snapshotOnDisk = true;
             _snapshotGeneration = generation;
             _snapshotSavedAt = savedAt;
@@ -465,16 +490,20 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
                 var (chunkId, score) = matches[i];
                 var chunk = _heldChunks!.TryGetValue(chunkId, out var held)
                     ? held
-                    : new Chunk(chunkId, _rows[_rowByChunkId[chunkId]].DocumentId, "", collection, 0, "", "", 0, 0);
+                    : new Chunk(chunkId, _rows[_rowByChunkId[chunkId]].DocumentId, "", collection, 0, "", "", 0, 0,
+                        Groups: _classes.GroupsOf(_rowAccess[_rowByChunkId[chunkId]]) is { Count: > 0 } groups ? groups : null);
                 results[i] = new ScoredChunk(chunk, score);
             }
             return results;
         }
 
-        public VectorMatch[] Search(string collection, ReadOnlySpan<float> query, int topK, out int rescored)
+        public VectorMatch[] Search(string collection, ReadOnlySpan<float> query, int topK, ReaderScope scope, out int rescored)
         {
             rescored = 0;
             if (Count == 0) return [];
+            // Null for everything (and for a view that reads every class here): the scan then checks nothing and allocates nothing more.
+            var readable = _classes.ReadableBy(scope);
+            if (readable is not null && Array.IndexOf(readable, true) < 0) return [];
             EnsureDimensions(collection, query.Length, "the query vector");
             EnsureFinite(query, "the query vector");
             var norm = TensorPrimitives.Norm(query);
@@ -491,7 +520,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
             // splitting the scan over two cores measured slower under load (it is memory-bound) and doubled the CPU time.
             var lowerBounds = new VectorBoundHeap(k);
             var candidates = new List<(int Row, double UpperBound)>(4 * k + 64);
-            _quantized.Scan(quantizedQuery, 0, count, lowerBounds, candidates);
+            _quantized.Scan(quantizedQuery, 0, count, lowerBounds, candidates, _rowAccess, readable);
 
             // Pass 2: at least k rows score ≥ threshold exactly, so a row whose upper bound is below it cannot be in
             // the top k. The others are rescored exactly as a float32 brute force scores them.
@@ -536,7 +565,11 @@ public sealed class ExactVectorIndex : IVectorIndex, IIndexSnapshots, IDisposabl
 
         private void EnsureCapacity(int rows)
         {
-            if (rows > _rows.Length) Array.Resize(ref _rows, Math.Max(rows, Math.Max(16, _rows.Length * 2))); // two references a row
+            if (rows > _rows.Length)
+            {
+                Array.Resize(ref _rows, Math.Max(rows, Math.Max(16, _rows.Length * 2))); // two references a row
+                Array.Resize(ref _rowAccess, _rows.Length);
+            }
             _quantized.EnsureCapacity(rows);
             _vectors!.EnsureCapacity(rows);
         }

@@ -8,7 +8,8 @@ namespace RagLab.Core.Retrieval;
 
 /// <summary>
 /// One collection's postings for <see cref="Bm25Index"/>: per term a compressed <see cref="PostingList"/> in slot
-/// order; per slot only the chunk id, its document and its length (the text stays in the document store).
+/// order; per slot only the chunk id, its document, its length and its document's access class (who may read it, see
+/// <see cref="DocumentAccessClasses"/>); the text stays in the document store.
 /// Deleting marks a slot dead and takes it out of the live count and total length at once; a term's live document
 /// frequency is recounted from its postings the first time a query needs it after a delete. Dead postings are skipped,
 /// and dropped by compaction once they are a large share. Not thread-safe: the owner locks (searches may share a read lock).
@@ -26,7 +27,9 @@ internal sealed class InvertedIndex
     private string?[] _chunkIds = new string?[64];
     private DocumentSlots?[] _documents = new DocumentSlots?[64];
     private int[] _lengths = new int[64];
+    private int[] _access = new int[64];
     private int _slotCount;
+    private DocumentAccessClasses _classes = new();
 
     private readonly Dictionary<string, int> _slotByChunkId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DocumentSlots> _documentsById = new(StringComparer.Ordinal);
@@ -59,11 +62,14 @@ internal sealed class InvertedIndex
         return id;
     }
 
+    /// <summary>The access classes of the chunks' documents.</summary>
+    public DocumentAccessClasses AccessClasses => _classes;
+
     /// <summary>
-    /// Adds a chunk given its distinct terms (as <paramref name="termIdOf"/>[local id]) and their frequencies, and its
-    /// length in terms; a chunk with the same id is replaced.
+    /// Adds a chunk given its distinct terms (as <paramref name="termIdOf"/>[local id]) and their frequencies, its
+    /// length in terms and its document's access class (<see cref="AccessClasses"/>); a chunk with the same id is replaced.
     /// </summary>
-    public void Add(string chunkId, string documentId, ReadOnlySpan<int> localTermIds, ReadOnlySpan<int> frequencies, int length, int[] termIdOf)
+    public void Add(string chunkId, string documentId, ReadOnlySpan<int> localTermIds, ReadOnlySpan<int> frequencies, int length, int[] termIdOf, int accessClass)
     {
         EnsureMaps();
         if (_slotByChunkId.TryGetValue(chunkId, out var existing))
@@ -80,6 +86,7 @@ internal sealed class InvertedIndex
         _documents[slot] = document;
         _chunkIds[slot] = chunkId;
         _lengths[slot] = length;
+        _access[slot] = accessClass;
         for (var i = 0; i < localTermIds.Length; i++)
             _postings[termIdOf[localTermIds[i]]].Append(slot, frequencies[i], length);
         _slotByChunkId[chunkId] = slot;
@@ -136,15 +143,15 @@ internal sealed class InvertedIndex
 
     public int LengthAt(int slot) => _lengths[slot];
 
-    /// <summary>Per-slot chunk ids (null when dead) and lengths, for the scoring loop.</summary>
-    public (string?[] ChunkIds, int[] Lengths) SlotArrays => (_chunkIds, _lengths);
+    /// <summary>Per-slot chunk ids (null when dead), lengths and access classes, for the scoring loop.</summary>
+    public (string?[] ChunkIds, int[] Lengths, int[] Access) SlotArrays => (_chunkIds, _lengths, _access);
 
     /// <summary>An estimate of the heap bytes this index holds (postings, per-slot arrays, ids and maps).</summary>
     public long EstimateBytes()
     {
         long bytes = 0;
         for (var t = 0; t < _termCount; t++) bytes += _postings[t].AllocatedBytes;
-        bytes += (long)_chunkIds.Length * (8 + 8 + 4);
+        bytes += (long)_chunkIds.Length * (8 + 8 + 4 + 4);
         foreach (var term in _termIds.Keys) bytes += 22 + 2L * term.Length + 24;
         if (_restoredDocumentIds is not null)
         {
@@ -162,12 +169,13 @@ internal sealed class InvertedIndex
     public IReadOnlyCollection<string> DocumentIds => _restoredDocumentIds ?? (IReadOnlyCollection<string>)_documentsById.Keys;
 
     /// <summary>
-    /// Writes the index as it is in memory, dead slots and all, so <see cref="ReadFrom"/> gives back one that scores
-    /// and ranks exactly the same: terms with their postings and block tables, then per slot its chunk id (empty when
-    /// dead), document and length.
+    /// Writes the index as it is in memory, dead slots and all, so <see cref="ReadFrom"/> gives back one that scores,
+    /// filters and ranks exactly the same: the access classes, terms with their postings and block tables, then per slot
+    /// its chunk id (empty when dead), document, length and access class.
     /// </summary>
     public void WriteTo(BinaryWriter writer)
     {
+        _classes.WriteTo(writer);
         writer.Write(_termCount);
         foreach (var (term, id) in _termIds)
         {
@@ -201,6 +209,7 @@ internal sealed class InvertedIndex
             writer.Write(chunkId ?? "");
             writer.Write(chunkId is null ? -1 : documentNumber(slot));
             writer.Write(_lengths[slot]);
+            writer.Write(chunkId is null ? DocumentAccessClasses.Public : _access[slot]);
         }
     }
 
@@ -210,7 +219,7 @@ internal sealed class InvertedIndex
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static InvertedIndex ReadFrom(SnapshotReader reader)
     {
-        var index = new InvertedIndex();
+        var index = new InvertedIndex { _classes = DocumentAccessClasses.ReadFrom(reader) };
         var termCount = reader.ReadCount(2);
         index._postings = new PostingList[Math.Max(1024, termCount)];
         index._termIds.EnsureCapacity(termCount);
@@ -223,7 +232,7 @@ internal sealed class InvertedIndex
 
         var documentIds = new string[reader.ReadCount(1)];
         for (var d = 0; d < documentIds.Length; d++) documentIds[d] = reader.ReadString();
-        var slotCount = reader.ReadCount(9);
+        var slotCount = reader.ReadCount(13);
         index.EnsureSlotCapacity(slotCount);
         var slotDocuments = new int[slotCount];
         for (var slot = 0; slot < slotCount; slot++)
@@ -231,7 +240,10 @@ internal sealed class InvertedIndex
             var chunkId = reader.ReadString();
             var document = reader.ReadInt32();
             var length = reader.ReadInt32();
+            var access = reader.ReadInt32();
+            if ((uint)access >= (uint)index._classes.Count) throw new InvalidDataException("A slot in the snapshot names no access class.");
             index._lengths[slot] = length;
+            index._access[slot] = access;
             slotDocuments[slot] = document;
             if (document == -1) continue; // dead: its postings linger until compaction, as they did before
             if ((uint)document >= (uint)documentIds.Length || length < 0) throw new InvalidDataException("A slot in the snapshot does not hold together.");
@@ -309,6 +321,7 @@ internal sealed class InvertedIndex
         Array.Resize(ref _chunkIds, size);
         Array.Resize(ref _documents, size);
         Array.Resize(ref _lengths, size);
+        Array.Resize(ref _access, size);
     }
 
     // Renumbers live slots densely and rewrites every posting list without dead postings. Slot order is kept.
@@ -324,6 +337,7 @@ internal sealed class InvertedIndex
             _chunkIds[next] = _chunkIds[slot];
             _documents[next] = _documents[slot];
             _lengths[next] = _lengths[slot];
+            _access[next] = _access[slot];
             _slotByChunkId[_chunkIds[next]!] = next;
             next++;
         }

@@ -138,9 +138,12 @@ internal sealed class VectorQuantizedRows
     /// <summary>
     /// Scores rows [from, to) from the int8 copy: offers each row's lower bound to <paramref name="lowerBounds"/> and
     /// adds the row, with its upper bound, to <paramref name="candidates"/> unless that upper bound is already below
-    /// the K-th largest lower bound seen (the threshold only rises, so such a row can never enter the top K).
+    /// the K-th largest lower bound seen (the threshold only rises, so such a row can never enter the top K). With
+    /// <paramref name="readable"/>, a row whose access class (<paramref name="rowAccess"/>) it marks unreadable is skipped unscored:
+    /// the heap then holds bounds of readable rows only, so the threshold is that of the reader's top K.
     /// </summary>
-    public void Scan(VectorQuantizedQuery query, int from, int to, VectorBoundHeap lowerBounds, List<(int Row, double UpperBound)> candidates)
+    public void Scan(VectorQuantizedQuery query, int from, int to, VectorBoundHeap lowerBounds, List<(int Row, double UpperBound)> candidates,
+        int[]? rowAccess = null, bool[]? readable = null)
     {
         var dimensions = _dimensions;
         var gamma = dimensions * Math.ScaleB(1, -24) / (1 - dimensions * Math.ScaleB(1, -24));
@@ -161,6 +164,7 @@ internal sealed class VectorQuantizedRows
             var bounds = _bounds[segment];
             for (; row < end; row++)
             {
+                if (readable is not null && !readable[rowAccess![row]]) continue; // not the reader's: never scored
                 var local = row - first;
                 var bound = bounds[local];
                 var dot = VectorInt8Dot.Compute(ref Unsafe.Add(ref codes, (nint)local * dimensions), ref queryCodes, ref wideQueryCodes, dimensions) - offset;

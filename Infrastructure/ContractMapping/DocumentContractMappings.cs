@@ -18,7 +18,7 @@ public static class DocumentContractMappings
 
     public static DocumentResponse ToContract(this Domain.DocumentRecord document) =>
         new(document.Id, document.Collection, document.Name, document.Status.ToContract(), document.Chunks, document.Bytes,
-            document.ContentHash, document.UpdatedAt, document.Error, document.JobId, document.Warnings);
+            document.ContentHash, document.UpdatedAt, document.Error, document.JobId, document.Warnings, document.Groups);
 
     public static DocumentChunk ToContract(this Domain.Chunk chunk) =>
         new(chunk.Id, chunk.DocumentId, chunk.DocumentName, chunk.Collection, chunk.Position, chunk.HeadingPath, chunk.Text, chunk.Start, chunk.End);

@@ -54,7 +54,8 @@ public static class EvalContractMappings
     /// <param name="job">The run's job, when it has one and the job is still stored.</param>
     public static EvalRunResponse ToContract(this Runs.EvalRun run, CoreJobs.JobRecord? job) =>
         new(run.Id, run.SetId, run.Status.ToContract(), run.Status == Runs.EvalRunStatus.Completed ? 1 : job?.Progress ?? 0,
-            job?.Message, run.Error ?? job?.Error, run.JobId, run.CreatedAt, run.UpdatedAt, run.Request.ToContract(), run.Summary?.ToContract());
+            job?.Message, run.Error ?? job?.Error, run.JobId, run.CreatedAt, run.UpdatedAt, run.Request.ToContract(), run.Summary?.ToContract(),
+            run.Request.Scope.Key);
 
     private static LatencyStats? ToContract(this Runs.LatencyStats? stats) =>
         stats is null ? null : new(stats.P50, stats.P95, stats.Mean, stats.Samples);
@@ -80,7 +81,7 @@ public static class EvalContractMappings
             [.. summary.Modes.Select(ToContract)],
             [.. summary.Retrievers.Select(r => new RetrieverSummary(r.Retriever, r.Questions, r.Errors, [.. r.Scores.Select(ToContract)], r.Latency.ToContract()))],
             [.. summary.PublishedFigures.Select(f => new PublishedFigure(f.Key, f.Wording, f.Figure, f.Low, f.High, f.Unit, f.Source))],
-            summary.Warnings, summary.CompletedAt);
+            summary.Warnings, summary.CompletedAt, summary.ReaderScope, summary.RelevantDocumentsOutsideView, summary.QuestionsOutsideView);
 
     public static EvalAnswerResult ToContract(this Runs.EvalAnswerRecord answer) =>
         new(answer.ItemId, answer.Question, answer.Mode, answer.Retriever, answer.Answer, answer.Model,

@@ -9,7 +9,9 @@ namespace RagLab.Infrastructure.Qdrant;
 /// <summary>
 /// Both of RagLab's chunk indexes in Qdrant. Each RagLab collection is one Qdrant collection (<see cref="QdrantOptions.CollectionPrefix"/>
 /// + name) where a chunk is one point with a dense vector (<see cref="QdrantOptions.VectorName"/>, cosine), a sparse BM25 vector
-/// (<see cref="QdrantOptions.SparseVectorName"/>, server-side IDF) and the chunk as payload.
+/// (<see cref="QdrantOptions.SparseVectorName"/>, server-side IDF) and the chunk as payload. Every search passes the reader's view
+/// as a payload <c>filter</c> (<see cref="QdrantChunkPayload.ReadableBy"/>), on the prefetches and the fused query alike, so Qdrant
+/// scores only points the reader may read; its IDF stays that of the whole collection, as for the embedded index.
 /// </summary>
 /// <remarks>
 /// Qdrant's upsert replaces a whole point, so <see cref="UpsertAsync"/> writes both vectors, and <see cref="AddAsync"/> (keyword-only
@@ -76,8 +78,12 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
             _layouts.TryRemove(options.QdrantCollectionName(collection), out _);
     }
 
-    /// <summary>Nearest chunks by cosine similarity. Empty when the collection does not exist or holds no dense vectors.</summary>
-    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken)
+    /// <summary>Nearest chunks by cosine similarity, of every document.</summary>
+    public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, CancellationToken cancellationToken) =>
+        SearchAsync(collection, query, topK, ReaderScope.Everything, cancellationToken);
+
+    /// <summary>Nearest chunks <paramref name="scope"/> may read, by cosine similarity. Empty when the collection does not exist or holds no dense vectors.</summary>
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, ReadOnlyMemory<float> query, int topK, ReaderScope scope, CancellationToken cancellationToken)
     {
         if (topK <= 0) return [];
         var name = options.QdrantCollectionName(collection);
@@ -85,27 +91,34 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
         if (layout?.DenseSize is not int size) return [];
         CheckQuerySize(name, size, query.Length);
 
-        var request = new QdrantQueryRequest(query.ToArray(), topK, Using: options.VectorName);
+        var request = new QdrantQueryRequest(query.ToArray(), topK, Using: options.VectorName, Filter: QdrantChunkPayload.ReadableBy(scope));
         return ToScoredChunks(name, await client.QueryPointsAsync(name, request, cancellationToken));
     }
 
-    /// <summary>Best chunks by BM25 (sparse dot product with server-side IDF). Empty when the collection does not exist.</summary>
-    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken)
+    /// <summary>Best chunks by BM25, of every document.</summary>
+    public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken) =>
+        SearchAsync(collection, query, topK, ReaderScope.Everything, cancellationToken);
+
+    /// <summary>Best chunks <paramref name="scope"/> may read, by BM25 (sparse dot product with server-side IDF). Empty when the collection does not exist.</summary>
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, ReaderScope scope, CancellationToken cancellationToken)
     {
         var sparse = encoder.EncodeQuery(query);
         if (topK <= 0 || sparse.IsEmpty) return [];
         var name = options.QdrantCollectionName(collection);
-        var request = new QdrantQueryRequest(sparse, topK, Using: options.SparseVectorName);
+        var request = new QdrantQueryRequest(sparse, topK, Using: options.SparseVectorName, Filter: QdrantChunkPayload.ReadableBy(scope));
         return ToScoredChunks(name, await client.QueryPointsAsync(name, request, cancellationToken));
     }
 
     /// <summary>
     /// One query that fuses a dense and a BM25 search by Reciprocal Rank Fusion on the server (<c>query: {"fusion": "rrf"}</c>),
     /// each prefetching <paramref name="candidates"/> points. Falls back to the one search that can run when the collection has no
-    /// dense vectors or the query no indexed terms. Scores are Qdrant's RRF scores.
+    /// dense vectors or the query no indexed terms. Scores are Qdrant's RRF scores. Only points <paramref name="scope"/> may read are
+    /// prefetched, and the fused query is filtered too.
     /// </summary>
-    public async Task<IReadOnlyList<ScoredChunk>> HybridSearchAsync(string collection, string query, ReadOnlyMemory<float> vector, int topK, int candidates, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScoredChunk>> HybridSearchAsync(string collection, string query, ReadOnlyMemory<float> vector, int topK, int candidates,
+        ReaderScope scope, CancellationToken cancellationToken)
     {
+        var filter = QdrantChunkPayload.ReadableBy(scope);
         if (topK <= 0) return [];
         var name = options.QdrantCollectionName(collection);
         var layout = await FindLayoutAsync(name, cancellationToken);
@@ -115,13 +128,13 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
         if (layout.DenseSize is int size)
         {
             CheckQuerySize(name, size, vector.Length);
-            prefetch.Add(new QdrantPrefetch(vector.ToArray(), options.VectorName, candidates));
+            prefetch.Add(new QdrantPrefetch(vector.ToArray(), options.VectorName, candidates, filter));
         }
         var sparse = encoder.EncodeQuery(query);
-        if (!sparse.IsEmpty) prefetch.Add(new QdrantPrefetch(sparse, options.SparseVectorName, candidates));
+        if (!sparse.IsEmpty) prefetch.Add(new QdrantPrefetch(sparse, options.SparseVectorName, candidates, filter));
         if (prefetch.Count == 0) return [];
 
-        var request = new QdrantQueryRequest(QdrantFusionQuery.Rrf, topK, Prefetch: prefetch);
+        var request = new QdrantQueryRequest(QdrantFusionQuery.Rrf, topK, Prefetch: prefetch, Filter: filter);
         return ToScoredChunks(name, await client.QueryPointsAsync(name, request, cancellationToken));
     }
 
@@ -191,6 +204,7 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
                 // Keyword indexes make the document_id delete filter and per-collection filters cheap.
                 await client.CreateFieldIndexAsync(name, new(QdrantChunkPayload.DocumentId, "keyword"), cancellationToken);
                 await client.CreateFieldIndexAsync(name, new(QdrantChunkPayload.Collection, "keyword"), cancellationToken);
+                await client.CreateFieldIndexAsync(name, new(QdrantChunkPayload.Groups, "keyword"), cancellationToken);
                 layout = new CollectionLayout(denseSize);
             }
             else

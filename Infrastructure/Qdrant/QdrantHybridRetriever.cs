@@ -36,7 +36,7 @@ public sealed class QdrantHybridRetriever(QdrantChunkIndex index, IModelProvider
             throw new DependencyUnavailableException("The embedding model returned no embedding for the query. Check the model server's logs.");
 
         var candidates = Math.Max(query.TopK, MinCandidates);
-        var chunks = await index.HybridSearchAsync(query.Collection, query.Text, embeddings[0].Vector, query.TopK, candidates, cancellationToken);
+        var chunks = await index.HybridSearchAsync(query.Collection, query.Text, embeddings[0].Vector, query.TopK, candidates, query.Scope, cancellationToken);
         var hits = chunks.Select((c, i) => new RetrievalHit(i + 1, c.Score, c.Chunk)).ToList();
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

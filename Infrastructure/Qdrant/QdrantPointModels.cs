@@ -24,15 +24,27 @@ public sealed record QdrantPointsList(IReadOnlyList<QdrantPoint> Points, string?
 /// <summary><c>FilterSelector</c>: the points a filter matches.</summary>
 public sealed record QdrantFilterSelector(QdrantFilter Filter);
 
-/// <summary><c>Filter</c> with <c>must</c> conditions only.</summary>
-public sealed record QdrantFilter(IReadOnlyList<QdrantFieldCondition> Must)
+/// <summary>
+/// <c>Filter</c>: every <paramref name="Must"/> condition holds, and at least one <paramref name="Should"/> condition when there are any.
+/// A condition is a <see cref="QdrantFieldCondition"/> or a <see cref="QdrantIsEmptyCondition"/> (serialized as what it is).
+/// </summary>
+public sealed record QdrantFilter(IReadOnlyList<object>? Must = null, IReadOnlyList<object>? Should = null)
 {
     /// <summary>Points whose payload <paramref name="key"/> equals <paramref name="value"/>.</summary>
-    public static QdrantFilter KeywordEquals(string key, string value) => new([new QdrantFieldCondition(key, new QdrantMatchValue(value))]);
+    public static QdrantFilter KeywordEquals(string key, string value) => new(Must: [new QdrantFieldCondition(key, new QdrantMatchValue(value))]);
 }
 
-/// <summary><c>FieldCondition</c> with a <c>match</c>.</summary>
-public sealed record QdrantFieldCondition(string Key, QdrantMatchValue Match);
+/// <summary><c>FieldCondition</c> with a <c>match</c>: a <see cref="QdrantMatchValue"/> or a <see cref="QdrantMatchAny"/>.</summary>
+public sealed record QdrantFieldCondition(string Key, object Match);
 
 /// <summary><c>MatchValue</c>: exact match of a keyword.</summary>
 public sealed record QdrantMatchValue(string Value);
+
+/// <summary><c>MatchAny</c>: the field (or, for an array field, one of its values) is one of <paramref name="Any"/> (unique strings).</summary>
+public sealed record QdrantMatchAny(IReadOnlyList<string> Any);
+
+/// <summary><c>IsEmptyCondition</c>: the field is missing, null or an empty array.</summary>
+public sealed record QdrantIsEmptyCondition(QdrantPayloadField IsEmpty);
+
+/// <summary><c>PayloadField</c>.</summary>
+public sealed record QdrantPayloadField(string Key);

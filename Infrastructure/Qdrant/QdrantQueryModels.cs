@@ -7,17 +7,18 @@ namespace RagLab.Infrastructure.Qdrant;
 
 /// <summary>
 /// <c>QueryRequest</c>. <paramref name="Query"/> is a <c>VectorInput</c> (a dense <c>float[]</c> or a <see cref="QdrantSparseVector"/>)
-/// or a <see cref="QdrantFusionQuery"/> over <paramref name="Prefetch"/>.
+/// or a <see cref="QdrantFusionQuery"/> over <paramref name="Prefetch"/>. <paramref name="Filter"/>: only points it matches are scored.
 /// </summary>
 public sealed record QdrantQueryRequest(
     object Query,
     int Limit,
     string? Using = null,
     IReadOnlyList<QdrantPrefetch>? Prefetch = null,
-    bool WithPayload = true);
+    bool WithPayload = true,
+    QdrantFilter? Filter = null);
 
-/// <summary><c>Prefetch</c>: a sub-query whose results the outer query fuses.</summary>
-public sealed record QdrantPrefetch(object Query, string Using, int Limit);
+/// <summary><c>Prefetch</c>: a sub-query whose results the outer query fuses. <paramref name="Filter"/>: only points it matches are candidates.</summary>
+public sealed record QdrantPrefetch(object Query, string Using, int Limit, QdrantFilter? Filter = null);
 
 /// <summary><c>FusionQuery</c>: <c>rrf</c> or <c>dbsf</c>.</summary>
 public sealed record QdrantFusionQuery(string Fusion)

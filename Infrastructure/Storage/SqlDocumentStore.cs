@@ -19,7 +19,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
             id TEXT PRIMARY KEY, collection {sql.OrdinalText} NOT NULL, name {sql.OrdinalText} NOT NULL, status TEXT NOT NULL,
             chunks INTEGER NOT NULL, bytes BIGINT NOT NULL, content_hash TEXT NOT NULL, updated_at TEXT NOT NULL,
             error TEXT NULL, job_id TEXT NULL, warnings TEXT NULL, text TEXT NULL, version BIGINT NOT NULL DEFAULT 0,
-            UNIQUE (collection, name));
+            groups TEXT NULL, UNIQUE (collection, name));
         CREATE TABLE IF NOT EXISTS chunks (
             id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             collection TEXT NOT NULL, position INTEGER NOT NULL, heading_path TEXT NOT NULL, text TEXT NOT NULL,
@@ -29,7 +29,10 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         CREATE INDEX IF NOT EXISTS documents_by_content ON documents(content_hash);
         CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, generation BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS document_versions (id TEXT PRIMARY KEY, version BIGINT NOT NULL);
-        """;
+        """ + (sql.IsPostgres
+            // Databases made before documents had reader groups: every document stays readable by everyone.
+            ? "ALTER TABLE documents ADD COLUMN IF NOT EXISTS groups TEXT NULL;"
+            : "");
 
     private readonly SchemaOnce _schema = new(() => EnsureSchemaAsync(database));
 
@@ -51,6 +54,13 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         if ((long)(await command.ExecuteScalarAsync())! == 0)
         {
             command.CommandText = "ALTER TABLE documents ADD COLUMN version BIGINT NOT NULL DEFAULT 0";
+            await command.ExecuteNonQueryAsync();
+        }
+        // Databases made before documents had reader groups: every document stays readable by everyone (NULL).
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'groups'";
+        if ((long)(await command.ExecuteScalarAsync())! == 0)
+        {
+            command.CommandText = "ALTER TABLE documents ADD COLUMN groups TEXT NULL";
             await command.ExecuteNonQueryAsync();
         }
     }
@@ -116,7 +126,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE documents SET status = @status, chunks = @chunks, bytes = @bytes, content_hash = @hash, updated_at = @updated,
-                error = @error, job_id = @job, warnings = @warnings, version = @version
+                error = @error, job_id = @job, warnings = @warnings, version = @version, groups = @groups
             WHERE id = @id AND version = @expected
             """;
         command.AddValue("@id", document.Id);
@@ -130,6 +140,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         command.AddValue("@job", (object?)document.JobId ?? DBNull.Value);
         command.AddValue("@warnings", WarningsValue(document.Warnings));
         command.AddValue("@version", document.Version);
+        command.AddValue("@groups", GroupsValue(document.Groups));
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
@@ -254,8 +265,9 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         command.CommandText = ChunkSelect + " WHERE c.document_id = @id ORDER BY c.position";
         command.AddValue("@id", documentId);
         var chunks = new List<Chunk>();
+        var groups = new GroupsReader();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
+        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader, groups));
         return chunks;
     }
 
@@ -266,7 +278,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         command.CommandText = ChunkSelect + " WHERE c.id = @id";
         command.AddValue("@id", chunkId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadChunk(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadChunk(reader, new GroupsReader()) : null;
     }
 
     public async Task<IReadOnlyList<Chunk>> GetChunksByIdAsync(IReadOnlyList<string> chunkIds, CancellationToken cancellationToken)
@@ -278,8 +290,9 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         command.CommandText = ChunkSelect + " WHERE " + database.Dialect.InList("c.id", "@ids");
         database.Dialect.AddList(command, "@ids", chunkIds);
         var chunks = new List<Chunk>(chunkIds.Count);
+        var groups = new GroupsReader();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
+        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader, groups));
         return chunks;
     }
 
@@ -310,16 +323,17 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         await using var command = connection.CreateCommand();
         // Only chunks of ready documents are searchable.
         command.CommandText = "SELECT " + (withEmbeddings ? "c.embedding" : "NULL") + """
-            , c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset
+            , c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset, d.groups
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE d.status = 'ready'
             """ + (collection is null ? "" : " AND c.collection = @c") + " ORDER BY c.document_id, c.position";
         if (collection is not null) command.AddValue("@c", collection);
+        var groups = new GroupsReader();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var embedding = reader.IsDBNull(0) ? null : MemoryMarshal.Cast<byte, float>((byte[])reader[0]).ToArray();
-            yield return (ReadChunk(reader, offset: 1), embedding);
+            yield return (ReadChunk(reader, groups, offset: 1), embedding);
         }
     }
 
@@ -376,8 +390,9 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         command.AddValue("@limit", limit);
         command.AddValue("@model", EmbeddingModelId.Canonical(model));
         var chunks = new List<Chunk>();
+        var groups = new GroupsReader();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
+        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader, groups));
         return chunks;
     }
 
@@ -410,20 +425,39 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
     }
 
     private const string ChunkSelect = """
-        SELECT c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset
+        SELECT c.id, c.document_id, d.name, c.collection, c.position, c.heading_path, c.text, c.start_offset, c.end_offset, d.groups
         FROM chunks c JOIN documents d ON d.id = c.document_id
         """;
 
-    private static Chunk ReadChunk(DbDataReader reader, int offset = 0) => new(
+    private static Chunk ReadChunk(DbDataReader reader, GroupsReader groups, int offset = 0) => new(
         reader.GetString(offset), reader.GetString(offset + 1), reader.GetString(offset + 2), reader.GetString(offset + 3),
         reader.GetInt32(offset + 4), reader.GetString(offset + 5), reader.GetString(offset + 6),
-        reader.GetInt32(offset + 7), reader.GetInt32(offset + 8));
+        reader.GetInt32(offset + 7), reader.GetInt32(offset + 8),
+        groups.Read(reader, offset + 9));
+
+    /// <summary>
+    /// Reads the documents' groups column of chunk rows. Rows come document by document, so the list parsed for one row is reused
+    /// for the next while the column is the same: one parse and one list per document, shared by its chunks.
+    /// </summary>
+    private sealed class GroupsReader
+    {
+        private string? _json;
+        private IReadOnlyList<string>? _groups;
+
+        public IReadOnlyList<string>? Read(DbDataReader reader, int ordinal)
+        {
+            if (reader.IsDBNull(ordinal)) return null;
+            var json = reader.GetString(ordinal);
+            if (json != _json) (_json, _groups) = (json, ParseGroups(json));
+            return _groups;
+        }
+    }
 
     private static async Task<List<DocumentRecord>> QueryDocumentsAsync(DbConnection connection, string clause,
         Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version FROM documents " + clause;
+        command.CommandText = "SELECT id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version, groups FROM documents " + clause;
         bind(command);
         var documents = new List<DocumentRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -437,7 +471,8 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9),
                 reader.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(reader.GetString(10)),
-                reader.GetInt64(11)));
+                reader.GetInt64(11),
+                reader.IsDBNull(12) ? null : ParseGroups(reader.GetString(12))));
         }
         return documents;
     }
@@ -454,11 +489,18 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
     private static object WarningsValue(IReadOnlyList<string>? warnings) =>
         warnings is { Count: > 0 } w ? JsonSerializer.Serialize(w) : DBNull.Value;
 
+    /// <summary>A document's groups as stored: a JSON array of names, or NULL when everyone may read it.</summary>
+    private static object GroupsValue(IReadOnlyList<string>? groups) =>
+        groups is { Count: > 0 } g ? JsonSerializer.Serialize(g) : DBNull.Value;
+
+    private static IReadOnlyList<string>? ParseGroups(string json) =>
+        JsonSerializer.Deserialize<string[]>(json) is { Length: > 0 } groups ? groups : null;
+
     /// <summary>A prepared insert-or-update of document metadata (and optionally text), reused across many documents.</summary>
     private sealed class DocumentUpsert : IAsyncDisposable
     {
         private readonly DbCommand _command;
-        private readonly DbParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings, _version;
+        private readonly DbParameter _id, _collection, _name, _status, _chunks, _bytes, _hash, _updated, _error, _job, _warnings, _version, _groups;
         private readonly DbParameter? _text;
 
         public DocumentUpsert(DbConnection connection, DbTransaction? transaction, bool withText)
@@ -467,18 +509,19 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
             _command.Transaction = transaction;
             _command.CommandText = withText
                 ? """
-                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version, text)
-                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings, @version, @text)
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version, groups, text)
+                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings, @version, @groups, @text)
                   ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
                       content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
-                      job_id = excluded.job_id, warnings = excluded.warnings, version = excluded.version, text = excluded.text
+                      job_id = excluded.job_id, warnings = excluded.warnings, version = excluded.version, groups = excluded.groups,
+                      text = excluded.text
                   """
                 : """
-                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version)
-                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings, @version)
+                  INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, error, job_id, warnings, version, groups)
+                  VALUES (@id, @collection, @name, @status, @chunks, @bytes, @hash, @updated, @error, @job, @warnings, @version, @groups)
                   ON CONFLICT(id) DO UPDATE SET status = excluded.status, chunks = excluded.chunks, bytes = excluded.bytes,
                       content_hash = excluded.content_hash, updated_at = excluded.updated_at, error = excluded.error,
-                      job_id = excluded.job_id, warnings = excluded.warnings, version = excluded.version
+                      job_id = excluded.job_id, warnings = excluded.warnings, version = excluded.version, groups = excluded.groups
                   """;
             _id = _command.Add("@id", DbType.String);
             _collection = _command.Add("@collection", DbType.String);
@@ -492,6 +535,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
             _job = _command.Add("@job", DbType.String);
             _warnings = _command.Add("@warnings", DbType.String);
             _version = _command.Add("@version", DbType.Int64);
+            _groups = _command.Add("@groups", DbType.String);
             if (withText) _text = _command.Add("@text", DbType.String);
         }
 
@@ -509,6 +553,7 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
             _job.Value = (object?)document.JobId ?? DBNull.Value;
             _warnings.Value = WarningsValue(document.Warnings);
             _version.Value = document.Version;
+            _groups.Value = GroupsValue(document.Groups);
             if (_text is not null) _text.Value = (object?)text ?? DBNull.Value;
             await _command.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -162,9 +162,9 @@ internal static class RestartBenchmark
         await host.StartAsync(cancellationToken); // the loader fills the indexes before StartAsync returns
         var loaded = SinceStart();
         var query = new SyntheticCorpus(vocabularySize: 1, seed: run).NextVector(dimensions);
-        var dense = await host.Services.GetRequiredService<IVectorIndex>().SearchAsync(Collection, query, 10, cancellationToken);
+        var dense = await host.Services.GetRequiredService<IVectorIndex>().SearchAsync(Collection, query, 10, ReaderScope.Everything, cancellationToken);
         var denseAnswered = SinceStart();
-        var bm25 = await host.Services.GetRequiredService<ILexicalIndex>().SearchAsync(Collection, dense[0].Chunk.Text[..40], 10, cancellationToken);
+        var bm25 = await host.Services.GetRequiredService<ILexicalIndex>().SearchAsync(Collection, dense[0].Chunk.Text[..40], 10, ReaderScope.Everything, cancellationToken);
         var bm25Answered = SinceStart();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         Console.WriteLine($"restart {run}:      since the process started: host started and indexes loaded {loaded.TotalSeconds:F2} s; first dense answer {denseAnswered.TotalSeconds:F2} s " +

@@ -33,7 +33,7 @@ internal static class SyntheticBenchmark
         {
             var text = corpus.NextText(corpus.NextInt(80, 220));
             var documentId = $"doc{i / 20:D6}";
-            chunks[i] = new Chunk($"chunk{i:D7}", documentId, documentId, Collection, i % 20, "", text, 0, text.Length);
+            chunks[i] = new Chunk($"chunk{i:D7}", documentId, documentId, Collection, i % 20, "", text, 0, text.Length, GroupsOf(i / 20));
         }
         var queries = Enumerable.Range(0, queryCount).Select(_ => corpus.NextText(corpus.NextInt(3, 9))).ToArray();
 
@@ -42,6 +42,13 @@ internal static class SyntheticBenchmark
         if (only != "bm25" && !await RunDenseAsync(chunks, dimensions, queryCount, cancellationToken)) return 1;
         return 0;
     }
+
+    /// <summary>Documents take turns: everyone's, g1's, g2's, g1's and g2's. Searching everything ignores them.</summary>
+    private static IReadOnlyList<string>? GroupsOf(int document) => (document % 4) switch { 0 => null, 1 => ["g1"], 2 => ["g2"], _ => ["g1", "g2"] };
+
+    /// <summary>Readers' views timed beside everything: one group (3/4 of the chunks readable) and no group (the public 1/4).</summary>
+    private static readonly (string Name, ReaderScope Scope)[] Views =
+        [("view of g1 (3/4 readable)", ReaderScope.OfGroups(["g1"])), ("view of none (1/4 readable)", ReaderScope.OfGroups([]))];
 
     private static async Task RunBm25Async(Chunk[] chunks, string[] queries, CancellationToken cancellationToken)
     {
@@ -57,6 +64,13 @@ internal static class SyntheticBenchmark
         foreach (var query in queries)
             await lexical.TimeAsync(() => Task.FromResult(bm25.Search(Collection, query, TopK, cancellationToken)));
         Console.WriteLine($"bm25 search:    {lexical.Summary()}");
+        foreach (var (name, scope) in Views)
+        {
+            var scoped = new LatencyRecorder();
+            foreach (var query in queries)
+                await scoped.TimeAsync(() => Task.FromResult(bm25.Search(Collection, query, TopK, scope, cancellationToken)));
+            Console.WriteLine($"bm25 search, {name}: {scoped.Summary()}");
+        }
         Console.WriteLine($"memory:         {MemoryReport.Describe()} (bm25 index)");
         GC.KeepAlive(bm25);
     }
@@ -109,6 +123,13 @@ internal static class SyntheticBenchmark
                 bound.Add(stream.TimeRead(rowBytes + (long)count * dimensions * sizeof(float)) * 1000);
             }
             Console.WriteLine($"dense search:   {dense.Summary()}");
+            foreach (var (name, scope) in Views)
+            {
+                var scoped = new LatencyRecorder();
+                foreach (var vector in queryVectors)
+                    await scoped.TimeAsync(() => Task.FromResult(vectors.Search(Collection, vector, TopK, scope, out _)));
+                Console.WriteLine($"dense search, {name}: {scoped.Summary()}");
+            }
             var boundP50 = bound.Order().ElementAt(bound.Count / 2);
             var bestBound = (rowBytes + rescored.Average() * dimensions * sizeof(float)) / bandwidth * 1000;
             Console.WriteLine($"dense bound:    {MemoryReport.Mib(rowBytes)} scanned + {rescored.Average():F1} float32 rows rescored per query; streaming that many bytes " +

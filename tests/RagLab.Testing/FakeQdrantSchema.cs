@@ -22,6 +22,9 @@ public static class FakeQdrantSchema
     public static readonly string[] Filter = ["should", "min_should", "must", "must_not"];
     public static readonly string[] FieldCondition = ["key", "match", "range", "geo_bounding_box", "geo_radius", "geo_polygon", "values_count", "is_empty", "is_null"];
     public static readonly string[] MatchValue = ["value"];
+    public static readonly string[] MatchAny = ["any"];
+    public static readonly string[] IsEmptyCondition = ["is_empty"];
+    public static readonly string[] PayloadField = ["key"];
     public static readonly string[] QueryRequest = ["shard_key", "prefetch", "query", "using", "filter", "params", "score_threshold", "limit", "offset", "with_vector", "with_payload", "lookup_from"];
     public static readonly string[] Prefetch = ["prefetch", "query", "using", "filter", "params", "score_threshold", "limit", "lookup_from"];
 

@@ -7,6 +7,8 @@ namespace RagLab.Core.Evaluation.Runs;
 /// <param name="Judge">Also score groundedness with the connected chat model as a judge (slower: two extra calls per answer).</param>
 /// <param name="ModeRoles">Overrides the role inferred from a mode's name (see <see cref="Runs.ModeRoles.Infer"/>).</param>
 /// <param name="CorrectF1Threshold">An answer with token F1 at or above this against the reference counts as correct.</param>
+/// <param name="ReaderGroups">Whose view the run measures: the groups of the caller who started it (set by the server, never by the
+/// body), or null for everything. Retrieval, answers and metrics see only the documents those groups may read.</param>
 public sealed record EvalRunRequest(
     string SetId,
     IReadOnlyList<string> Modes,
@@ -16,8 +18,13 @@ public sealed record EvalRunRequest(
     bool Judge = false,
     PriceSettings? Prices = null,
     IReadOnlyDictionary<string, ModeRole>? ModeRoles = null,
-    double CorrectF1Threshold = 0.5)
+    double CorrectF1Threshold = 0.5,
+    IReadOnlyList<string>? ReaderGroups = null)
 {
+    /// <summary>The view the run measures (<see cref="ReaderGroups"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ReaderScope Scope => ReaderScopeKeys.FromGroupList(ReaderGroups);
+
     /// <exception cref="ValidationException">A value out of range, an empty mode list or a repeated mode.</exception>
     public void Validate()
     {

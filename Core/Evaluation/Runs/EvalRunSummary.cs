@@ -59,6 +59,9 @@ public sealed record RetrieverSummary(string Retriever, int Questions, int Error
 
 /// <summary>Everything measured in a run, ready for the decision report.</summary>
 /// <param name="Warnings">Things that weaken the evidence, e.g. a judge asked for but not connected.</param>
+/// <param name="ReaderScope">Whose view was measured (<see cref="Kernel.ReaderScope.Key"/>: <c>*</c> for everything).</param>
+/// <param name="RelevantDocumentsOutsideView">Relevance labels dropped because they name documents outside that view.</param>
+/// <param name="QuestionsOutsideView">Questions not asked because every document labelled relevant for them is outside that view.</param>
 public sealed record EvalRunSummary(
     string RunId,
     string SetId,
@@ -69,4 +72,7 @@ public sealed record EvalRunSummary(
     IReadOnlyList<RetrieverSummary> Retrievers,
     IReadOnlyList<PublishedFigure> PublishedFigures,
     IReadOnlyList<string> Warnings,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    string ReaderScope = "*",
+    int RelevantDocumentsOutsideView = 0,
+    int QuestionsOutsideView = 0);

@@ -17,6 +17,8 @@ namespace RagLab.Core.Evaluation.Runs;
 /// with the cache bypassed, plus document-level retrieval metrics per retriever at k = 1, 3, 5, 10, 100.
 /// Each record is stored as soon as it completes, so a run that crashed resumes with only the missing records.
 /// Abstentions are recognised with <see cref="AbstentionDetector"/>.
+/// A run measures the view of the caller who started it (<see cref="EvalRunRequest.ReaderGroups"/>): every retrieval and answer
+/// sees only the documents that view may read, and the set is cut to it first (<see cref="EvalReaderView"/>).
 /// </summary>
 /// <param name="modes">The registered modes: a mode retrieves when its <see cref="IAnswerMode.UsesRetrieval"/> says so.
 /// Modes not registered here fall back to their role (see <see cref="ModeRoles"/>).</param>
@@ -73,8 +75,10 @@ public sealed class EvalRunner(
 
         try
         {
-            var items = await store.GetItemsAsync(set.Id, cancellationToken);
+            var view = await EvalReaderView.CreateAsync(documents, set.Collection, request.Scope, await store.GetItemsAsync(set.Id, cancellationToken), cancellationToken);
+            var items = view.Items;
             var warnings = new List<string>();
+            if (view.Note() is { } note) warnings.Add(note);
             var context = new RunContext(set.Collection, request, await ResolveJudgeAsync(request, warnings, cancellationToken));
             var work = await PlanAsync(runId, items, request, warnings, cancellationToken);
 
@@ -102,7 +106,8 @@ public sealed class EvalRunner(
             var answers = await store.GetAnswersAsync(runId, cancellationToken);
             var errors = answers.Count(a => a.Error is not null);
             if (errors > 0) warnings.Add($"{errors} of {answers.Count} answers failed; their errors are in the per-question records.");
-            var summary = EvalSummarizer.Summarize(run, items, answers, await store.GetRetrievalsAsync(runId, cancellationToken), warnings, DateTimeOffset.UtcNow);
+            var summary = EvalSummarizer.Summarize(run, items, answers, await store.GetRetrievalsAsync(runId, cancellationToken), warnings, DateTimeOffset.UtcNow)
+                with { ReaderScope = view.Scope.Key, RelevantDocumentsOutsideView = view.DroppedLabels, QuestionsOutsideView = view.SkippedQuestions };
             await store.UpdateRunAsync(runId, EvalRunStatus.Completed, null, summary, cancellationToken);
             return summary;
         }
@@ -186,7 +191,7 @@ public sealed class EvalRunner(
         try
         {
             var retriever = await retrievers.ResolveAsync(retrieverName, cancellationToken);
-            var hits = await retriever.RetrieveAsync(new RetrievalQuery(item.Question, context.Collection, RetrievalCutoffs[^1]), cancellationToken);
+            var hits = await retriever.RetrieveAsync(new RetrievalQuery(item.Question, context.Collection, RetrievalCutoffs[^1]) { Scope = context.Request.Scope }, cancellationToken);
             var elapsed = stopwatch.Elapsed.TotalMilliseconds;
             // Document-level relevance: a document ranks where its best chunk ranks.
             var documentsInOrder = hits.OrderBy(h => h.Rank).DistinctBy(h => h.Chunk.DocumentId, StringComparer.Ordinal).Select(h => h.Chunk).ToArray();
@@ -208,7 +213,7 @@ public sealed class EvalRunner(
         AnswerResult? result = null;
         try
         {
-            var ask = new AskRequest(item.Question, mode, request.TopK, retriever, context.Collection, NoCache: true);
+            var ask = new AskRequest(item.Question, mode, request.TopK, retriever, context.Collection, NoCache: true) { Scope = request.Scope };
             await foreach (var answerEvent in answerer.AskStreamingAsync(ask, cancellationToken))
             {
                 switch (answerEvent)

@@ -13,6 +13,8 @@ namespace RagLab.Core.Evaluation.Runs;
 /// </summary>
 /// <param name="DocumentName">File name with extension (e.g. "pricing.md"); an existing document of that name is replaced.</param>
 /// <param name="Modes">Modes to probe; null means every registered mode.</param>
+/// <param name="ReaderGroups">Whose view the probe asks from: the groups of the caller who started it (set by the server), or null for
+/// everything. Its answers, which the report shows, are built only from documents that view may read.</param>
 public sealed record FreshnessProbeRequest(
     string? Collection,
     string Question,
@@ -21,7 +23,8 @@ public sealed record FreshnessProbeRequest(
     string DocumentText,
     IReadOnlyList<string>? Modes = null,
     TimeSpan? Timeout = null,
-    TimeSpan? PollInterval = null) : IJobPayload
+    TimeSpan? PollInterval = null,
+    IReadOnlyList<string>? ReaderGroups = null) : IJobPayload
 {
     public static string Kind => FreshnessProbeJobHandler.JobKind;
 
@@ -101,7 +104,8 @@ public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswere
         {
             try
             {
-                var result = await answerer.AskAsync(new AskRequest(request.Question, mode, Collection: collection, NoCache: true), cancellationToken);
+                var result = await answerer.AskAsync(new AskRequest(request.Question, mode, Collection: collection, NoCache: true)
+                    { Scope = ReaderScopeKeys.FromGroupList(request.ReaderGroups) }, cancellationToken);
                 last = result.Answer;
                 if (ShowsExpected(last, request.ExpectedAnswer)) return new FreshnessResult(mode, true, clock.Elapsed.TotalSeconds, last);
             }

@@ -79,12 +79,14 @@ public sealed class EvalSetGenerator
     private async Task<IReadOnlyList<Chunk>> SampleChunksAsync(string collection, EvalSetGenerationRequest request, CancellationToken cancellationToken)
     {
         var chunks = new List<Chunk>();
+        var scope = ReaderScopeKeys.FromGroupList(request.ReaderGroups);
         await foreach (var (chunk, _) in _documents.ReadAllChunksAsync(collection, cancellationToken))
         {
+            if (!scope.CanRead(chunk.Groups)) continue; // questions come only from what the asker may read
             if (chunk.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length >= request.MinChunkWords) chunks.Add(chunk);
         }
         if (chunks.Count == 0)
-            throw new ValidationException($"Collection '{collection}' has no chunks of at least {request.MinChunkWords} words to write questions from; ingest documents first.");
+            throw new ValidationException($"Collection '{collection}' has no chunks (that you may read) of at least {request.MinChunkWords} words to write questions from; ingest documents first.");
 
         // Sort first: the store's order is not guaranteed, and the same seed must pick the same chunks.
         chunks.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));

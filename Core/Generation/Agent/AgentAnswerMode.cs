@@ -47,7 +47,7 @@ public sealed class AgentAnswerMode(IModelProvider models) : IAnswerMode
         if (await models.GetChatModelInfoAsync(request.Model, cancellationToken) is { SupportsTools: false } info)
             throw new DependencyUnavailableException(NoTools(request.Model, info.Capabilities));
         var retriever = request.Retriever ?? throw new InvalidOperationException("The agent mode retrieves, so the answerer resolves a retriever for it.");
-        var plugin = new DocumentSearchPlugin(retriever, request.Collection, request.TopK, MaxSearches);
+        var plugin = new DocumentSearchPlugin(retriever, request.Collection, request.TopK, MaxSearches, request.Scope);
         return new AgentPlan(new RagPrompt(BuildPrompt(request.Question, []), [], 0, false), plugin, request.Model);
     }
 

@@ -9,10 +9,13 @@ namespace RagLab.Core.Generation.Agent;
 /// <summary>
 /// RagLab's retrieval as a Semantic Kernel plugin: the <c>agent</c> mode's model calls <see cref="SearchAsync"/> as often as it decides
 /// to. Every chunk a search returns becomes a numbered source, numbered across searches (a chunk found again keeps its number), so
-/// the answer's <c>[n]</c> markers point at what the tool returned. One instance serves one answer.
+/// the answer's <c>[n]</c> markers point at what the tool returned. One instance serves one answer, and searches only what its
+/// reader may read: the model cannot ask for another view (the tool has no such parameter).
 /// </summary>
-public sealed class DocumentSearchPlugin(IRetriever retriever, string collection, int defaultTopK, int maxSearches)
+public sealed class DocumentSearchPlugin(IRetriever retriever, string collection, int defaultTopK, int maxSearches, ReaderScope? scope = null)
 {
+    private readonly ReaderScope _scope = scope ?? ReaderScope.Everything;
+
     /// <summary>The plugin's name: the model sees the tool as <c>raglab_search_documents</c>.</summary>
     public const string PluginName = "raglab";
 
@@ -56,7 +59,7 @@ public sealed class DocumentSearchPlugin(IRetriever retriever, string collection
         }
 
         var k = Math.Clamp(topK is > 0 ? topK.Value : defaultTopK, 1, MaxTopK);
-        var hits = await retriever.RetrieveAsync(new RetrievalQuery(query.Trim(), collection, k), cancellationToken);
+        var hits = await retriever.RetrieveAsync(new RetrievalQuery(query.Trim(), collection, k) { Scope = _scope }, cancellationToken);
         if (hits.Count == 0) return "No passage matched this query. Try other words, or answer that the documents do not say.";
 
         var text = new StringBuilder();

@@ -4,21 +4,29 @@ using RagLab.Core.Kernel;
 namespace RagLab.Core.Generation.LongContext;
 
 /// <summary>
-/// Reads each collection's <see cref="CollectionPrefix"/> once per index generation and keeps the latest. Reading stops keeping chunk
-/// text once the collection outgrows the largest window asked about, so a huge collection is measured, not held in memory.
+/// Reads each collection's <see cref="CollectionPrefix"/> once per index generation and reader's view, and keeps the latest of each.
+/// A view's prefix holds only the chunks of documents it may read, so a forbidden document is never sent to the model for that
+/// reader. Reading stops keeping chunk text once the collection outgrows the largest window asked about, so a huge collection is
+/// measured, not held in memory.
 /// </summary>
 public sealed class CollectionPrefixCache(IDocumentStore documents)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<CollectionPrefix>>> _prefixes = new(StringComparer.Ordinal);
 
+    /// <summary>The whole collection's prefix (every document).</summary>
+    public Task<CollectionPrefix> GetAsync(string collection, int maxTokens, CancellationToken cancellationToken) =>
+        GetAsync(collection, maxTokens, ReaderScope.Everything, cancellationToken);
+
     /// <param name="maxTokens">The largest window the prefix may fill; a collection larger than that is only measured.</param>
-    public async Task<CollectionPrefix> GetAsync(string collection, int maxTokens, CancellationToken cancellationToken)
+    /// <param name="scope">Whose view: the prefix holds (and measures) only the chunks of documents it may read.</param>
+    public async Task<CollectionPrefix> GetAsync(string collection, int maxTokens, ReaderScope scope, CancellationToken cancellationToken)
     {
         var generation = await documents.GetGenerationAsync(collection, cancellationToken);
         var maxCharacters = (long)(maxTokens * PromptBudget.WindowCharactersPerToken);
+        var key = scope.IsEverything ? collection : $"{collection}\u001f{scope.CacheKey()}";
         while (true)
         {
-            var entry = _prefixes.GetOrAdd(collection, _ => new Lazy<Task<CollectionPrefix>>(() => ReadAsync(collection, generation, maxCharacters)));
+            var entry = _prefixes.GetOrAdd(key, _ => new Lazy<Task<CollectionPrefix>>(() => ReadAsync(collection, scope, generation, maxCharacters)));
             CollectionPrefix prefix;
             try
             {
@@ -26,16 +34,16 @@ public sealed class CollectionPrefixCache(IDocumentStore documents)
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
-                _prefixes.TryRemove(KeyValuePair.Create(collection, entry));
+                _prefixes.TryRemove(KeyValuePair.Create(key, entry));
                 throw;
             }
             // Stale (the collection changed) or read for a smaller window than this caller allows: read again.
             if (prefix.Generation == generation && (prefix.Fits || prefix.Characters > maxCharacters)) return prefix;
-            _prefixes.TryUpdate(collection, new Lazy<Task<CollectionPrefix>>(() => ReadAsync(collection, generation, maxCharacters)), entry);
+            _prefixes.TryUpdate(key, new Lazy<Task<CollectionPrefix>>(() => ReadAsync(collection, scope, generation, maxCharacters)), entry);
         }
     }
 
-    private async Task<CollectionPrefix> ReadAsync(string collection, long generation, long maxCharacters)
+    private async Task<CollectionPrefix> ReadAsync(string collection, ReaderScope scope, long generation, long maxCharacters)
     {
         // Not the caller's token: the read is shared by every caller waiting on it.
         var chunks = new List<Chunk>();
@@ -43,6 +51,7 @@ public sealed class CollectionPrefixCache(IDocumentStore documents)
         var count = 0;
         await foreach (var chunk in documents.ReadAllChunksWithoutEmbeddingsAsync(collection, CancellationToken.None))
         {
+            if (!scope.CanRead(chunk.Groups)) continue; // not this reader's: neither sent nor counted
             count++;
             characters += chunk.Text.Length + CollectionPrefix.SourceOverhead(chunk);
             if (characters <= maxCharacters) chunks.Add(chunk);

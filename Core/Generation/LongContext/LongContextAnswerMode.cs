@@ -41,7 +41,8 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
     public async ValueTask<AnswerPlan> PlanAsync(AnswerPlanRequest request, CancellationToken cancellationToken)
     {
         var window = await WindowAsync(request.Model, cancellationToken);
-        var prefix = await prefixes.GetAsync(request.Collection, window, cancellationToken);
+        // Only the documents the reader may read: the prefix is the collection as they see it.
+        var prefix = await prefixes.GetAsync(request.Collection, window, request.Scope, cancellationToken);
         if (Refusal(prefix, request.Model, window) is { } refusal) throw new ValidationException(refusal);
 
         var prompt = _prompts.BuildPrompt(request.Question, prefix.Sources);
@@ -51,7 +52,7 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
 
         var prefixTokens = CollectionPrefix.EstimateTokens(promptCharacters - request.Question.Trim().Length);
         var windowSent = Math.Min(window, RoundUp(prefixTokens + QuestionTokens + PromptBudget.AnswerTokens, WindowStep));
-        var key = $"{prefix.Collection}\u001f{prefix.Generation}\u001f{windowSent}";
+        var key = $"{prefix.Collection}\u001f{prefix.Generation}\u001f{windowSent}\u001f{request.Scope.CacheKey()}";
         var first = !_tracker.Claim(request.Model, key, KeepLoaded);
         return new LongContextPlan(prompt, windowSent, key, new AnswerDetails(PrefixTokens: prefixTokens, FirstWithPrefix: first));
     }
@@ -74,7 +75,7 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
     private static string? Refusal(CollectionPrefix prefix, string model, int window)
     {
         if (prefix.Chunks == 0)
-            return $"The collection '{prefix.Collection}' has no documents, and the 'longcontext' mode answers from the whole collection. Upload documents first.";
+            return $"The collection '{prefix.Collection}' has no documents you may read, and the 'longcontext' mode answers from the whole collection as you see it. Upload documents first.";
         var needed = prefix.EstimatedTokens + PromptBudget.AnswerTokens;
         return !prefix.Fits || needed > window ? DoesNotFit(prefix.Collection, model, needed, prefix.Chunks, prefix.Characters, window) : null;
     }

@@ -12,7 +12,7 @@ public sealed class FreshnessProbeTests
     /// <summary>Indexes the document at once (ready); queuing it for a job is not what a probe may do.</summary>
     private sealed class FakeIngestion(FakeDocumentStore store) : IIngestionService
     {
-        public Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream content, CancellationToken cancellationToken) =>
+        public Task<IngestionReceipt> SubmitAsync(string? collection, string name, Stream content, IReadOnlyList<string>? groups, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("The probe must not queue an ingest job and wait for it.");
 
         public async Task<IngestionReceipt> IngestNowAsync(string? collection, string name, Stream content, CancellationToken cancellationToken)

@@ -69,7 +69,7 @@ public sealed class DocumentVersionTests : IDisposable
 
         Assert.Null(await _lab.Documents.GetAsync(receipt.DocumentId, CancellationToken.None));
         Assert.Empty(_index.ChunksOf(receipt.DocumentId));
-        Assert.Empty(await _index.SearchAsync(Collection, "alpha refunds", 10, CancellationToken.None));
+        Assert.Empty(await _index.SearchAsync(Collection, "alpha refunds", 10, ReaderScope.Everything, CancellationToken.None));
     }
 
     [Fact]
@@ -186,8 +186,8 @@ public sealed class DocumentVersionTests : IDisposable
             await inner.DeleteDocumentAsync(collection, documentId, cancellationToken);
         }
 
-        public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken) =>
-            inner.SearchAsync(collection, query, topK, cancellationToken);
+        public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, ReaderScope scope, CancellationToken cancellationToken) =>
+            inner.SearchAsync(collection, query, topK, scope, cancellationToken);
     }
 
     private sealed class Pause

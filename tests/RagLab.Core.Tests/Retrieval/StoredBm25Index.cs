@@ -31,5 +31,8 @@ internal sealed class StoredBm25Index : ILexicalIndex
     public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, CancellationToken cancellationToken) =>
         Index.SearchAsync(collection, query, topK, cancellationToken);
 
+    public Task<IReadOnlyList<ScoredChunk>> SearchAsync(string collection, string query, int topK, ReaderScope scope, CancellationToken cancellationToken) =>
+        Index.SearchAsync(collection, query, topK, scope, cancellationToken);
+
     public int Count(string collection) => Index.Count(collection);
 }

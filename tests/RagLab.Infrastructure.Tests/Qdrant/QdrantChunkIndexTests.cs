@@ -34,7 +34,7 @@ public sealed class QdrantChunkIndexTests : IAsyncLifetime
         Assert.Equal("idf", (string?)body["sparse_vectors"]!["bm25"]!["modifier"]);
 
         var indexes = _context.Server.Requests.Where(r => r.Method == "PUT" && r.Path == "/collections/raglab-docs/index").ToList();
-        Assert.Equal(["collection", "document_id"], indexes.Select(r => (string)r.Json!["field_name"]!).Order());
+        Assert.Equal(["collection", "document_id", "groups"], indexes.Select(r => (string)r.Json!["field_name"]!).Order());
         Assert.All(indexes, r => Assert.Equal("keyword", (string?)r.Json!["field_schema"]));
         Assert.All(_context.Server.Requests.Where(r => r.Method != "GET"), r => Assert.Equal(200, r.StatusCode));
     }
@@ -59,7 +59,7 @@ public sealed class QdrantChunkIndexTests : IAsyncLifetime
 
         var payload = point["payload"]!.AsObject();
         Assert.Equal(
-            ["chunk_id", "collection", "document_id", "document_name", "end", "heading_path", "position", "start", "text"],
+            ["chunk_id", "collection", "document_id", "document_name", "end", "groups", "heading_path", "position", "start", "text"],
             payload.Select(p => p.Key).Order());
         Assert.Equal(chunk.Id, (string)payload["chunk_id"]!);
         Assert.Equal("Pets > Dogs", (string)payload["heading_path"]!);
@@ -78,7 +78,7 @@ public sealed class QdrantChunkIndexTests : IAsyncLifetime
 
         var requests = _context.Server.Requests;
         Assert.Single(requests, r => r.Method == "PUT" && r.Path == "/collections/raglab-docs");
-        Assert.Equal(2, requests.Count(r => r.Path.EndsWith("/index")));
+        Assert.Equal(3, requests.Count(r => r.Path.EndsWith("/index"))); // document_id, collection and groups
         // The second index learns the layout from one GET, then only writes points.
         Assert.Equal(2, requests.Count(r => r.Method == "GET" && r.Path == "/collections/raglab-docs"));
         Assert.Equal(4, _context.Server.Points("raglab-docs").Count);
@@ -264,7 +264,7 @@ public sealed class QdrantChunkIndexTests : IAsyncLifetime
         await index.AddAsync(chunks, None);
         await index.SearchAsync("docs", "engine", 3, None);
         await index.SearchAsync("docs", _embeddings.Embed("dog"), 3, None);
-        await index.HybridSearchAsync("docs", "rocket", _embeddings.Embed("rocket"), 3, 50, None);
+        await index.HybridSearchAsync("docs", "rocket", _embeddings.Embed("rocket"), 3, 50, ReaderScope.Everything, None);
         await index.DeleteDocumentAsync("docs", "doc-a", None);
 
         var requests = _context.Server.Requests;

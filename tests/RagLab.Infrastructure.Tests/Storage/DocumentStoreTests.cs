@@ -181,4 +181,76 @@ public abstract class DocumentStoreTests : StoreTestBase
         Assert.Equal(["W/z.md", "x/B.md", "x/a.md", "x/b.md"], (await _store.ListAsync(null, default)).Select(d => $"{d.Collection}/{d.Name}"));
         Assert.Equal(["W", "x"], await _store.ListCollectionsAsync(default));
     }
+
+    [Fact]
+    public async Task A_document_and_its_chunks_carry_the_groups_that_may_read_it()
+    {
+        var document = (await _store.SaveNewVersionsAsync([Document("pay.md", DocumentStatus.Indexing) with { Groups = ["finance", "hr"] }], default))[0];
+        var chunks = new[] { ChunkOf(document, 0, "one"), ChunkOf(document, 1, "two") };
+        await _store.ReplaceContentAsync(document with { Status = DocumentStatus.Ready }, "one two", chunks, null, default);
+        var open = Document("open.md");
+        await _store.ReplaceContentAsync(open, "open", [ChunkOf(open, 0, "open")], null, default);
+
+        Assert.Equal(["finance", "hr"], (await _store.GetAsync(document.Id, default))!.Groups);
+        Assert.Null((await _store.GetAsync(open.Id, default))!.Groups);
+        Assert.All(await _store.GetChunksAsync(document.Id, default), c => Assert.Equal(["finance", "hr"], c.Groups));
+        Assert.Equal(["finance", "hr"], (await _store.GetChunkAsync(chunks[1].Id, default))!.Groups);
+        var byId = await _store.GetChunksByIdAsync([chunks[0].Id, DocumentIds.ForChunk(open.Id, 0, "open")], default);
+        Assert.Equal(["finance", "hr"], byId.Single(c => c.DocumentId == document.Id).Groups);
+        Assert.Null(byId.Single(c => c.DocumentId == open.Id).Groups);
+        var all = await _store.ReadAllChunksAsync("default", default).ToListAsync();
+        Assert.Equal(3, all.Count);
+        Assert.Equal(["finance", "hr"], all.First(row => row.Chunk.DocumentId == document.Id).Chunk.Groups);
+        Assert.Null(all.Single(row => row.Chunk.DocumentId == open.Id).Chunk.Groups);
+
+        // A version-checked write takes the new groups; an empty list is stored as "everyone".
+        Assert.True(await _store.SaveIfVersionAsync(document with { Groups = ["legal"] }, document.Version, default));
+        Assert.Equal(["legal"], (await _store.GetAsync(document.Id, default))!.Groups);
+        await _store.SaveAsync(document with { Groups = [] }, default);
+        Assert.Null((await _store.GetAsync(document.Id, default))!.Groups);
+    }
+
+    [Fact]
+    public async Task A_database_made_before_documents_had_groups_upgrades_with_every_document_readable_by_everyone()
+    {
+        var dialect = Engine.Database.Dialect;
+        await using (var connection = await Engine.Database.OpenAsync(default))
+        await using (var command = connection.CreateCommand())
+        {
+            // The documents table as it was before reader groups.
+            command.CommandText = $"""
+                CREATE TABLE documents (
+                    id TEXT PRIMARY KEY, collection {dialect.OrdinalText} NOT NULL, name {dialect.OrdinalText} NOT NULL, status TEXT NOT NULL,
+                    chunks INTEGER NOT NULL, bytes BIGINT NOT NULL, content_hash TEXT NOT NULL, updated_at TEXT NOT NULL,
+                    error TEXT NULL, job_id TEXT NULL, warnings TEXT NULL, text TEXT NULL, version BIGINT NOT NULL DEFAULT 0,
+                    UNIQUE (collection, name));
+                INSERT INTO documents (id, collection, name, status, chunks, bytes, content_hash, updated_at, version)
+                VALUES ('{DocumentIds.ForDocument("default", "old.md")}', 'default', 'old.md', 'ready', 0, 10, 'aaaa', '2020-01-01T00:00:00.0000000+00:00', 1);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var old = await _store.GetAsync(DocumentIds.ForDocument("default", "old.md"), default);
+
+        Assert.NotNull(old);
+        Assert.Null(old.Groups);
+        await _store.SaveAsync(old with { Groups = ["hr"] }, default);
+        Assert.Equal(["hr"], (await _store.ListAsync("default", default)).Single().Groups);
+    }
+
+    [Fact]
+    public async Task A_collection_keeps_its_default_groups_until_they_are_cleared()
+    {
+        var access = new SqlCollectionAccessStore(Engine.Database);
+
+        Assert.Null(await access.GetDefaultGroupsAsync("docs", default));
+        await access.SetDefaultGroupsAsync("docs", ["finance", "hr"], default);
+        await access.SetDefaultGroupsAsync("other", ["legal"], default);
+        Assert.Equal(["finance", "hr"], await access.GetDefaultGroupsAsync("docs", default));
+        await access.SetDefaultGroupsAsync("docs", ["hr"], default);
+        Assert.Equal(["hr"], await access.GetDefaultGroupsAsync("docs", default));
+        await access.SetDefaultGroupsAsync("docs", null, default);
+        Assert.Null(await access.GetDefaultGroupsAsync("docs", default));
+        Assert.Equal(["legal"], await access.GetDefaultGroupsAsync("other", default));
+    }
 }
