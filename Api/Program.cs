@@ -15,6 +15,7 @@ app.MapOpenApi();
 app.MapHomeApi();
 app.MapDocumentsApi();
 app.MapReingestApi();
+app.MapReembedApi();
 app.MapJobsApi();
 app.MapSearchApi();
 app.MapAskApi();
