@@ -59,6 +59,7 @@ public sealed record RetrieverSummary(string Retriever, int Questions, int Error
 
 /// <summary>Everything measured in a run, ready for the decision report.</summary>
 /// <param name="Warnings">Things that weaken the evidence, e.g. a judge asked for but not connected.</param>
+/// <param name="Freshness">The freshness probe asked for this run once it had completed (<c>POST /api/evalruns/freshness</c> with its run id), if any.</param>
 public sealed record EvalRunSummary(
     string RunId,
     string SetId,
@@ -69,4 +70,5 @@ public sealed record EvalRunSummary(
     IReadOnlyList<RetrieverSummary> Retrievers,
     IReadOnlyList<PublishedFigure> PublishedFigures,
     IReadOnlyList<string> Warnings,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    RunFreshness? Freshness = null);

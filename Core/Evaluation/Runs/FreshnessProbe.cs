@@ -12,7 +12,8 @@ namespace RagLab.Core.Evaluation.Runs;
 /// A fact that changes: the document that changes it, a question about it and the answer it should now get.
 /// </summary>
 /// <param name="DocumentName">File name with extension (e.g. "pricing.md"); an existing document of that name is replaced.</param>
-/// <param name="Modes">Modes to probe; null means every registered mode.</param>
+/// <param name="Modes">Modes to probe; null means the run's modes with <paramref name="RunId"/>, else every registered mode.</param>
+/// <param name="RunId">A completed eval run on the same collection: the probe's figures go into its summary, where the decision report cites them.</param>
 public sealed record FreshnessProbeRequest(
     string? Collection,
     string Question,
@@ -21,7 +22,8 @@ public sealed record FreshnessProbeRequest(
     string DocumentText,
     IReadOnlyList<string>? Modes = null,
     TimeSpan? Timeout = null,
-    TimeSpan? PollInterval = null) : IJobPayload
+    TimeSpan? PollInterval = null,
+    string? RunId = null) : IJobPayload
 {
     public static string Kind => FreshnessProbeJobHandler.JobKind;
 
@@ -47,6 +49,18 @@ public sealed record FreshnessProbeRequest(
 public sealed record FreshnessResult(string Mode, bool PickedUp, double? Seconds, string LastAnswer, string? Error = null);
 
 public sealed record FreshnessReport(string DocumentId, double IndexedAfterSeconds, IReadOnlyList<FreshnessResult> Modes);
+
+/// <summary>
+/// A freshness probe's figures in the summary of the eval run it was asked for: which modes gave the changed fact, and how soon
+/// after the document changed. The decision report's fine-tuning and RAG reasons cite them.
+/// </summary>
+/// <param name="TimeoutSeconds">How long each mode was re-asked before the probe gave up on it.</param>
+public sealed record RunFreshness(string JobId, string Question, string ExpectedAnswer, string DocumentName, double IndexedAfterSeconds, double TimeoutSeconds,
+    IReadOnlyList<ModeFreshness> Modes);
+
+/// <summary>One mode in a <see cref="RunFreshness"/>, with the role it has in the run.</summary>
+/// <param name="Seconds">After the document was submitted, when the mode gave the new answer; null when it never did.</param>
+public sealed record ModeFreshness(string Mode, ModeRole Role, bool PickedUp, double? Seconds, string LastAnswer, string? Error = null);
 
 /// <summary>
 /// Measures how fast each mode reflects changed knowledge: indexes the changed document at once, in the caller (a probe
