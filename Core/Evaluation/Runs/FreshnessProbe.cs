@@ -99,12 +99,19 @@ public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswere
         return new FreshnessReport(receipt.DocumentId, indexedAfter, results);
     }
 
-    /// <summary>An answer shows the new fact when it contains the expected answer (normalised) or scores token F1 ≥ 0.5 against it.</summary>
+    /// <summary>
+    /// An answer shows the new fact when it contains the expected answer (normalised), or scores token F1 ≥ 0.5 against it with
+    /// every number of the expected answer in it: a changed fact is usually a changed number, and the stale "39 dollars" shares
+    /// half its words with "49 dollars".
+    /// </summary>
     public static bool ShowsExpected(string answer, string expected)
     {
         var normalizedExpected = SquadNormalizer.Normalize(expected);
-        return (normalizedExpected.Length > 0 && $" {SquadNormalizer.Normalize(answer)} ".Contains($" {normalizedExpected} ", StringComparison.Ordinal))
-            || TokenF1.Score(answer, [expected]) >= 0.5;
+        var normalizedAnswer = SquadNormalizer.Normalize(answer);
+        if (normalizedExpected.Length > 0 && $" {normalizedAnswer} ".Contains($" {normalizedExpected} ", StringComparison.Ordinal)) return true;
+        var answerWords = normalizedAnswer.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var numbersKept = normalizedExpected.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsDigit)).All(answerWords.Contains);
+        return numbersKept && TokenF1.Score(answer, [expected]) >= 0.5;
     }
 
     private async Task<FreshnessResult> ProbeModeAsync(string mode, string collection, FreshnessProbeRequest request, Stopwatch clock, TimeSpan timeout, TimeSpan poll, CancellationToken cancellationToken)
