@@ -2,7 +2,6 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
-using RagLab.Core.Evaluation.Sets;
 
 namespace RagLab.Core.Evaluation.Runs;
 
