@@ -69,6 +69,10 @@ public sealed class ReembedTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await SearchAsync(lab, "bm25")).StatusCode);
         using var ask = await lab.PostAsJsonAsync("/api/ask", new { question = "How long is the refund window?", mode = "rag", retriever = "hybrid", collection = Collection });
         await EvalTestClient.AssertProblemAsync(ask, HttpStatusCode.Conflict, "raglab reembed shop");
+        // An eval run that would retrieve by meaning is refused before it starts, rather than failing on every question.
+        var set = await lab.ImportEvalSetAsync("shop-facts", """{"question": "How long is the refund window?", "answer": "30 days"}""", Collection);
+        using var run = await lab.PostAsJsonAsync("/api/evalruns", new { setId = set.GetProperty("id").GetString(), modes = new[] { "rag" }, retrievers = new[] { "bm25", "dense" } });
+        await EvalTestClient.AssertProblemAsync(run, HttpStatusCode.Conflict, "POST /api/collections/shop/reembed");
 
         // A document added meanwhile gets no vector of the new model: the collection's vectors stay one model's.
         await lab.WaitUntilReadyAsync(await lab.UploadTextAsync("warranty.md", "# Warranty\n\nThe warranty lasts two years.", Collection));
