@@ -16,6 +16,7 @@ app.MapOpenApi().RequireReader();
 app.MapHomeApi();
 app.MapDocumentsApi();
 app.MapReingestApi();
+app.MapReembedApi();
 app.MapJobsApi();
 app.MapSearchApi();
 app.MapAskApi();

@@ -25,6 +25,7 @@ public static class RaglabApp
         root.Subcommands.Add(SearchCommand.Create(context, connector));
         root.Subcommands.Add(DocsCommand.Create(context, connector));
         root.Subcommands.Add(StatusCommand.Create(context, connector));
+        root.Subcommands.Add(ReembedCommand.Create(context, connector));
         root.Subcommands.Add(EvalCommand.Create(context, connector));
         root.Subcommands.Add(KeysCommand.Create(context));
         return root;

@@ -44,7 +44,8 @@ public sealed record DecisionReport(
 
 /// <summary>The body of <c>POST /api/evalruns/freshness</c>; durations as <c>hh:mm:ss</c>.</summary>
 /// <param name="DocumentName">File name with extension; an existing document of that name is replaced.</param>
-/// <param name="Modes">Modes to probe; null means every registered mode.</param>
+/// <param name="Modes">Modes to probe; null means the run's modes with <paramref name="RunId"/>, else every registered mode.</param>
+/// <param name="RunId">A completed eval run on the collection: the probe's figures go into its summary and its decision report.</param>
 public sealed record FreshnessProbeRequest(
     string? Collection,
     string Question,
@@ -53,7 +54,8 @@ public sealed record FreshnessProbeRequest(
     string DocumentText,
     IReadOnlyList<string>? Modes = null,
     TimeSpan? Timeout = null,
-    TimeSpan? PollInterval = null);
+    TimeSpan? PollInterval = null,
+    string? RunId = null);
 
 public sealed record FreshnessResult(string Mode, bool PickedUp, double? Seconds, string LastAnswer, string? Error = null);
 

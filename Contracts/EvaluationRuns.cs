@@ -102,10 +102,20 @@ public sealed record RetrieverSummary(string Retriever, int Questions, int Error
 /// <summary>A figure published in the seed material, to check against the measurements.</summary>
 public sealed record PublishedFigure(string Key, string Wording, string Figure, double Low, double High, string Unit, string Source);
 
+/// <summary>One mode's outcome in a run's freshness probe.</summary>
+/// <param name="Seconds">After the document was submitted, when the mode gave the new answer; null when it never did.</param>
+public sealed record ModeFreshness(string Mode, ModeRole Role, bool PickedUp, double? Seconds, string LastAnswer, string? Error = null);
+
+/// <summary>The freshness probe asked for a run (<c>POST /api/evalruns/freshness</c> with its <c>runId</c>): a document changed, then each mode re-asked.</summary>
+/// <param name="TimeoutSeconds">How long each mode was re-asked before the probe gave up on it.</param>
+public sealed record RunFreshness(string JobId, string Question, string ExpectedAnswer, string DocumentName, double IndexedAfterSeconds, double TimeoutSeconds,
+    IReadOnlyList<ModeFreshness> Modes);
+
 /// <summary>Everything measured in a completed run.</summary>
 /// <param name="ReaderScope">Whose view was measured (<c>*</c>: everything).</param>
 /// <param name="RelevantDocumentsOutsideView">Relevance labels dropped because they name documents outside that view.</param>
 /// <param name="QuestionsOutsideView">Questions not asked because all their relevant documents are outside that view.</param>
+/// <param name="Freshness">Its freshness probe, once one was run for it.</param>
 public sealed record EvalRunSummary(
     string RunId,
     string SetId,
@@ -119,4 +129,5 @@ public sealed record EvalRunSummary(
     DateTimeOffset CompletedAt,
     string ReaderScope = "*",
     int RelevantDocumentsOutsideView = 0,
-    int QuestionsOutsideView = 0);
+    int QuestionsOutsideView = 0,
+    RunFreshness? Freshness = null);

@@ -78,7 +78,8 @@ public static class RagLabHostingExtensions
         // After the base and rag modes, so mode lists read base, rag, …, finetuned, hybrid.
         dependencies.Add(services.AddRagLabFineTuning(configuration));
 
-        services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess));
+        services.AddSingleton(sp => new RagLabStatus(dependencies, sp.GetRequiredService<IModelProvider>(), dataDirectory, jobs.RunInProcess,
+            sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<VectorModelGuard>()));
         services.AddHostedService<StartupReport>();
         return builder;
     }
@@ -167,6 +168,8 @@ public static class RagLabHostingExtensions
         services.AddSingleton<IAnalyzer>(EnglishAnalyzer.Instance);
         services.AddSingleton<ChunkIndexWriter>();
         services.AddSingleton<Bm25Retriever>();
+        services.AddSingleton<VectorModelGuard>();
+        services.AddSingleton<VectorReembedding>();
         services.AddSingleton<DenseRetriever>();
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<Bm25Retriever>());
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<DenseRetriever>());
@@ -265,6 +268,7 @@ public static class RagLabHostingExtensions
             services.AddSingleton<EmbeddingBackfill>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddingBackfill>());
             services.AddSingleton<IJobHandler, EmbedJobHandler>();
+            services.AddSingleton<IJobHandler, ReembedJobHandler>();
         }
         var runs = jobs.RunInProcess ? "jobs run in this process" : "jobs run by the Worker";
         if (redis is null)

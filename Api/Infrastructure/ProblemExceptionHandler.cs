@@ -36,6 +36,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         DocumentParseException => (StatusCodes.Status422UnprocessableEntity, "Unreadable document"),
         NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
         DependencyUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Dependency unavailable"),
+        ReembedRequiredException => (StatusCodes.Status409Conflict, "Re-embed needed"),
         ModelTimeoutException => (StatusCodes.Status504GatewayTimeout, "Model server timeout"),
         ModelCallException => (StatusCodes.Status502BadGateway, "Model server error"),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request"),

@@ -150,6 +150,9 @@ public sealed class HttpLabClient(HttpClient http) : ILabClient
     public async Task<IReadOnlyList<EvalSetResponse>> ListEvalSetsAsync(string? collection, CancellationToken cancellationToken) =>
         await GetAsync<List<EvalSetResponse>>("api/evalsets" + Query(("collection", collection)), cancellationToken);
 
+    public Task<JobAccepted> StartReembedAsync(string collection, CancellationToken cancellationToken) =>
+        PostAsync<JobAccepted>($"api/collections/{Uri.EscapeDataString(collection)}/reembed", new { }, cancellationToken);
+
     public Task<EvalRunAccepted> StartEvalRunAsync(StartEvalRunRequest request, CancellationToken cancellationToken) =>
         PostAsync<EvalRunAccepted>("api/evalruns", request, cancellationToken);
 

@@ -37,6 +37,9 @@ public interface ILabClient : IAsyncDisposable
 
     Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken);
 
+    /// <summary>Starts re-embedding a collection with the configured embedding model (or finds the re-embed already running); follow it with <see cref="GetJobAsync"/>.</summary>
+    Task<JobAccepted> StartReembedAsync(string collection, CancellationToken cancellationToken);
+
     /// <summary>Imports a JSONL eval set (one question per line).</summary>
     Task<EvalSetResponse> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken);
 

@@ -137,6 +137,9 @@ public sealed class LocalLabClient : ILabClient
 
     public async Task<StatusResponse> GetStatusAsync(CancellationToken cancellationToken) => (await Get<RagLabStatus>().GetAsync(cancellationToken)).ToContract();
 
+    public async Task<JobAccepted> StartReembedAsync(string collection, CancellationToken cancellationToken) =>
+        new((await Get<VectorReembedding>().StartAsync(collection, cancellationToken)).Id);
+
     public async Task<EvalSetResponse> ImportEvalSetAsync(string path, string name, string? collection, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);

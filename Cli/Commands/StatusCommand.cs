@@ -33,6 +33,10 @@ public static class StatusCommand
             grid.AddRow("[grey]Jobs[/]", status.JobsInProcess ? "run in the lab's process" : "run by the Worker");
             grid.AddRow("[grey]Documents[/]", $"{documents.Count} in {documents.Select(d => d.Collection).Distinct().Count()} collection(s)" +
                 (documents.Any(d => d.Status == DocumentStatus.Failed) ? $", [red]{documents.Count(d => d.Status == DocumentStatus.Failed)} failed[/]" : ""));
+            foreach (var vectors in status.Collections ?? [])
+                grid.AddRow($"[grey]Vectors of {Markup.Escape(vectors.Collection)}[/]",
+                    Markup.Escape(string.Join(", ", vectors.Models.Select(v => $"{v.Model ?? "unrecorded model"} ({v.Chunks:N0} chunks)"))) +
+                    (vectors.ReembedNeeded ? $" [yellow]re-embed needed[/]: `raglab reembed {Markup.Escape(vectors.Collection)}`" : ""));
             context.Out.Write(grid);
             return 0;
         });

@@ -17,7 +17,7 @@ public static class ErrorReporter
         {
             CliUsageException => (Usage, exception.Message),
             OperationCanceledException => (Cancelled, "Cancelled."),
-            ValidationException or NotFoundException or DependencyUnavailableException or DocumentParseException
+            ValidationException or NotFoundException or DependencyUnavailableException or ReembedRequiredException or DocumentParseException
                 or Backends.LabApiException or NotSupportedException or InvalidDataException => (Failure, exception.Message),
             FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (Failure, exception.Message),
             // Anything else is a bug; the type helps a report, a stack trace would only bury the message.

@@ -42,8 +42,17 @@ public interface IFineTuneStore
     /// <summary>Marks the job to be cancelled; false when it does not exist or has finished.</summary>
     Task<bool> RequestCancelAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Appends an event and gives it the job's next sequence number.</summary>
-    Task<FineTuneEvent> AddEventAsync(string jobId, FineTuneEventKind kind, string message, FineTuneStatus? status, TrainingMetric? metric, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves the job in its new status and appends the status event that says so, in one transaction: a reader never sees a
+    /// status without its event, and a finished job's terminal event is its last one.
+    /// </summary>
+    Task<FineTuneEvent> TransitionJobAsync(FineTuneJob job, string message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends an event and gives it the job's next sequence number; null (nothing stored) once the job has finished, so that a
+    /// late message (e.g. from a model server's progress stream) never lands after the terminal event.
+    /// </summary>
+    Task<FineTuneEvent?> AddEventAsync(string jobId, FineTuneEventKind kind, string message, FineTuneStatus? status, TrainingMetric? metric, CancellationToken cancellationToken);
 
     /// <summary>The job's events after <paramref name="afterSequence"/>, in order.</summary>
     Task<IReadOnlyList<FineTuneEvent>> GetEventsAsync(string jobId, long afterSequence, CancellationToken cancellationToken);

@@ -29,6 +29,5 @@ public static class ChunkEmbedder
     }
 
     /// <summary>The model a generator runs (its metadata's default model id), as recorded with each vector.</summary>
-    public static string ModelOf(IEmbeddingGenerator<string, Embedding<float>> generator) =>
-        generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { Length: > 0 } model ? model : "unknown";
+    public static string ModelOf(IEmbeddingGenerator<string, Embedding<float>> generator) => EmbeddingModelId.Of(generator);
 }

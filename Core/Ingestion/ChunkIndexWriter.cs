@@ -70,10 +70,29 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
     /// Gives chunks already in the lexical index their vectors (the background embed job). The lexical index is left
     /// alone: re-adding the same text would only churn its postings while it answers queries.
     /// </summary>
-    public async Task AddVectorsAsync(IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]> embeddings, CancellationToken cancellationToken)
+    /// <param name="storedAt">When the store recorded these vectors (their documents' update time): documents indexed here since then
+    /// are current, so the loader does not read them back.</param>
+    public async Task AddVectorsAsync(IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]> embeddings, CancellationToken cancellationToken,
+        DateTimeOffset? storedAt = null)
     {
         var embedded = chunks.Where(c => embeddings.ContainsKey(c.Id)).Select(c => new EmbeddedChunk(c, embeddings[c.Id])).ToList();
         if (embedded.Count > 0) await vectors.UpsertAsync(embedded, cancellationToken);
+        if (storedAt is not { } at) return;
+        // Only documents this process has indexed: one it has not must still be loaded whole by the loader.
+        foreach (var documentId in embedded.Select(e => e.Chunk.DocumentId).Distinct(StringComparer.Ordinal))
+            if (_indexed.TryGetValue(documentId, out var existing) && existing.IndexedAt < at)
+                _indexed.TryUpdate(documentId, existing with { IndexedAt = at }, existing);
+    }
+
+    /// <summary>
+    /// Takes the documents' vectors out of the dense index and leaves their text in the lexical one (a re-embed starts with it, so
+    /// the old model's vectors never meet the new one's). When one store serves both (Qdrant), its points stay, and the new
+    /// vectors replace the old in place.
+    /// </summary>
+    public async Task RemoveVectorsAsync(string collection, IEnumerable<string> documentIds, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(vectors, lexical)) return;
+        foreach (var documentId in documentIds) await vectors.DeleteDocumentAsync(collection, documentId, cancellationToken);
     }
 
     /// <summary>Raised after chunks without a vector were added (BM25 has them; <see cref="EmbeddingBackfill"/> embeds them).</summary>

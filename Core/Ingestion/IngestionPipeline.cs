@@ -7,6 +7,7 @@ using RagLab.Core.Generation;
 using RagLab.Core.Ingestion.Chunking;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Kernel;
+using RagLab.Core.Retrieval;
 
 namespace RagLab.Core.Ingestion;
 
@@ -40,7 +41,8 @@ public sealed class IngestionPipeline(
     IOptions<IngestionOptions> options,
     DocumentLocks locks,
     TimeProvider time,
-    ILogger<IngestionPipeline> logger)
+    ILogger<IngestionPipeline> logger,
+    VectorModelGuard? vectorModels = null)
 {
     /// <summary>Documents per store transaction and index update.</summary>
     public const int DefaultBatchSize = 1000;
@@ -56,6 +58,9 @@ public sealed class IngestionPipeline(
     {
         var documentChunker = ChunkerFor(maxChunkTokens);
         var generator = pending.Count > 0 && options.Value.EmbedDuringIngestion ? await models.GetEmbeddingGeneratorAsync(cancellationToken) : null;
+        // A collection embedded by another model gets no vectors of this one until its re-embed: they would be mixed in.
+        if (generator is not null && vectorModels is not null && (await vectorModels.OtherModelsAsync(collection, EmbeddingModelId.Of(generator), cancellationToken)).Count > 0)
+            generator = null;
         var outcome = new IngestionOutcome();
         var done = 0;
         foreach (var batch in pending.Chunk(BatchSize))

@@ -6,6 +6,12 @@ public interface IJobProgress
 {
     /// <param name="fraction">0 to 1.</param>
     Task ReportAsync(double fraction, string? message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the job achieved (e.g. "1,204 chunks embedded at 85.3 chunks/s"), kept as its message once it has succeeded. Without
+    /// one, the last progress message is cleared then: it described work under way. Progress sinks that only watch ignore it.
+    /// </summary>
+    void ReportOutcome(string message) { }
 }
 
 /// <summary>Runs one kind of job. Handlers must be idempotent: after a crash the same job runs again.</summary>

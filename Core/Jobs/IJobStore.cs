@@ -21,7 +21,10 @@ public interface IJobStore
 
     Task ReportProgressAsync(string jobId, double progress, string? message, CancellationToken cancellationToken);
 
-    Task CompleteAsync(string jobId, CancellationToken cancellationToken);
+    /// <summary>Marks the job succeeded.</summary>
+    /// <param name="message">What it achieved, kept as its message (e.g. the embed job's count and rate); null clears the last progress
+    /// message, which described work under way.</param>
+    Task CompleteAsync(string jobId, string? message, CancellationToken cancellationToken);
 
     Task FailAsync(string jobId, string error, CancellationToken cancellationToken);
 }

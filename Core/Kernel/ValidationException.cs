@@ -20,3 +20,12 @@ public class ModelCallException(string message, Exception? innerException = null
 
 /// <summary>A model server did not answer in time: nothing for the idle timeout mid-stream, or not done within the total timeout (HTTP 504).</summary>
 public sealed class ModelTimeoutException(string message, Exception? innerException = null) : ModelCallException(message, innerException);
+
+/// <summary>
+/// A collection's stored vectors were made by another embedding model than the one configured (HTTP 409): dense and hybrid
+/// retrieval refuse it rather than compare vectors of two models. The message names both models and how to re-embed.
+/// </summary>
+public sealed class ReembedRequiredException(string collection, string message) : Exception(message)
+{
+    public string Collection { get; } = collection;
+}

@@ -7,9 +7,10 @@ namespace RagLab.Core.Retrieval;
 
 /// <summary>
 /// Semantic retrieval: embeds the query with the connected embedding model and finds the nearest chunks by
-/// cosine similarity in an <see cref="IVectorIndex"/>. Needs an embedding model (the same one used at ingestion).
+/// cosine similarity in an <see cref="IVectorIndex"/>. Needs an embedding model, the same one that made the collection's vectors:
+/// with <paramref name="vectorModels"/>, a collection embedded by another model is refused (it needs a re-embed), never searched.
 /// </summary>
-public sealed class DenseRetriever(IVectorIndex index, IModelProvider models) : IRetriever
+public sealed class DenseRetriever(IVectorIndex index, IModelProvider models, VectorModelGuard? vectorModels = null) : IRetriever
 {
     /// <summary>What to do when no embedding model is connected.</summary>
     public const string NoEmbeddingModelMessage =
@@ -29,10 +30,13 @@ public sealed class DenseRetriever(IVectorIndex index, IModelProvider models) : 
 
     /// <summary>The index's ranking without a span of its own (used by <see cref="HybridRetriever"/>).</summary>
     /// <exception cref="DependencyUnavailableException">No embedding model is connected.</exception>
+    /// <exception cref="ReembedRequiredException">The collection's vectors come from another model.</exception>
     internal async Task<IReadOnlyList<ScoredChunk>> SearchAsync(RetrievalQuery query, CancellationToken cancellationToken)
     {
         var generator = await _models.GetEmbeddingGeneratorAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new DependencyUnavailableException(NoEmbeddingModelMessage);
+        if (vectorModels is not null)
+            await vectorModels.EnsureSameModelAsync(query.Collection, EmbeddingModelId.Of(generator), cancellationToken).ConfigureAwait(false);
         ReadOnlyMemory<float> vector;
         using (var activity = RagLabTelemetry.ActivitySource.StartActivity("embed"))
         {

@@ -81,7 +81,11 @@ public static class EvalContractMappings
             [.. summary.Modes.Select(ToContract)],
             [.. summary.Retrievers.Select(r => new RetrieverSummary(r.Retriever, r.Questions, r.Errors, [.. r.Scores.Select(ToContract)], r.Latency.ToContract()))],
             [.. summary.PublishedFigures.Select(f => new PublishedFigure(f.Key, f.Wording, f.Figure, f.Low, f.High, f.Unit, f.Source))],
-            summary.Warnings, summary.CompletedAt, summary.ReaderScope, summary.RelevantDocumentsOutsideView, summary.QuestionsOutsideView);
+            summary.Warnings, summary.CompletedAt, summary.ReaderScope, summary.RelevantDocumentsOutsideView, summary.QuestionsOutsideView,
+            summary.Freshness is { } probe
+                ? new RunFreshness(probe.JobId, probe.Question, probe.ExpectedAnswer, probe.DocumentName, probe.IndexedAfterSeconds, probe.TimeoutSeconds,
+                    [.. probe.Modes.Select(m => new ModeFreshness(m.Mode, EnumByName.Map<Runs.ModeRole, ModeRole>(m.Role), m.PickedUp, m.Seconds, m.LastAnswer, m.Error))])
+                : null);
 
     public static EvalAnswerResult ToContract(this Runs.EvalAnswerRecord answer) =>
         new(answer.ItemId, answer.Question, answer.Mode, answer.Retriever, answer.Answer, answer.Model,
@@ -121,7 +125,7 @@ public static class EvalContractMappings
 
     public static Runs.FreshnessProbeRequest ToDomain(this FreshnessProbeRequest request) =>
         new(request.Collection, request.Question, request.ExpectedAnswer, request.DocumentName, request.DocumentText,
-            request.Modes, request.Timeout, request.PollInterval);
+            request.Modes, request.Timeout, request.PollInterval, RunId: string.IsNullOrWhiteSpace(request.RunId) ? null : request.RunId.Trim());
 
     public static FreshnessReport ToContract(this Runs.FreshnessReport report) =>
         new(report.DocumentId, report.IndexedAfterSeconds,

@@ -10,5 +10,6 @@ public static class StatusContractMappings
         new([.. report.Dependencies.Select(d => new DependencyStatus(d.Name, d.Kind, d.Endpoint, d.Detail))],
             new ModelsStatus(report.Models.Provider, report.Models.Endpoint, report.Models.ChatModel, report.Models.ChatAvailable,
                 report.Models.EmbeddingModel, report.Models.EmbeddingsAvailable, report.Models.Error),
-            report.DataDirectory, report.JobsInProcess);
+            report.DataDirectory, report.JobsInProcess,
+            [.. report.Vectors.Select(v => new CollectionVectorsStatus(v.Collection, [.. v.Models.Select(m => new VectorModelCount(m.Model, m.Chunks))], v.Reembed is not null, v.Reembed))]);
 }

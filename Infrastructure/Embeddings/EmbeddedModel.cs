@@ -8,7 +8,7 @@ public enum EmbeddingPooling { Mean, Cls }
 /// with the recipe it was trained for: uncased WordPiece, the word-piece cut, the pooling, then L2 normalisation.
 /// </summary>
 /// <param name="Key">The value of <c>RagLab:Embeddings:Model</c> that selects it.</param>
-/// <param name="ModelId">The model's published name; also what each stored vector records (see <see cref="RagLab.Core.Ingestion.EmbeddingModelId"/>).</param>
+/// <param name="ModelId">The model's published name; also what each stored vector records (see <see cref="RagLab.Core.Kernel.EmbeddingModelId"/>).</param>
 /// <param name="MaxWordPieces">Inputs are cut to this many word pieces, [CLS] and [SEP] included (the model's <c>max_seq_length</c>).</param>
 /// <param name="QueryPrefix">The instruction the model was trained with before each search query (none before passages), per its model card.</param>
 public sealed record EmbeddedModel(string Key, string ModelId, string AssemblyName, EmbeddingPooling Pooling, int MaxWordPieces, int Dimensions, string? QueryPrefix = null)

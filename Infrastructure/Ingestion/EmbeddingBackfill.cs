@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,14 +9,16 @@ using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
+using RagLab.Core.Retrieval;
 
 namespace RagLab.Infrastructure.Ingestion;
 
 /// <summary>
-/// Embeds, in the background, every chunk that has no vector from the connected model: chunks indexed while no model was
-/// connected, chunks ingested on the in-process model (BM25 answers at once, dense joins when this is done), and chunks whose
-/// vectors came from another model (re-embedded, never mixed). The work runs as an <c>embed</c> job, so its progress
-/// (count and rate) shows at <c>/api/jobs</c>; vectors are stored, so a restart resumes where it stopped.
+/// Embeds, in the background, every chunk that has no vector yet: chunks indexed while no model was connected, and chunks
+/// ingested on the in-process model (BM25 answers at once, dense joins when this is done). A collection whose vectors came from
+/// another model is left alone (never mixed): it waits for an explicit re-embed (<see cref="ReembedAsync"/>, a <c>reembed</c> job).
+/// The work runs as an <c>embed</c> job, so its progress (count and rate) shows at <c>/api/jobs</c>, and its count and rate stay
+/// as the job's message; vectors are stored, so a restart resumes where it stopped.
 /// Runs in the process that runs jobs (it writes the store and the indexes).
 /// </summary>
 public sealed class EmbeddingBackfill : BackgroundService
@@ -31,12 +34,15 @@ public sealed class EmbeddingBackfill : BackgroundService
     private readonly ILogger<EmbeddingBackfill> _logger;
     private readonly DocumentLocks _locks;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly TimeProvider _time;
 
     public EmbeddingBackfill(IChunkEmbeddingStore embeddings, IDocumentStore documents, IModelProvider models, ChunkIndexWriter indexes,
-        IAnswerCache cache, IOptions<IngestionOptions> options, ILogger<EmbeddingBackfill> logger, IJobStore? jobs = null, IJobQueue? queue = null, DocumentLocks? locks = null)
+        IAnswerCache cache, IOptions<IngestionOptions> options, ILogger<EmbeddingBackfill> logger, IJobStore? jobs = null, IJobQueue? queue = null, DocumentLocks? locks = null,
+        TimeProvider? time = null)
     {
         (_embeddings, _documents, _models, _indexes, _cache, _options, _logger, _jobs, _queue) = (embeddings, documents, models, indexes, cache, options, logger, jobs, queue);
         _locks = locks ?? new DocumentLocks();
+        _time = time ?? TimeProvider.System;
         // Chunks indexed without vectors (an upload on the in-process model, the start-up load) start the work at once.
         indexes.ChunksWithoutEmbeddingAdded += Wake;
     }
@@ -76,23 +82,52 @@ public sealed class EmbeddingBackfill : BackgroundService
         await _queue!.EnqueueAsync(job.Id, job.Kind, cancellationToken);
     }
 
-    /// <summary>Embeds every chunk still missing a vector from the connected model. Returns how many were embedded (0 when no model is connected).</summary>
+    /// <summary>Embeds every chunk still missing a vector, in collections not waiting for a re-embed. Returns how many were embedded (0 when no model is connected).</summary>
     public Task<int> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(null, cancellationToken);
 
     /// <inheritdoc cref="RunOnceAsync(CancellationToken)"/>
-    /// <param name="progress">Told the count done, the total and the rate after each batch.</param>
+    /// <param name="progress">Told the count done, the total and the rate after each batch, and the count and rate at the end.</param>
     public async Task<int> RunOnceAsync(IJobProgress? progress, CancellationToken cancellationToken)
     {
         var generator = await _models.GetEmbeddingGeneratorAsync(cancellationToken);
         if (generator is null) return 0;
         var model = ChunkEmbedder.ModelOf(generator);
-
-        var batchSize = Math.Max(1, _options.Value.EmbeddingBatchSize);
         var pending = await _embeddings.CountChunksWithoutEmbeddingAsync(model, cancellationToken);
+        return await EmbedAsync(generator, pending, limit => _embeddings.GetChunksWithoutEmbeddingAsync(limit, model, cancellationToken), progress, "", cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives every chunk of <paramref name="collection"/> a vector from the configured model, replacing another model's. The
+    /// collection's vectors leave the dense index first, so the two models' never meet there; dense and hybrid refuse the
+    /// collection until the last chunk is done (<see cref="VectorModelGuard"/>). Returns how many chunks were embedded.
+    /// </summary>
+    /// <exception cref="DependencyUnavailableException">No embedding model is connected.</exception>
+    public async Task<int> ReembedAsync(string collection, IJobProgress? progress, CancellationToken cancellationToken)
+    {
+        var generator = await _models.GetEmbeddingGeneratorAsync(cancellationToken)
+            ?? throw new DependencyUnavailableException($"Collection '{collection}' cannot be re-embedded: no embedding model is connected. Configure one, then re-embed again.");
+        var model = ChunkEmbedder.ModelOf(generator);
+        var pending = await _embeddings.CountChunksToReembedAsync(collection, model, cancellationToken);
+        if (pending > 0)
+        {
+            var documents = (await _documents.ListAsync(collection, cancellationToken)).Select(d => d.Id).ToList();
+            using (await _locks.AcquireAsync(documents, cancellationToken))
+                await _indexes.RemoveVectorsAsync(collection, documents, cancellationToken);
+        }
+        return await EmbedAsync(generator, pending, limit => _embeddings.GetChunksToReembedAsync(collection, limit, model, cancellationToken), progress,
+            $" of '{collection}'", cancellationToken);
+    }
+
+    /// <summary>Embeds batches from <paramref name="nextBatch"/> until it returns none, storing and indexing each.</summary>
+    private async Task<int> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, int pending, Func<int, Task<IReadOnlyList<Chunk>>> nextBatch,
+        IJobProgress? progress, string of, CancellationToken cancellationToken)
+    {
+        var model = ChunkEmbedder.ModelOf(generator);
+        var batchSize = Math.Max(1, _options.Value.EmbeddingBatchSize);
         var collections = new HashSet<string>(StringComparer.Ordinal);
         var total = 0;
         var started = Stopwatch.GetTimestamp();
-        while (await _embeddings.GetChunksWithoutEmbeddingAsync(batchSize, model, cancellationToken) is { Count: > 0 } batch)
+        while (await nextBatch(batchSize) is { Count: > 0 } batch)
         {
             var vectors = await generator.GenerateAsync(batch.Select(c => c.Text), cancellationToken: cancellationToken);
             var byChunk = batch.Select((chunk, i) => (chunk.Id, Vector: vectors[i].Vector.ToArray())).ToDictionary(p => p.Id, p => p.Vector);
@@ -102,16 +137,16 @@ public sealed class EmbeddingBackfill : BackgroundService
                 var current = (await _documents.GetChunksByIdAsync(batch.Select(c => c.Id).ToList(), cancellationToken)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
                 var kept = current.Count == batch.Count ? batch : batch.Where(c => current.Contains(c.Id)).ToList();
                 if (kept.Count < batch.Count) byChunk = kept.ToDictionary(c => c.Id, c => byChunk[c.Id]);
-                await _embeddings.SaveEmbeddingsAsync(byChunk, model, cancellationToken);
-                await _indexes.AddVectorsAsync(kept, byChunk, cancellationToken);
+                var storedAt = _time.GetUtcNow();
+                await _embeddings.SaveEmbeddingsAsync(byChunk, model, storedAt, cancellationToken);
+                await _indexes.AddVectorsAsync(kept, byChunk, cancellationToken, storedAt);
             }
             collections.UnionWith(batch.Select(c => c.Collection));
             total += batch.Count;
             if (progress is not null)
             {
-                var rate = total / Math.Max(1e-3, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 pending = Math.Max(pending, total);
-                await progress.ReportAsync((double)total / pending, $"embedded {total}/{pending} chunks with {model}, {rate:0.0} chunks/s", cancellationToken);
+                await progress.ReportAsync((double)total / pending, $"embedded {total}/{pending} chunks{of} with {model}, {Rate(total, started):0.0} chunks/s", cancellationToken);
             }
         }
         foreach (var collection in collections)
@@ -120,10 +155,16 @@ public sealed class EmbeddingBackfill : BackgroundService
             await _documents.BumpGenerationAsync(collection, cancellationToken);
             await _cache.InvalidateCollectionAsync(collection, cancellationToken);
         }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        progress?.ReportOutcome(total == 0
+            ? $"Nothing to embed{of}: every chunk has a vector from {model}."
+            : $"{total:N0} chunk{(total == 1 ? "" : "s")}{of} embedded with {model} at {Rate(total, started):0.0} chunks/s ({seconds:0.0} s).");
         if (total > 0)
-            _logger.LogInformation("Embedded {Chunks} chunks in the background with {Model} in {Elapsed:0.0} s", total, model, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _logger.LogInformation("Embedded {Chunks} chunks{Of} in the background with {Model} in {Elapsed:0.0} s", total, of, model, seconds);
         return total;
     }
+
+    private static double Rate(int chunks, long started) => chunks / Math.Max(1e-3, Stopwatch.GetElapsedTime(started).TotalSeconds);
 
     public override void Dispose()
     {
@@ -143,4 +184,13 @@ public sealed class EmbedJobHandler(EmbeddingBackfill backfill) : IJobHandler
     public Task RunAsync(JobRecord job, IJobProgress progress, CancellationToken cancellationToken) => backfill.RunOnceAsync(progress, cancellationToken);
 
     public Task OnFailedAsync(JobRecord job, string error, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Runs a collection's re-embed (<see cref="VectorReembedding"/>) as a <c>reembed</c> job, with its count and rate at <c>/api/jobs</c>.</summary>
+public sealed class ReembedJobHandler(EmbeddingBackfill backfill) : IJobHandler
+{
+    public string Kind => VectorReembedding.JobKind;
+
+    public Task RunAsync(JobRecord job, IJobProgress progress, CancellationToken cancellationToken) =>
+        backfill.ReembedAsync(JobPayloads.Read<ReembedJobPayload>(job).Collection, progress, cancellationToken);
 }

@@ -188,8 +188,9 @@ public sealed class JobProcessor(
         var started = _time.GetTimestamp();
         try
         {
-            await handler.RunAsync(job, new StoreJobProgress(store, job.Id), cancellationToken);
-            await store.CompleteAsync(job.Id, cancellationToken);
+            var progress = new StoreJobProgress(store, job.Id);
+            await handler.RunAsync(job, progress, cancellationToken);
+            await store.CompleteAsync(job.Id, progress.Outcome, cancellationToken);
             RagLabTelemetry.RecordJobDuration(job.Kind, "succeeded", _time.GetElapsedTime(started));
             await queue.AcknowledgeAsync(lease, cancellationToken);
         }
@@ -215,7 +216,12 @@ public sealed class JobProcessor(
 
     private sealed class StoreJobProgress(IJobStore store, string jobId) : IJobProgress
     {
+        /// <summary>What the handler said it achieved; the job's message once it has succeeded.</summary>
+        public string? Outcome { get; private set; }
+
         public Task ReportAsync(double fraction, string? message, CancellationToken cancellationToken) =>
             store.ReportProgressAsync(jobId, fraction, message, cancellationToken);
+
+        public void ReportOutcome(string message) => Outcome = message;
     }
 }

@@ -9,7 +9,7 @@ namespace RagLab.Infrastructure.Qdrant;
 /// <summary>
 /// Hybrid retrieval done by Qdrant in one request: a dense prefetch and a BM25 prefetch fused by Reciprocal Rank Fusion.
 /// </summary>
-public sealed class QdrantHybridRetriever(QdrantChunkIndex index, IModelProvider models) : IRetriever
+public sealed class QdrantHybridRetriever(QdrantChunkIndex index, IModelProvider models, VectorModelGuard? vectorModels = null) : IRetriever
 {
     /// <summary>Each prefetch returns at least this many candidates, so chunks ranked well by only one side still reach the fusion.</summary>
     public const int MinCandidates = 50;
@@ -19,6 +19,7 @@ public sealed class QdrantHybridRetriever(QdrantChunkIndex index, IModelProvider
     public bool RequiresEmbeddings => true;
 
     /// <exception cref="DependencyUnavailableException">No embedding model is connected.</exception>
+    /// <exception cref="ReembedRequiredException">The collection's vectors come from another model.</exception>
     public async Task<IReadOnlyList<RetrievalHit>> RetrieveAsync(RetrievalQuery query, CancellationToken cancellationToken)
     {
         using var activity = RagLabTelemetry.ActivitySource.StartActivity("retrieve");
@@ -30,6 +31,8 @@ public sealed class QdrantHybridRetriever(QdrantChunkIndex index, IModelProvider
             ?? throw new DependencyUnavailableException(
                 "Hybrid retrieval needs an embedding model, and none is connected. Start the model server with an embedding model " +
                 "(the AppHost pulls 'all-minilm'), or use the 'bm25' retriever.");
+        if (vectorModels is not null)
+            await vectorModels.EnsureSameModelAsync(query.Collection, EmbeddingModelId.Of(generator), cancellationToken);
 
         var embeddings = await generator.GenerateAsync([query.Text], EmbeddingInputKind.QueryOptions(), cancellationToken);
         if (embeddings.Count == 0)

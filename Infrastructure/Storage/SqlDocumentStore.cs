@@ -379,16 +379,38 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    // A vector made by another model counts as missing; NULL model: stored before models were recorded, kept as it is.
-    private const string NeedsEmbedding = " WHERE d.status = 'ready' AND (c.embedding IS NULL OR (c.embedding_model IS NOT NULL AND c.embedding_model <> @model))";
+    // Chunks with no vector yet, outside collections that hold another model's vectors (those wait for their re-embed, so two
+    // models never mix). NULL model: stored before models were recorded, taken as the configured model's.
+    private const string NeedsEmbedding = """
+         WHERE d.status = 'ready' AND c.embedding IS NULL AND c.collection NOT IN (
+            SELECT o.collection FROM chunks o JOIN documents od ON od.id = o.document_id
+            WHERE od.status = 'ready' AND o.embedding_model IS NOT NULL AND o.embedding_model <> @model)
+        """;
 
-    public async Task<IReadOnlyList<Chunk>> GetChunksWithoutEmbeddingAsync(int limit, string model, CancellationToken cancellationToken)
+    // A collection's chunks with no vector from the model: none yet, or one from another model.
+    private const string NeedsReembedding =
+        " WHERE d.status = 'ready' AND c.collection = @collection AND (c.embedding IS NULL OR (c.embedding_model IS NOT NULL AND c.embedding_model <> @model))";
+
+    public Task<IReadOnlyList<Chunk>> GetChunksWithoutEmbeddingAsync(int limit, string model, CancellationToken cancellationToken) =>
+        QueryChunksAsync(NeedsEmbedding, limit, model, null, cancellationToken);
+
+    public Task<int> CountChunksWithoutEmbeddingAsync(string model, CancellationToken cancellationToken) =>
+        CountChunksAsync(NeedsEmbedding, model, null, cancellationToken);
+
+    public Task<IReadOnlyList<Chunk>> GetChunksToReembedAsync(string collection, int limit, string model, CancellationToken cancellationToken) =>
+        QueryChunksAsync(NeedsReembedding, limit, model, collection, cancellationToken);
+
+    public Task<int> CountChunksToReembedAsync(string collection, string model, CancellationToken cancellationToken) =>
+        CountChunksAsync(NeedsReembedding, model, collection, cancellationToken);
+
+    private async Task<IReadOnlyList<Chunk>> QueryChunksAsync(string where, int limit, string model, string? collection, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = ChunkSelect + NeedsEmbedding + " ORDER BY c.document_id, c.position LIMIT @limit";
+        command.CommandText = ChunkSelect + where + " ORDER BY c.document_id, c.position LIMIT @limit";
         command.AddValue("@limit", limit);
         command.AddValue("@model", EmbeddingModelId.Canonical(model));
+        if (collection is not null) command.AddValue("@collection", collection);
         var chunks = new List<Chunk>();
         var groups = new GroupsReader();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -396,16 +418,33 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         return chunks;
     }
 
-    public async Task<int> CountChunksWithoutEmbeddingAsync(string model, CancellationToken cancellationToken)
+    private async Task<int> CountChunksAsync(string where, string model, string? collection, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id" + NeedsEmbedding;
+        command.CommandText = "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id" + where;
         command.AddValue("@model", EmbeddingModelId.Canonical(model));
-        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (collection is not null) command.AddValue("@collection", collection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
     }
 
-    public async Task SaveEmbeddingsAsync(IReadOnlyDictionary<string, float[]> embeddings, string model, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CollectionVectorModel>> GetVectorModelsAsync(string? collection, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT c.collection, c.embedding_model, COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id
+            WHERE d.status = 'ready' AND c.embedding IS NOT NULL
+            """ + (collection is null ? "" : " AND c.collection = @collection") + " GROUP BY c.collection, c.embedding_model ORDER BY c.collection, c.embedding_model";
+        if (collection is not null) command.AddValue("@collection", collection);
+        var models = new List<CollectionVectorModel>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            models.Add(new CollectionVectorModel(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), Convert.ToInt32(reader.GetValue(2))));
+        return models;
+    }
+
+    public async Task SaveEmbeddingsAsync(IReadOnlyDictionary<string, float[]> embeddings, string model, DateTimeOffset updatedAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -415,11 +454,29 @@ public sealed class SqlDocumentStore(SqlDatabase database) : IDocumentStore, IBu
         command.AddValue("@model", EmbeddingModelId.Canonical(model));
         var id = command.Add("@id", DbType.String);
         var embedding = command.Add("@embedding", DbType.Binary);
+        // Another process's index loader reloads documents changed after it indexed them: this is how it learns of the new vectors.
+        await using var touch = connection.CreateCommand();
+        touch.Transaction = transaction;
+        touch.CommandText = "UPDATE documents SET updated_at = @updated WHERE id = @document";
+        touch.AddValue("@updated", updatedAt.ToString("O"));
+        var document = touch.Add("@document", DbType.String);
+        await using var owner = connection.CreateCommand();
+        owner.Transaction = transaction;
+        owner.CommandText = "SELECT document_id FROM chunks WHERE id = @id";
+        var ownerId = owner.Add("@id", DbType.String);
+        var documents = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (chunkId, vector) in embeddings)
         {
             id.Value = chunkId;
             embedding.Value = MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0) continue;
+            ownerId.Value = chunkId;
+            if (await owner.ExecuteScalarAsync(cancellationToken) is string documentId) documents.Add(documentId);
+        }
+        foreach (var documentId in documents)
+        {
+            document.Value = documentId;
+            await touch.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
     }

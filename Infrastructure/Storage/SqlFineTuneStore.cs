@@ -185,8 +185,22 @@ public sealed class SqlFineTuneStore(SqlDatabase database, TimeProvider? timePro
     public async Task SaveJobAsync(FineTuneJob job, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await UpsertJobAsync(connection, null, job, cancellationToken);
+    }
+
+    public async Task<FineTuneEvent> TransitionJobAsync(FineTuneJob job, string message, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (DbTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        await UpsertJobAsync(connection, transaction, job, cancellationToken);
+        var @event = await InsertEventAsync(connection, transaction, job.Id, FineTuneEventKind.Status, message, job.Status, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return @event;
+    }
+
+    private static Task<int> UpsertJobAsync(DbConnection connection, DbTransaction? transaction, FineTuneJob job, CancellationToken cancellationToken) =>
         // A cancel request is only ever set (by RequestCancelAsync), never cleared by a save from a worker holding an older copy.
-        await ExecuteAsync(connection, null, """
+        ExecuteAsync(connection, transaction, """
             INSERT INTO ft_jobs (id, collection, dataset_id, status, cancel_requested, created_at, job_json)
             VALUES (@id, @collection, @dataset, @status, @cancel, @created, @json)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, job_json = excluded.job_json,
@@ -194,7 +208,6 @@ public sealed class SqlFineTuneStore(SqlDatabase database, TimeProvider? timePro
             """, cancellationToken,
             ("@id", job.Id), ("@collection", job.Collection), ("@dataset", job.DatasetId), ("@status", job.Status.ToString()),
             ("@cancel", job.CancelRequested ? 1 : 0), ("@created", job.CreatedAt.ToString("O")), ("@json", JsonSerializer.Serialize(job, Json)));
-    }
 
     public async Task<FineTuneJob?> GetJobAsync(string id, CancellationToken cancellationToken) =>
         (await QueryJobsAsync("WHERE id = @id", cancellationToken, ("@id", id))).FirstOrDefault();
@@ -220,15 +233,25 @@ public sealed class SqlFineTuneStore(SqlDatabase database, TimeProvider? timePro
             cancellationToken, ("@id", id)) > 0;
     }
 
-    public async Task<FineTuneEvent> AddEventAsync(string jobId, FineTuneEventKind kind, string message, FineTuneStatus? status, TrainingMetric? metric, CancellationToken cancellationToken)
+    public async Task<FineTuneEvent?> AddEventAsync(string jobId, FineTuneEventKind kind, string message, FineTuneStatus? status, TrainingMetric? metric, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (DbTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        // The terminal status event stays the last one: whatever arrives after it (a progress stream still being read) is dropped.
+        var current = await ScalarAsync(connection, "SELECT status FROM ft_jobs WHERE id = @id", cancellationToken, ("@id", jobId), transaction) as string;
+        if (current is not null && Enum.TryParse<FineTuneStatus>(current, out var jobStatus) && jobStatus.IsFinished()) return null;
+        var @event = await InsertEventAsync(connection, transaction, jobId, kind, message, status, metric, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return @event;
+    }
+
+    private async Task<FineTuneEvent> InsertEventAsync(DbConnection connection, DbTransaction transaction, string jobId, FineTuneEventKind kind, string message,
+        FineTuneStatus? status, TrainingMetric? metric, CancellationToken cancellationToken)
+    {
         var sequence = 1 + Convert.ToInt64(await ScalarAsync(connection, "SELECT COALESCE(MAX(sequence), 0) FROM ft_events WHERE job_id = @id", cancellationToken, ("@id", jobId), transaction));
         var @event = new FineTuneEvent(sequence, jobId, _time.GetUtcNow(), kind, message, status, metric);
         await ExecuteAsync(connection, transaction, "INSERT INTO ft_events (job_id, sequence, created_at, event_json) VALUES (@id, @sequence, @created, @json)", cancellationToken,
             ("@id", jobId), ("@sequence", sequence), ("@created", @event.At.ToString("O")), ("@json", JsonSerializer.Serialize(@event, Json)));
-        await transaction.CommitAsync(cancellationToken);
         return @event;
     }
 

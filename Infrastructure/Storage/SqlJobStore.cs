@@ -60,9 +60,9 @@ public sealed class SqlJobStore(SqlDatabase database, TimeProvider time) : IJobS
         ExecuteAsync("UPDATE jobs SET progress = @p, message = @m, updated_at = @now WHERE id = @id",
             cancellationToken, ("@id", jobId), ("@p", Math.Clamp(progress, 0, 1)), ("@m", message), ("@now", Now()));
 
-    public Task CompleteAsync(string jobId, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE jobs SET status = 'succeeded', progress = 1, message = NULL, updated_at = @now WHERE id = @id",
-            cancellationToken, ("@id", jobId), ("@now", Now()));
+    public Task CompleteAsync(string jobId, string? message, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET status = 'succeeded', progress = 1, message = @m, updated_at = @now WHERE id = @id",
+            cancellationToken, ("@id", jobId), ("@m", message), ("@now", Now()));
 
     public Task FailAsync(string jobId, string error, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE jobs SET status = 'failed', error = @e, updated_at = @now WHERE id = @id",

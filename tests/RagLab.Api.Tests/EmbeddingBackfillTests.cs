@@ -52,5 +52,12 @@ public sealed class EmbeddingBackfillTests : IDisposable
             await Task.Delay(50);
         }
         Assert.Contains(ollama.Requests, r => r.Path == "/api/embed" && r.Body.Contains("Llamas hum softly"));
+
+        // The embed job keeps what it did, as its message, once it has succeeded.
+        var embedJob = Assert.Single((await client.GetJsonAsync("/api/jobs?kind=embed")).EnumerateArray());
+        var embed = await client.WaitForJobAsync(embedJob.GetProperty("id").GetString()!);
+        Assert.Equal("succeeded", embed.GetProperty("status").GetString());
+        Assert.Equal(1.0, embed.GetProperty("progress").GetDouble());
+        Assert.Matches(@"^1 chunk embedded with all-minilm at [\d.]+ chunks/s \([\d.]+ s\)\.$", embed.GetProperty("message").GetString());
     }
 }

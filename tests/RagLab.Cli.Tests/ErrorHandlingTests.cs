@@ -50,6 +50,15 @@ public sealed class ErrorHandlingTests : IDisposable
     }
 
     [Fact]
+    public async Task Reembedding_a_collection_without_documents_says_so()
+    {
+        var result = await _cli.RunAsync("reembed", "nowhere");
+
+        Assert.Equal(1, result.ExitCode);
+        AssertOneErrorLine(result, "Collection 'nowhere' has no documents");
+    }
+
+    [Fact]
     public async Task An_unknown_eval_set_says_how_to_find_one()
     {
         var result = await _cli.RunAsync("eval", "run", "no-such-set", "--modes", "rag");

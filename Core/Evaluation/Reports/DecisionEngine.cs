@@ -21,7 +21,8 @@ namespace RagLab.Core.Evaluation.Reports;
 /// </list>
 /// Accuracy is the share of judgeable answers that were correct (or correctly declined); token F1 when no outcome could be judged; a
 /// mode with neither (no reference answers) has no score, and no reason is built on it. Fine-tuning and hybrid reasons cite the
-/// run's fine-tuned columns (accuracy, groundedness, serving and training cost), or say that there are none and what to run.
+/// run's fine-tuned columns (accuracy, groundedness, serving and training cost) and its freshness probe (retrieval gives a changed
+/// fact after re-ingest, a fine-tuned model only after retraining), or say that there are none and what to run.
 /// Latency budget, monthly volume and offline needs add reasons and warnings but do not change the pick.
 /// </summary>
 public static class DecisionEngine
@@ -42,7 +43,7 @@ public static class DecisionEngine
         // 1. Constraints from the questionnaire; a reason about fine-tuning also says what the run measured of it.
         if (questionnaire.KnowledgeChanges <= KnowledgeChangeFrequency.Weekly && allowed.Remove(Recommendation.FineTuning))
             reasons.Add(new("Fine-tuning alone is ruled out: knowledge that changes this often would need constant retraining.",
-                $"questionnaire: knowledge changes {Lower(questionnaire.KnowledgeChanges)}; {tunedMeasured}"));
+                $"questionnaire: knowledge changes {Lower(questionnaire.KnowledgeChanges)}; {tunedMeasured}; {FreshnessEvidence.Phrase(summary)}"));
         if (questionnaire.CitationsRequired)
         {
             allowed.Remove(Recommendation.PromptingOnly);
@@ -72,6 +73,7 @@ public static class DecisionEngine
             reasons.Add(new(tunedHelps ? "The fine-tuned model answers markedly better than the base model." : "The fine-tuned model does not answer markedly better than the base model.",
                 $"{Describe(tuned!)} vs {Describe(baseMode!)}: {Signed(tunedGain.Value)} points (threshold {t.HelpsPoints:0})"));
         AddFineTuningMeasurements(tuned, hybrid, rag, reasons);
+        if (FreshnessEvidence.Reason(summary) is { } freshness) reasons.Add(freshness);
 
         // 3–6. Pick.
         Recommendation pick;
@@ -89,14 +91,15 @@ public static class DecisionEngine
             margin = Math.Min(ragGain!.Value, tunedGain!.Value);
             reasons.Add(hybrid is null
                 ? new("Both retrieval and fine-tuning help on their own, so combining them is the likely best.", $"rag {Signed(ragGain.Value)}, fine-tuned {Signed(tunedGain.Value)} points over base")
-                : new("The fine-tuned model with retrieval matches or beats either alone.", $"{Describe(hybrid)} vs best single {Pct(bestSingle)}"));
+                : new("The fine-tuned model with retrieval matches or beats either alone.", $"{Describe(hybrid)} vs best single {Pct(bestSingle)}; {FreshnessEvidence.Phrase(summary)}"));
         }
         else if (allowed.Contains(Recommendation.FineTuning) && tunedHelps && (rag is null || Score(tuned) - Score(rag) >= tunedOverRagNeeded))
         {
             pick = Recommendation.FineTuning;
             margin = rag is null ? tunedGain!.Value : Score(tuned)!.Value - Score(rag)!.Value;
             reasons.Add(new("The fine-tuned model beats RAG on these questions while the knowledge is stable enough to train on.",
-                rag is null ? $"{Describe(tuned!)}; RAG not measured" : $"{Describe(tuned!)} vs {Describe(rag)} (needs ≥ {tunedOverRagNeeded:0} points)"));
+                (rag is null ? $"{Describe(tuned!)}; RAG not measured" : $"{Describe(tuned!)} vs {Describe(rag)} (needs ≥ {tunedOverRagNeeded:0} points)") +
+                $"; questionnaire: knowledge changes {Lower(questionnaire.KnowledgeChanges)}; {FreshnessEvidence.Phrase(summary)}"));
         }
         else if (allowed.Contains(Recommendation.Rag) && ragHelps)
         {
@@ -139,6 +142,9 @@ public static class DecisionEngine
             rag, baseMode, summary, questionnaire, reasons, warnings);
         AddLadderReasons(summary, baseMode, rag, reasons);
         AddThinEvidenceWarnings(summary, baseMode, rag, tuned, hybrid, pick, allowed, warnings, t);
+        // Fine-tuning alone cannot take in a changed fact without retraining: recommending it without a probe rests on the questionnaire.
+        if (summary.Freshness is null && pick == Recommendation.FineTuning)
+            warnings.Add(FreshnessEvidence.NotMeasured(summary));
 
         var confidence = pick == Recommendation.InsufficientEvidence || summary.Questions < t.MinQuestions || baseMode is null || (rag is null && tuned is null) ? Confidence.Low
             : summary.Questions >= 100 && margin >= 2 * t.HelpsPoints && warnings.Count == 0 ? Confidence.High

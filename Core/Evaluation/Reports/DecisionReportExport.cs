@@ -55,6 +55,7 @@ public static class DecisionReportExport
         md.AppendLine();
 
         AppendModeDetails(md, s);
+        AppendFreshness(md, s);
 
         if (s.Retrievers.Count > 0)
         {
@@ -126,6 +127,27 @@ public static class DecisionReportExport
             md.AppendLine();
         }
     }
+
+    /// <summary>The run's freshness probe: which modes gave the changed fact and how soon; or what to run when there was none.</summary>
+    private static void AppendFreshness(StringBuilder md, EvalRunSummary s)
+    {
+        md.AppendLine("## Freshness: after a document changed").AppendLine();
+        if (s.Freshness is not { } probe)
+        {
+            md.AppendLine($"Not measured for this run. {FreshnessEvidence.NotMeasured(s).NextStep}").AppendLine();
+            return;
+        }
+        md.AppendLine($"Job `{probe.JobId}`: {probe.DocumentName} changed and was re-indexed in {Seconds(probe.IndexedAfterSeconds)}; each mode was asked " +
+            $"\"{Escape(probe.Question)}\" until it answered \"{Escape(probe.ExpectedAnswer)}\", for up to {Seconds(probe.TimeoutSeconds)}.").AppendLine();
+        md.AppendLine("| mode | role | gave the new answer | after | last answer |");
+        md.AppendLine("|---|---|---|---:|---|");
+        foreach (var m in probe.Modes)
+            md.AppendLine($"| {m.Mode} | {m.Role.ToString().ToLowerInvariant()} | {(m.PickedUp ? "yes" : m.Error is null ? "no" : "error")} | " +
+                $"{(m.Seconds is { } at ? Seconds(at) : ReportNumbers.NotApplicable)} | {Escape((m.Error ?? m.LastAnswer).ReplaceLineEndings(" "))} |");
+        md.AppendLine();
+    }
+
+    private static string Seconds(double seconds) => seconds.ToString(seconds < 10 ? "0.0#" : "0", CultureInfo.InvariantCulture) + " s";
 
     private static string Usd(double dollars) => "$" + dollars.ToString(dollars < 10 ? "N2" : "N0", CultureInfo.InvariantCulture);
 

@@ -2,7 +2,6 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
-using RagLab.Core.Evaluation.Sets;
 
 namespace RagLab.Core.Evaluation.Runs;
 
@@ -14,8 +13,9 @@ namespace RagLab.Core.Evaluation.Runs;
 /// </summary>
 /// <param name="store">Finds the set's collection, so each mode can say whether it can answer on it (e.g. whether it fits long context).</param>
 /// <param name="availability">Each mode's own checks on that collection.</param>
+/// <param name="vectorModels">Refuses dense and hybrid on a collection whose vectors another embedding model made (it needs a re-embed).</param>
 public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAnswerMode> modes, IRetrieverCatalog retrievers, IModelProvider models,
-    IEvalStore store, AnswerModeAvailability? availability = null)
+    IEvalStore store, AnswerModeAvailability? availability = null, VectorModelGuard? vectorModels = null)
 {
     private readonly Dictionary<string, IAnswerMode> _modes = modes.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);
 
@@ -35,6 +35,7 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
 
         var set = await store.GetSetAsync(request.SetId, cancellationToken)
             ?? throw new NotFoundException($"Eval set '{request.SetId}' does not exist; list sets to find its id.");
+        await CheckVectorsAsync(request, set.Collection, cancellationToken);
         // A mode with a model of its own resolves it for the set's collection as an answer would, so a collection without an
         // active fine-tuned version refuses the run now, with how to create one, instead of failing every question of it.
         var ownModel = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -61,5 +62,20 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
             if (!check.Available)
                 throw new ValidationException($"The '{mode.Name}' mode cannot answer on collection '{set.Collection}': {check.Reason} Leave it out of the run, or fix this first.");
         }
+    }
+
+    /// <summary>A run that retrieves by meaning (dense, hybrid, or the default when it is hybrid) needs the collection's vectors from the configured model.</summary>
+    /// <exception cref="ReembedRequiredException">They come from another model.</exception>
+    private async Task CheckVectorsAsync(EvalRunRequest request, string collection, CancellationToken cancellationToken)
+    {
+        if (vectorModels is null || !request.Modes.Any(m => _modes.TryGetValue(m.Trim(), out var mode) && mode.UsesRetrieval)) return;
+        if (await models.GetEmbeddingGeneratorAsync(cancellationToken) is not { } generator) return;
+        IReadOnlyList<string?> named = request.Retrievers is { Count: > 0 } given ? [.. given] : [null];
+        foreach (var name in named)
+            if ((await retrievers.ResolveAsync(name, cancellationToken)).RequiresEmbeddings)
+            {
+                await vectorModels.EnsureSameModelAsync(collection, EmbeddingModelId.Of(generator), cancellationToken);
+                return;
+            }
     }
 }

@@ -62,6 +62,7 @@ public sealed record RetrieverSummary(string Retriever, int Questions, int Error
 /// <param name="ReaderScope">Whose view was measured (<see cref="Kernel.ReaderScope.Key"/>: <c>*</c> for everything).</param>
 /// <param name="RelevantDocumentsOutsideView">Relevance labels dropped because they name documents outside that view.</param>
 /// <param name="QuestionsOutsideView">Questions not asked because every document labelled relevant for them is outside that view.</param>
+/// <param name="Freshness">The freshness probe asked for this run once it had completed (<c>POST /api/evalruns/freshness</c> with its run id), if any.</param>
 public sealed record EvalRunSummary(
     string RunId,
     string SetId,
@@ -75,4 +76,5 @@ public sealed record EvalRunSummary(
     DateTimeOffset CompletedAt,
     string ReaderScope = "*",
     int RelevantDocumentsOutsideView = 0,
-    int QuestionsOutsideView = 0);
+    int QuestionsOutsideView = 0,
+    RunFreshness? Freshness = null);

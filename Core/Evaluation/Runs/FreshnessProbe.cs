@@ -12,9 +12,10 @@ namespace RagLab.Core.Evaluation.Runs;
 /// A fact that changes: the document that changes it, a question about it and the answer it should now get.
 /// </summary>
 /// <param name="DocumentName">File name with extension (e.g. "pricing.md"); an existing document of that name is replaced.</param>
-/// <param name="Modes">Modes to probe; null means every registered mode.</param>
+/// <param name="Modes">Modes to probe; null means the run's modes with <paramref name="RunId"/>, else every registered mode.</param>
 /// <param name="ReaderGroups">Whose view the probe asks from: the groups of the caller who started it (set by the server), or null for
 /// everything. Its answers, which the report shows, are built only from documents that view may read.</param>
+/// <param name="RunId">A completed eval run on the same collection: the probe's figures go into its summary, where the decision report cites them.</param>
 public sealed record FreshnessProbeRequest(
     string? Collection,
     string Question,
@@ -24,7 +25,8 @@ public sealed record FreshnessProbeRequest(
     IReadOnlyList<string>? Modes = null,
     TimeSpan? Timeout = null,
     TimeSpan? PollInterval = null,
-    IReadOnlyList<string>? ReaderGroups = null) : IJobPayload
+    IReadOnlyList<string>? ReaderGroups = null,
+    string? RunId = null) : IJobPayload
 {
     public static string Kind => FreshnessProbeJobHandler.JobKind;
 
@@ -50,6 +52,18 @@ public sealed record FreshnessProbeRequest(
 public sealed record FreshnessResult(string Mode, bool PickedUp, double? Seconds, string LastAnswer, string? Error = null);
 
 public sealed record FreshnessReport(string DocumentId, double IndexedAfterSeconds, IReadOnlyList<FreshnessResult> Modes);
+
+/// <summary>
+/// A freshness probe's figures in the summary of the eval run it was asked for: which modes gave the changed fact, and how soon
+/// after the document changed. The decision report's fine-tuning and RAG reasons cite them.
+/// </summary>
+/// <param name="TimeoutSeconds">How long each mode was re-asked before the probe gave up on it.</param>
+public sealed record RunFreshness(string JobId, string Question, string ExpectedAnswer, string DocumentName, double IndexedAfterSeconds, double TimeoutSeconds,
+    IReadOnlyList<ModeFreshness> Modes);
+
+/// <summary>One mode in a <see cref="RunFreshness"/>, with the role it has in the run.</summary>
+/// <param name="Seconds">After the document was submitted, when the mode gave the new answer; null when it never did.</param>
+public sealed record ModeFreshness(string Mode, ModeRole Role, bool PickedUp, double? Seconds, string LastAnswer, string? Error = null);
 
 /// <summary>
 /// Measures how fast each mode reflects changed knowledge: indexes the changed document at once, in the caller (a probe
@@ -88,12 +102,19 @@ public sealed class FreshnessProbe(IIngestionService ingestion, IQuestionAnswere
         return new FreshnessReport(receipt.DocumentId, indexedAfter, results);
     }
 
-    /// <summary>An answer shows the new fact when it contains the expected answer (normalised) or scores token F1 ≥ 0.5 against it.</summary>
+    /// <summary>
+    /// An answer shows the new fact when it contains the expected answer (normalised), or scores token F1 ≥ 0.5 against it with
+    /// every number of the expected answer in it: a changed fact is usually a changed number, and the stale "39 dollars" shares
+    /// half its words with "49 dollars".
+    /// </summary>
     public static bool ShowsExpected(string answer, string expected)
     {
         var normalizedExpected = SquadNormalizer.Normalize(expected);
-        return (normalizedExpected.Length > 0 && $" {SquadNormalizer.Normalize(answer)} ".Contains($" {normalizedExpected} ", StringComparison.Ordinal))
-            || TokenF1.Score(answer, [expected]) >= 0.5;
+        var normalizedAnswer = SquadNormalizer.Normalize(answer);
+        if (normalizedExpected.Length > 0 && $" {normalizedAnswer} ".Contains($" {normalizedExpected} ", StringComparison.Ordinal)) return true;
+        var answerWords = normalizedAnswer.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var numbersKept = normalizedExpected.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Any(char.IsDigit)).All(answerWords.Contains);
+        return numbersKept && TokenF1.Score(answer, [expected]) >= 0.5;
     }
 
     private async Task<FreshnessResult> ProbeModeAsync(string mode, string collection, FreshnessProbeRequest request, Stopwatch clock, TimeSpan timeout, TimeSpan poll, CancellationToken cancellationToken)

@@ -197,8 +197,7 @@ public sealed class FineTuneRunner(
     private async Task<FineTuneJob> TransitionAsync(FineTuneJob ft, string message, CancellationToken cancellationToken)
     {
         ft = ft with { UpdatedAt = time.GetUtcNow() };
-        await store.SaveJobAsync(ft, cancellationToken);
-        await store.AddEventAsync(ft.Id, FineTuneEventKind.Status, message, ft.Status, null, cancellationToken);
+        await store.TransitionJobAsync(ft, message, cancellationToken);
         return ft;
     }
 

@@ -47,8 +47,7 @@ public sealed class FineTuneService(
         var now = time.GetUtcNow();
         var ft = new FineTuneJob("ft_" + Guid.NewGuid().ToString("n")[..16], dataset.Collection, dataset.Id, backend.Name, baseModel, trainerModel,
             hyperparameters, FineTuneStatus.Validating, now, now);
-        await store.SaveJobAsync(ft, cancellationToken);
-        await store.AddEventAsync(ft.Id, FineTuneEventKind.Status, $"Created: {backend.Name} trainer, {trainerModel}, dataset '{dataset.Name}'.", ft.Status, null, cancellationToken);
+        await store.TransitionJobAsync(ft, $"Created: {backend.Name} trainer, {trainerModel}, dataset '{dataset.Name}'.", cancellationToken);
         var job = await jobs.CreateAsync(new FineTunePayload(ft.Id), cancellationToken);
         ft = ft with { JobId = job.Id };
         await store.SaveJobAsync(ft, cancellationToken);
@@ -59,7 +58,8 @@ public sealed class FineTuneService(
         catch (Exception ex)
         {
             await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
-            await store.SaveJobAsync(ft with { Status = FineTuneStatus.Failed, Error = ex.Message, FinishedAt = time.GetUtcNow() }, CancellationToken.None);
+            await store.TransitionJobAsync(ft with { Status = FineTuneStatus.Failed, Error = ex.Message, FinishedAt = time.GetUtcNow() },
+                $"Failed: the job queue refused the job: {ex.Message}", CancellationToken.None);
             throw;
         }
         return ft;

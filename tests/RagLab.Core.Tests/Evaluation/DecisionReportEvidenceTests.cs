@@ -164,7 +164,55 @@ public sealed class DecisionReportEvidenceTests
         // A constraint that rules fine-tuning out still says what the run measured of it.
         var weekly = DecisionEngine.Decide(summary, CanTrain with { KnowledgeChanges = KnowledgeChangeFrequency.Weekly });
         Assert.Contains(weekly.Reasons, r => r.Text.StartsWith("Fine-tuning alone is ruled out", StringComparison.Ordinal)
-            && r.Evidence.EndsWith("measured: finetuned 80.0% correct (100 questions), hybrid/bm25 84.0% correct (100 questions)", StringComparison.Ordinal));
+            && r.Evidence.Contains("measured: finetuned 80.0% correct (100 questions), hybrid/bm25 84.0% correct (100 questions); freshness not measured", StringComparison.Ordinal));
+    }
+
+    /// <summary>A probe after a price change: rag gave the new price after 1.2 s; the fine-tuned model kept the old one for the probe's 5 s.</summary>
+    private static RunFreshness PriceProbe() => new("job-fresh", "How much is the Pro plan?", "49 dollars", "pricing.md", 0.4, 5,
+        [new ModeFreshness("rag", ModeRole.Rag, true, 1.2, "49 dollars [1]."), new ModeFreshness("finetuned", ModeRole.FineTuned, false, null, "39 dollars.")]);
+
+    /// <summary>Fine-tuning beats RAG on these questions, on knowledge stable enough to train on.</summary>
+    private static EvalRunSummary TunedBeatsRag() =>
+        Summary(Mode("base", ModeRole.Base, 0.40), Mode("rag", ModeRole.Rag, 0.55, "bm25"), Mode("finetuned", ModeRole.FineTuned, 0.85));
+
+    [Fact]
+    public void Fine_tuning_versus_rag_cites_the_measured_freshness_when_the_probe_ran()
+    {
+        var report = DecisionEngine.Decide(TunedBeatsRag() with { Freshness = PriceProbe() }, CanTrain);
+
+        Assert.Equal(Recommendation.FineTuning, report.Recommendation);
+        var freshness = Assert.Single(report.Reasons, r => r.Text.StartsWith("Measured freshness", StringComparison.Ordinal));
+        Assert.Equal("Measured freshness: retrieval answers the updated fact right after re-ingest; the fine-tuned model cannot without retraining.", freshness.Text);
+        Assert.Contains("freshness probe (job job-fresh) after pricing.md changed (re-indexed in 0.4 s)", freshness.Evidence);
+        Assert.Contains("rag gave the new answer 1.2 s after the change", freshness.Evidence);
+        Assert.Contains("finetuned still answered \"39 dollars.\" 5.0 s after the change", freshness.Evidence);
+        // The fine-tuning pick itself rests on the probe too, and nothing says freshness is missing.
+        Assert.Contains(report.Reasons, r => r.Text.StartsWith("The fine-tuned model beats RAG", StringComparison.Ordinal) && r.Evidence.Contains("rag gave the new answer 1.2 s"));
+        Assert.DoesNotContain(report.Warnings, w => w.Problem.StartsWith("Freshness was not measured", StringComparison.Ordinal));
+
+        // Knowledge that changes weekly rules fine-tuning out, citing the same measurement.
+        var weekly = DecisionEngine.Decide(TunedBeatsRag() with { Freshness = PriceProbe() }, CanTrain with { KnowledgeChanges = KnowledgeChangeFrequency.Weekly });
+        Assert.Contains(Recommendation.FineTuning, weekly.RuledOut);
+        Assert.Contains(weekly.Reasons, r => r.Text.StartsWith("Fine-tuning alone is ruled out", StringComparison.Ordinal) && r.Evidence.Contains("finetuned still answered \"39 dollars.\""));
+
+        var markdown = DecisionReportExport.ToMarkdown(report);
+        var section = markdown.Split("## Freshness: after a document changed")[1];
+        Assert.Contains("| rag | rag | yes | 1.2 s | 49 dollars [1]. |", section);
+        Assert.Contains("| finetuned | finetuned | no | n/a | 39 dollars. |", section);
+    }
+
+    [Fact]
+    public void Without_a_freshness_probe_a_fine_tuning_pick_says_it_rests_on_the_questionnaire_and_what_to_run()
+    {
+        var report = DecisionEngine.Decide(TunedBeatsRag(), CanTrain);
+
+        Assert.Equal(Recommendation.FineTuning, report.Recommendation);
+        Assert.DoesNotContain(report.Reasons, r => r.Text.StartsWith("Measured freshness", StringComparison.Ordinal));
+        var warning = Assert.Single(report.Warnings, w => w.Problem.StartsWith("Freshness was not measured", StringComparison.Ordinal));
+        Assert.Contains("POST /api/evalruns/freshness {\"runId\": \"run\"", warning.NextStep);
+        Assert.Contains(report.Reasons, r => r.Text.StartsWith("The fine-tuned model beats RAG", StringComparison.Ordinal) && r.Evidence.Contains("freshness not measured"));
+        Assert.Contains("Not measured for this run. Change a document of the collection and probe this run's modes: POST /api/evalruns/freshness",
+            DecisionReportExport.ToMarkdown(report).Split("## Freshness: after a document changed")[1]);
     }
 
     [Fact]

@@ -56,6 +56,8 @@ public sealed class FreshnessProbeTests
     [InlineData("The Pro plan now costs 49 dollars per month.", true)]
     [InlineData("49 dollars", true)]
     [InlineData("It costs 39 dollars.", false)]
+    [InlineData("39 dollars.", false)] // half its words are the expected answer's, but not the number that changed
+    [InlineData("49 US dollars", true)] // not the expected words in a row, but the number and most of them
     public void Expected_answer_detection(string answer, bool expected) =>
         Assert.Equal(expected, FreshnessProbe.ShowsExpected(answer, "49 dollars"));
 }

@@ -1,5 +1,5 @@
 using RagLab.Infrastructure.Embeddings;
-using RagLab.Core.Ingestion;
+using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Embeddings;
 

@@ -87,7 +87,15 @@ public sealed class LocalTrainerLifecycleTests : IAsyncLifetime
 
         Assert.Equal(FineTuneStatus.Failed, job.Status);
         Assert.Contains("unsupported architecture", job.Error);
-        Assert.Contains(await _lab.Store.GetEventsAsync(job.Id, 0, CancellationToken.None), e => e.Message.Contains("registering", StringComparison.Ordinal));
+        var events = await _lab.Store.GetEventsAsync(job.Id, 0, CancellationToken.None);
+        Assert.Contains(events, e => e.Message.Contains("registering", StringComparison.Ordinal));
+        // Ollama's progress ("writing manifest") comes before the failure, which is the job's last word.
+        Assert.InRange(events.ToList().FindIndex(e => e.Message == "Ollama: writing manifest"), 0, events.Count - 2);
+        Assert.Equal((FineTuneEventKind.Status, FineTuneStatus.Failed), (events[^1].Kind, events[^1].Status));
+        Assert.Contains("unsupported architecture", events[^1].Message);
+        // A progress line read after the failure (a stream still being consumed) is not stored after it.
+        Assert.Null(await _lab.Store.AddEventAsync(job.Id, FineTuneEventKind.Message, "Ollama: writing manifest", null, null, CancellationToken.None));
+        Assert.Equal(events.Count, (await _lab.Store.GetEventsAsync(job.Id, 0, CancellationToken.None)).Count);
         Assert.DoesNotContain(_ollama.Models, m => m.StartsWith("raglab-", StringComparison.Ordinal));
         Assert.Single(_ollama.RequestsTo("/api/delete"));
         Assert.Empty(await _lab.Store.ListVersionsAsync("default", CancellationToken.None));

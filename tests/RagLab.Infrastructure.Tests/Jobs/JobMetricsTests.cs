@@ -36,7 +36,7 @@ public sealed class JobMetricsTests : IAsyncLifetime
         await _store.CreateAsync("embed", "{}", default);
         await _store.MarkRunningAsync(running.Id, default);
         var finished = await _store.CreateAsync("embed", "{}", default);
-        await _store.CompleteAsync(finished.Id, default);
+        await _store.CompleteAsync(finished.Id, null, default);
 
         Assert.Empty(Observe(meters)); // nothing counted yet: no number rather than a made-up zero
         await gauge.SampleAsync(default);

@@ -65,21 +65,35 @@ public abstract class DocumentStoreTests : StoreTestBase
     }
 
     [Fact]
-    public async Task Each_vector_records_its_model_and_only_vectors_from_another_model_need_embedding()
+    public async Task Each_vector_records_its_model_and_a_collection_holding_another_models_vectors_waits_for_its_reembed()
     {
-        var document = Document("models.md");
+        var document = Document("models.md", collection: "mixed");
         var chunks = new[] { ChunkOf(document, 0, "by ollama"), ChunkOf(document, 1, "by nomic"), ChunkOf(document, 2, "not yet") };
         await _store.ReplaceContentAsync(document, "text", chunks, new ModelEmbeddings("all-minilm:latest") { [chunks[0].Id] = [1f] }, default);
-        await _store.SaveEmbeddingsAsync(new Dictionary<string, float[]> { [chunks[1].Id] = [2f] }, "nomic-embed-text", default);
+        await _store.SaveEmbeddingsAsync(new Dictionary<string, float[]> { [chunks[1].Id] = [2f] }, "nomic-embed-text", DateTimeOffset.UnixEpoch, default);
+        var fresh = Document("fresh.md", collection: "fresh");
+        var freshChunk = ChunkOf(fresh, 0, "no vector");
+        await _store.ReplaceContentAsync(fresh, "no vector", [freshChunk], null, default);
 
-        // Ollama's all-minilm and the bundled all-MiniLM-L6-v2 are one model: its vector stays; the other model's is redone.
-        var missing = await _store.GetChunksWithoutEmbeddingAsync(10, "all-MiniLM-L6-v2", default);
-        Assert.Equal([chunks[1].Id, chunks[2].Id], missing.Select(c => c.Id));
-        Assert.Equal(2, await _store.CountChunksWithoutEmbeddingAsync("all-MiniLM-L6-v2", default));
+        // Ollama's all-minilm and the bundled all-MiniLM-L6-v2 are one model; nomic's vector is another's.
+        Assert.Equal([new CollectionVectorModel("mixed", "all-minilm-l6-v2", 1), new CollectionVectorModel("mixed", "nomic-embed-text", 1)],
+            await _store.GetVectorModelsAsync(null, default));
+        // The background embedder leaves the mixed collection alone (even its chunk without a vector): only its re-embed touches it.
+        Assert.Equal([freshChunk.Id], (await _store.GetChunksWithoutEmbeddingAsync(10, "all-MiniLM-L6-v2", default)).Select(c => c.Id));
+        Assert.Equal(1, await _store.CountChunksWithoutEmbeddingAsync("all-MiniLM-L6-v2", default));
+        var toReembed = await _store.GetChunksToReembedAsync("mixed", 10, "all-MiniLM-L6-v2", default);
+        Assert.Equal([chunks[1].Id, chunks[2].Id], toReembed.Select(c => c.Id));
+        Assert.Equal(2, await _store.CountChunksToReembedAsync("mixed", "all-minilm", default));
 
-        await _store.SaveEmbeddingsAsync(missing.ToDictionary(c => c.Id, _ => new[] { 3f }), "all-MiniLM-L6-v2", default);
-        Assert.Equal(0, await _store.CountChunksWithoutEmbeddingAsync("all-minilm", default));
-        Assert.Equal(3, await _store.CountChunksWithoutEmbeddingAsync("nomic-embed-text", default));
+        var reembeddedAt = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        await _store.SaveEmbeddingsAsync(toReembed.ToDictionary(c => c.Id, _ => new[] { 3f }), "all-MiniLM-L6-v2", reembeddedAt, default);
+
+        Assert.Equal([new CollectionVectorModel("mixed", "all-minilm-l6-v2", 3)], await _store.GetVectorModelsAsync("mixed", default));
+        Assert.Equal(0, await _store.CountChunksToReembedAsync("mixed", "all-minilm", default));
+        Assert.Equal(3, await _store.CountChunksToReembedAsync("mixed", "nomic-embed-text", default));
+        // The document is marked changed, so another process's index loader reads its new vectors.
+        Assert.Equal(reembeddedAt, (await _store.GetAsync(document.Id, default))!.UpdatedAt);
+        Assert.Equal(DateTimeOffset.UnixEpoch, (await _store.GetAsync(fresh.Id, default))!.UpdatedAt);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public abstract class JobStoreTests : StoreTestBase
         Assert.Equal(new JobCounts(0, 1), await _store.CountUnfinishedAsync(default));
         Assert.Equal([job.Id], (await _store.ListUnfinishedAsync(default)).Select(j => j.Id));
 
-        await _store.CompleteAsync(job.Id, default);
+        await _store.CompleteAsync(job.Id, null, default);
         var done = await _store.GetAsync(job.Id, default);
         Assert.Equal((JobStatus.Succeeded, 1.0, null), (done!.Status, done.Progress, done.Message));
         Assert.Equal("""{"batch":"b1"}""", done.Payload);

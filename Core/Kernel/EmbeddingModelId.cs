@@ -1,4 +1,6 @@
-namespace RagLab.Core.Ingestion;
+using Microsoft.Extensions.AI;
+
+namespace RagLab.Core.Kernel;
 
 /// <summary>
 /// The identity of the model that made a vector, as stored with each vector. Names that serve the same weights
@@ -32,4 +34,8 @@ public static class EmbeddingModelId
 
     public static bool SameModel(string? a, string? b) =>
         !string.IsNullOrWhiteSpace(a) && !string.IsNullOrWhiteSpace(b) && Canonical(a) == Canonical(b);
+
+    /// <summary>The model a generator runs (its metadata's default model id), as recorded with each vector.</summary>
+    public static string Of(IEmbeddingGenerator<string, Embedding<float>> generator) =>
+        generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId is { Length: > 0 } model ? model : "unknown";
 }
