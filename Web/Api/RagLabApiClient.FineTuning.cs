@@ -26,6 +26,24 @@ public sealed partial class RagLabApiClient
     public async Task<IReadOnlyList<DatasetResponse>> GetDatasetsAsync(CancellationToken cancellationToken) =>
         await GetAsync<List<DatasetResponse>>("/api/datasets", cancellationToken);
 
+    /// <summary><c>POST /api/datasets</c>: starts building a dataset from a collection (202); it is listed as <c>building</c> until its job ends.</summary>
+    public Task<DatasetResponse> BuildDatasetAsync(CreateDatasetRequest request, CancellationToken cancellationToken) =>
+        PostJsonAsync<DatasetResponse>("/api/datasets", request, cancellationToken);
+
+    /// <summary>Uploads chat JSON Lines (<c>POST /api/datasets/upload</c>, multipart <c>file</c>, <c>name</c>, <c>collection</c>); a 400 names each bad line.</summary>
+    public async Task<DatasetResponse> UploadDatasetAsync(string name, string? collection, string fileName, Stream content, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() =>
+        {
+            var form = new MultipartFormDataContent();
+            form.Add(File(content), "file", fileName);
+            form.Add(new StringContent(name), "name");
+            if (!string.IsNullOrEmpty(collection)) form.Add(new StringContent(collection), "collection");
+            return new HttpRequestMessage(HttpMethod.Post, "/api/datasets/upload") { Content = form };
+        }, cancellationToken);
+        return await ReadAsync<DatasetResponse>(response, cancellationToken);
+    }
+
     /// <summary>A dataset with its statistics and its first examples of each split.</summary>
     public Task<DatasetDetails> GetDatasetAsync(string id, CancellationToken cancellationToken) =>
         GetAsync<DatasetDetails>($"/api/datasets/{Uri.EscapeDataString(id)}", cancellationToken);
