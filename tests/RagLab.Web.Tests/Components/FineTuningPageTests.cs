@@ -6,7 +6,7 @@ using static RagLab.Web.Tests.Components.FineTuneSamples;
 
 namespace RagLab.Web.Tests.Components;
 
-public sealed class FineTuningPageTests : PageTestContext
+public sealed partial class FineTuningPageTests : PageTestContext
 {
     public FineTuningPageTests()
     {
