@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using RagLab.Contracts;
+using RagLab.Core.FineTuning.Datasets;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 
@@ -15,17 +17,16 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         // Model errors are the server's fault, not the user's: log each with its cause.
         else if (exception is ModelCallException) logger.LogWarning(exception, "Model call failed for {Path}: {Cause}", context.Request.Path, exception.InnerException?.Message ?? exception.Message);
         context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails
         {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = title,
-                Detail = status == StatusCodes.Status500InternalServerError ? "An unexpected error occurred; see the server log." : exception.Message,
-            },
-        });
+            Status = status,
+            Title = title,
+            Detail = status == StatusCodes.Status500InternalServerError ? "An unexpected error occurred; see the server log." : exception.Message,
+        };
+        // Every bad line of a JSONL upload, not only the first ones the detail names, for a client to list.
+        if (exception is JsonlUploadException upload)
+            problem.Extensions["errors"] = upload.Errors.Select(e => new DatasetLineError(e.Line, e.Message)).ToList();
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
     }
 
     public static (int Status, string Title) Classify(Exception exception) => exception switch
