@@ -180,13 +180,21 @@ public sealed class EmbeddedIndexLoader(
 
     private async Task ReconcileAsync(string collection, CancellationToken cancellationToken)
     {
-        var ready = (await documents.ListAsync(collection, cancellationToken)).Where(d => d.Status == DocumentStatus.Ready).ToDictionary(d => d.Id);
-        var indexed = indexes.IndexedDocuments.Where(d => d.Value.Collection == collection).ToDictionary(d => d.Key, d => d.Value.IndexedAt);
+        // What was indexed is read before the store, so that a batch this process commits meanwhile (indexed, then marked
+        // ready) is never mistaken for a document the store no longer holds as ready.
+        var indexedBefore = IndexedIn(collection);
+        var stored = await documents.ListAsync(collection, cancellationToken);
+        var ready = stored.Where(d => d.Status == DocumentStatus.Ready).ToDictionary(d => d.Id);
+        // Indexing, and indexed here since: this process's own commit, between its index write and its ready mark.
+        var committing = stored.Where(d => d.Status == DocumentStatus.Indexing).ToDictionary(d => d.Id, d => d.UpdatedAt);
 
-        var removed = indexed.Keys.Where(id => !ready.ContainsKey(id)).ToList();
+        var removed = indexedBefore.Where(d => !ready.ContainsKey(d.Key) && !(committing.TryGetValue(d.Key, out var since) && d.Value >= since))
+            .Select(d => d.Key).ToList();
         foreach (var id in removed) await indexes.RemoveDocumentAsync(collection, id, cancellationToken);
 
         // Indexed here after the store last changed it means this process wrote it; anything else came from elsewhere.
+        // Read again now: a document committed since the store was read is current, not stale.
+        var indexed = IndexedIn(collection);
         var stale = ready.Values.Where(d => !indexed.TryGetValue(d.Id, out var at) || at < d.UpdatedAt).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var id in stale) await indexes.RemoveDocumentAsync(collection, id, cancellationToken);
         var loaded = stale.Count == 0 ? 0 : await LoadAsync(collection, chunk => stale.Contains(chunk.DocumentId), cancellationToken);
@@ -195,6 +203,9 @@ public sealed class EmbeddedIndexLoader(
             logger.LogInformation("Collection {Collection} changed elsewhere: {Removed} documents removed, {Updated} loaded ({Chunks} chunks)",
                 collection, removed.Count, stale.Count, loaded);
     }
+
+    private Dictionary<string, DateTimeOffset> IndexedIn(string collection) =>
+        indexes.IndexedDocuments.Where(d => d.Value.Collection == collection).ToDictionary(d => d.Key, d => d.Value.IndexedAt, StringComparer.Ordinal);
 
     /// <summary>
     /// Reads a collection's chunks (those <paramref name="include"/> keeps) into the indexes that did not restore it:
