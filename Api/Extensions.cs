@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using RagLab.Api.Infrastructure;
 using RagLab.Infrastructure;

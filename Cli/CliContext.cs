@@ -1,5 +1,4 @@
 using Spectre.Console;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Cli;
 
 /// <summary>The command line itself is wrong (an unknown mode, a missing path): exit code 2.</summary>

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Cli;
 
 /// <summary>The raglab executable. A named class (not top-level statements) so it does not clash with the Api's Program in tests.</summary>

@@ -3,7 +3,6 @@ using RagLab.Cli.Backends;
 using RagLab.Cli.Commands;
 using RagLab.Cli.Output;
 using Spectre.Console;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli;
 

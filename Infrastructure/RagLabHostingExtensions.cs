@@ -12,7 +12,6 @@ using RagLab.Infrastructure.Redis;
 using RagLab.Infrastructure.Embeddings;
 using RagLab.Infrastructure.FineTuning;
 using RagLab.Core.Caching;
-using RagLab.Core.Evaluation;
 using RagLab.Core.Generation;
 using RagLab.Core.Generation.Agent;
 using RagLab.Core.Generation.LongContext;

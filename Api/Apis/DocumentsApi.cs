@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RagLab.Api.Infrastructure;
 using RagLab.Core.Ingestion;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Contracts;

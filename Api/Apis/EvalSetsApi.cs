@@ -7,7 +7,6 @@ using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
 using RagLab.Api.Infrastructure;
 using RagLab.Contracts;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Apis;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Hosting;
 using RagLab.Contracts;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using RagLab.Api.Infrastructure;
 using RagLab.Core.Retrieval;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Contracts;
 

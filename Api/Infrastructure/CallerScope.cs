@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Infrastructure;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Backends;
 

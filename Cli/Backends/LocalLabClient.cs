@@ -14,7 +14,6 @@ using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Hosting;
 using RagLab.Infrastructure.ContractMapping;

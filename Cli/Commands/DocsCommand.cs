@@ -1,9 +1,7 @@
 using System.CommandLine;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
-using RagLab.Infrastructure.Storage;
 using Spectre.Console;
-using RagLab.Core.Kernel;
 using DocumentStatus = RagLab.Contracts.DocumentStatus;
 
 namespace RagLab.Cli.Commands;

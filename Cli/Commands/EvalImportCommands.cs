@@ -2,7 +2,6 @@ using System.CommandLine;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
 using RagLab.Core.Evaluation.Beir;
-using RagLab.Infrastructure.Storage;
 using Spectre.Console;
 using RagLab.Core.Kernel;
 using DocumentStatus = RagLab.Contracts.DocumentStatus;

@@ -2,8 +2,6 @@ using System.CommandLine;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
 using RagLab.Core.Ingestion.Parsers;
-using RagLab.Core.Jobs;
-using RagLab.Infrastructure.Storage;
 using Spectre.Console;
 using RagLab.Core.Kernel;
 using JobStatus = RagLab.Contracts.JobStatus;

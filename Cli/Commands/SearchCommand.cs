@@ -2,7 +2,6 @@ using System.CommandLine;
 using RagLab.Cli.Backends;
 using RagLab.Cli.Output;
 using Spectre.Console;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Commands;
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using RagLab.Cli.Backends;
-using RagLab.Infrastructure.Storage;
 using Spectre.Console;
-using RagLab.Core.Kernel;
 using DocumentStatus = RagLab.Contracts.DocumentStatus;
 
 namespace RagLab.Cli.Commands;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
-using RagLab.Core.Generation;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Caching;

@@ -1,4 +1,3 @@
-using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Generation;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using RagLab.Core.Retrieval;
 using RagLab.Core.Retrieval.Analysis;
 using RagLab.Core.Kernel;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Generation;
 
 /// <summary>Turns a sentence of a chunk into a citation quote: whitespace collapsed, at most <see cref="MaxLength"/> characters.</summary>

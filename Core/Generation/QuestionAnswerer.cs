@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RagLab.Core.Caching;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Telemetry;
 using RagLab.Core.Kernel;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Generation;

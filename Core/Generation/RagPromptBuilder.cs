@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
-using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Generation;

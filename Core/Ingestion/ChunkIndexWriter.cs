@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion;

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion;
 
 /// <summary>Turns the bytes of one file format into text with structure.</summary>

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Ingestion;
 
 /// <summary>The plain text of a source file and its structure, as a parser sees it.</summary>

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Jobs;
 

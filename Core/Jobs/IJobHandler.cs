@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
 /// <summary>Reports a running job's progress to whoever is watching (API, CLI progress bar, UI).</summary>

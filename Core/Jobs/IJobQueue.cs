@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
 /// <summary>A job handed out by <see cref="IJobQueue.DequeueAsync"/>; acknowledge it only once the work is done.</summary>

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
 /// <summary>Durable job records, in the system of record (SQLite or Postgres: <c>SqlJobStore</c>); queues only deliver them.</summary>

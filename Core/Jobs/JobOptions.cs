@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
 /// <summary>Bound from <c>RagLab:Jobs</c>.</summary>

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Jobs;
 
 public enum JobStatus { Queued, Running, Succeeded, Failed }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval.Analysis;
 using RagLab.Core.Kernel;
 

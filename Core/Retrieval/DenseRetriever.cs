@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using RagLab.Core.Generation;
 using RagLab.Core.Telemetry;
 using RagLab.Core.Kernel;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;

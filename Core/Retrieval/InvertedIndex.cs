@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Buffers;
-using RagLab.Core.Ingestion;
-using RagLab.Core.Kernel;
 using System.Runtime.InteropServices;
 
 namespace RagLab.Core.Retrieval;

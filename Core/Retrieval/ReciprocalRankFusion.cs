@@ -1,4 +1,3 @@
-using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Retrieval;
 

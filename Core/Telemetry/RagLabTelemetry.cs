@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Telemetry;
 

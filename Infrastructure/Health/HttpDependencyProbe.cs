@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Infrastructure.Health;
 
 /// <summary>What <see cref="HttpDependencyHealthCheck"/> calls: a GET that must answer 2xx within <see cref="Timeout"/>.</summary>

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RagLab.Core.Kernel;
-using RagLab.Core.Retrieval;
 using RagLab.Infrastructure.Indexing;
 
 namespace RagLab.Infrastructure.Health;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RagLab.Core.Generation;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Health;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RagLab.Core.Generation;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Health;

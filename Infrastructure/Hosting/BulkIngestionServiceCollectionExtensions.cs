@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RagLab.Core.Jobs;
-using RagLab.Core.Kernel;
 using RagLab.Core.Ingestion;
 
 namespace RagLab.Infrastructure.Hosting;

@@ -3,7 +3,6 @@ using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
 using RagLab.Infrastructure.Storage;

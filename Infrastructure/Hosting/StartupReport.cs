@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Hosting;
 

@@ -3,9 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Ingestion;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
-using RagLab.Core.Retrieval;
 
 namespace RagLab.Infrastructure.Indexing;
 

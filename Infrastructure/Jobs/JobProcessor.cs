@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RagLab.Core.Kernel;
 using RagLab.Core.Jobs;
 using RagLab.Core.Telemetry;
 

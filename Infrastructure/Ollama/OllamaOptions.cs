@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Infrastructure.Ollama;
 
 /// <summary>Where Ollama runs and which models RagLab uses on it. Bound from <see cref="SectionName"/>.</summary>

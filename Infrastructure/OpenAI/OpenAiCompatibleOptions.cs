@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using OpenAI;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.OpenAI;
 

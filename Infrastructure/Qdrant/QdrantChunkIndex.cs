@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using RagLab.Core.Ingestion;
-using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;

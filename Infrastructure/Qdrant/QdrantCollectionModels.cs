@@ -1,5 +1,4 @@
 using System.Text.Json;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;
 

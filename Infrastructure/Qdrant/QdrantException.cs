@@ -1,5 +1,4 @@
 using System.Net;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;
 

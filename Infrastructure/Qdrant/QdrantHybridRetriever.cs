@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using RagLab.Core.Generation;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Telemetry;
 using RagLab.Core.Kernel;

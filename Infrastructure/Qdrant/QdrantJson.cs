@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;
 

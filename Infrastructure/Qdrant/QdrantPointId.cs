@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;
 

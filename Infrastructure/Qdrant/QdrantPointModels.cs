@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;
 

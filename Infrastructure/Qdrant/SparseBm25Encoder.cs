@@ -1,7 +1,6 @@
 using System.Text;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Retrieval.Analysis;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;
 

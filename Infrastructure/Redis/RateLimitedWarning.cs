@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Redis;
 

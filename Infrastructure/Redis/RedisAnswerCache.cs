@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using RagLab.Core.Caching;
-using RagLab.Core.Generation;
 using RagLab.Core.Telemetry;
 using RagLab.Core.Kernel;
 using StackExchange.Redis;

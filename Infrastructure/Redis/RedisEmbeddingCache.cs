@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using RagLab.Core.Caching;
 using RagLab.Core.Kernel;
 using StackExchange.Redis;
 

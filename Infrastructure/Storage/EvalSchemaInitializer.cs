@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using RagLab.Core.Evaluation.Sets;
-using RagLab.Core.Kernel;
-using RagLab.Core.Evaluation;
 
 namespace RagLab.Infrastructure.Storage;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Data.Common;
 using RagLab.Core.Evaluation.Runs;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Core.Evaluation.Sets;
 

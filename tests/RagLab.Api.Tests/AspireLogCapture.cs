@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 
 using System.Collections.Concurrent;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

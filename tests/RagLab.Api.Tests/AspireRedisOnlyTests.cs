@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RagLab.Core.Jobs;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;

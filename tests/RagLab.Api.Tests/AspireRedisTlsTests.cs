@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using RagLab.Infrastructure.Redis;
 using StackExchange.Redis;
 using RagLab.Testing;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

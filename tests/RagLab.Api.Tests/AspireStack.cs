@@ -1,15 +1,12 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RagLab.Infrastructure.Redis;
 using StackExchange.Redis;
 using RagLab.Core.Jobs;
 using RagLab.Testing;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

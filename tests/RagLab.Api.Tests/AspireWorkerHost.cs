@@ -1,9 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
-using RagLab.Core.Jobs;
-using RagLab.Core.Kernel;
 using RagLab.Infrastructure;
 
 namespace RagLab.Api.Tests;

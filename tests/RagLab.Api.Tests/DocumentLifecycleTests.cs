@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

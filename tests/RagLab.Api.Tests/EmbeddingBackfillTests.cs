@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using RagLab.Testing;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

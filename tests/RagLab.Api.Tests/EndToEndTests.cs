@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using RagLab.Testing;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Api.Tests;
 

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using RagLab.Core.Generation;
-using RagLab.Core.Retrieval;
 using RagLab.Testing;
 using RagLab.Core.Kernel;
 

@@ -1,5 +1,3 @@
-using Aspire.Hosting.Testing;
-
 namespace RagLab.AppHost.Tests;
 
 /// <summary>The AppHost's application model, built from its real Program with the given arguments, never started.</summary>

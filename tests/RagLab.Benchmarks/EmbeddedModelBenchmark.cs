@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
 using System.Runtime.Intrinsics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -12,7 +12,6 @@ using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
 using RagLab.Infrastructure;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Benchmarks;

@@ -3,8 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RagLab.Core;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
 using RagLab.Infrastructure;
 using RagLab.Infrastructure.Storage;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using RagLab.Core.Evaluation.Beir;
 using RagLab.Core.Evaluation.Metrics;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 using RagLab.Core.Tests.Retrieval;

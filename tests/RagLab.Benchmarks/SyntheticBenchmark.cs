@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 

@@ -1,5 +1,4 @@
 using RagLab.Infrastructure.Storage;
-using RagLab.Infrastructure.Storage;
 
 namespace RagLab.Benchmarks;
 

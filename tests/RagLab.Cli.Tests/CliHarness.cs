@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Tests;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Cli.Tests;
 
 /// <summary>ingest → search → ask → docs, in-process on a temporary data directory.</summary>

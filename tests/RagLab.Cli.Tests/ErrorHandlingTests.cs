@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Cli.Tests;
 
 /// <summary>Bad input ends with a non-zero exit code and one clear line saying what is wrong, never a stack trace.</summary>

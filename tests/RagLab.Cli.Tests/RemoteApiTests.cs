@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Tests;
 

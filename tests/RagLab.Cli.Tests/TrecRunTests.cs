@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Cli.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Testing;
 

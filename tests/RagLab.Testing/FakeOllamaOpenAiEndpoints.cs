@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Testing;
 

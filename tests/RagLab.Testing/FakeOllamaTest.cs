@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Testing;
 
 /// <summary>A test class that gets a fresh <see cref="FakeOllamaServer"/> and an HttpClient pointed at it for each test.</summary>

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Testing;
 
 /// <summary>An error the fake answers with Qdrant's <c>ErrorResponse</c> body: <c>{"status": {"error": message}}</c>.</summary>

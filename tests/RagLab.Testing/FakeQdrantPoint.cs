@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Testing;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Beir;
 

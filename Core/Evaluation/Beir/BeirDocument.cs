@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Beir;
 
 /// <summary>One line of a BEIR corpus.jsonl.</summary>

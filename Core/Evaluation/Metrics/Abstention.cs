@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Metrics;
 
 /// <summary>Whether abstaining was right: on unanswerable questions an abstention is correct, on answerable ones it is a miss.</summary>

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Metrics;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Metrics;
 
 /// <summary>SQuAD exact match: 1 when the normalised answer equals a normalised reference, else 0.</summary>

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Metrics;
 
 /// <summary>An LLM judge's verdict: how many claims the answer makes and how many the context supports.</summary>

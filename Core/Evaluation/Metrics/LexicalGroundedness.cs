@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Metrics;
 
 /// <summary>

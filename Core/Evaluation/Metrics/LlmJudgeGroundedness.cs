@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using RagLab.Core.Evaluation.Llm;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Metrics;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Metrics;
 
 /// <summary>SQuAD token F1: harmonic mean of precision and recall over the multiset of normalised tokens.</summary>

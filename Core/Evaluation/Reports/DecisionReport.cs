@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using RagLab.Core.Evaluation.Runs;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Reports;
 

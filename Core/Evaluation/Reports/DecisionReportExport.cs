@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RagLab.Core.Evaluation.Runs;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Reports;
 

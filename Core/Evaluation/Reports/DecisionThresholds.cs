@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Reports;
 
 /// <summary>The numbers the decision rules compare against. Accuracy differences are in percentage points.</summary>

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Runs;
 
 /// <summary>Why an answer was right or wrong, so a failure can be blamed on retrieval or on generation.</summary>

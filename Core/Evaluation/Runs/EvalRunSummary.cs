@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Runs;
 
 /// <summary>Median, 95th percentile and mean of one phase, in milliseconds; null when the phase was never measured.</summary>

@@ -5,7 +5,6 @@ using Microsoft.Extensions.AI;
 using RagLab.Core.Evaluation.Metrics;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;

@@ -1,6 +1,5 @@
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Jobs;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
 

@@ -1,5 +1,4 @@
 using RagLab.Core.Evaluation.Sets;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Runs;
 
 /// <summary>Percentiles by linear interpolation between closest ranks (NumPy's default), so small samples give stable values.</summary>

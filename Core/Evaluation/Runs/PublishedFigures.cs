@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Runs;
 
 /// <summary>A figure from the material RagLab was seeded with, shown beside what a run measured.</summary>

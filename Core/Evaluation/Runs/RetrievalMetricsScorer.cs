@@ -1,5 +1,4 @@
 using RagLab.Core.Evaluation.Metrics;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Evaluation.Runs;
 

@@ -1,5 +1,4 @@
 using RagLab.Core.Jobs;
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Evaluation.Sets;
 
 /// <summary>What to generate: <paramref name="Count"/> questions from chunks of <paramref name="Collection"/>.</summary>

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.AI;
 using RagLab.Core.Evaluation.Llm;
-using RagLab.Core.Generation;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Core.Kernel;
 

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using RagLab.Core.Kernel;
-using RagLab.Core.Retrieval;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace RagLab.Core.Generation.Agent;

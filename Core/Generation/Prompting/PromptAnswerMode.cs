@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using RagLab.Core.Kernel;
-using RagLab.Core.Retrieval;
 
 namespace RagLab.Core.Generation.Prompting;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using HtmlAgilityPack;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion.Parsers;
 

@@ -3,7 +3,6 @@ using Markdig;
 using Markdig.Extensions.Yaml;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Ingestion.Parsers;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Util;
 using LuceneEnglishAnalyzer = Lucene.Net.Analysis.En.EnglishAnalyzer;

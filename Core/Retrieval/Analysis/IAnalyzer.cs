@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Core.Retrieval.Analysis;
 
 /// <summary>Turns text into index terms (Lucene's "analysis"). The same analyzer must be used to index and to query.</summary>

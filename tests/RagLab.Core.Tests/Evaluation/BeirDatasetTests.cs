@@ -1,5 +1,4 @@
 using RagLab.Core.Evaluation.Beir;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 

@@ -1,6 +1,5 @@
 using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 

@@ -2,7 +2,6 @@ using RagLab.Core.Evaluation.Reports;
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
 using RagLab.Core.Generation;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Jobs;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Tests.Evaluation.Fakes;

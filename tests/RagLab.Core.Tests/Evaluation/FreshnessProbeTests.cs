@@ -1,7 +1,5 @@
 using RagLab.Core.Evaluation.Runs;
-using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Tests.Evaluation.Fakes;
 using RagLab.Core.Kernel;
 

@@ -1,7 +1,6 @@
 using RagLab.Core.Evaluation.Llm;
 using RagLab.Core.Evaluation.Metrics;
 using RagLab.Core.Tests.Evaluation.Fakes;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation;
 

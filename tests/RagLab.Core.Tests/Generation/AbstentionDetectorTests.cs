@@ -1,5 +1,4 @@
 using RagLab.Core.Generation;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Generation;
 

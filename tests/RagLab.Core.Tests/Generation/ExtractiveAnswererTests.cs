@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using RagLab.Core.Generation;
-using RagLab.Core.Retrieval;
 using static RagLab.Core.Tests.Generation.Hits;
 using RagLab.Core.Kernel;
 

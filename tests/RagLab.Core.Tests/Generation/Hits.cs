@@ -1,5 +1,3 @@
-using RagLab.Core.Ingestion;
-using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Generation;

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using RagLab.Core.Generation;
 using RagLab.Core.Generation.LongContext;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Storage;
 

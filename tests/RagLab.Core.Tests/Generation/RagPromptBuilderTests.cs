@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
 using RagLab.Core.Generation;
 using static RagLab.Core.Tests.Generation.Hits;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Generation;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Kernel;
 using RagLab.Testing;

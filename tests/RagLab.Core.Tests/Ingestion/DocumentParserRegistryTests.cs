@@ -1,4 +1,3 @@
-using RagLab.Core.Ingestion;
 using RagLab.Core.Ingestion.Parsers;
 using RagLab.Core.Kernel;
 

@@ -3,7 +3,6 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Ingestion.Parsers;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

@@ -1,5 +1,4 @@
 using RagLab.Core.Ingestion.Parsers;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Indexing;
 

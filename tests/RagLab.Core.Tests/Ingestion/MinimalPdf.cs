@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

@@ -1,6 +1,5 @@
 using RagLab.Core.Ingestion;
 using RagLab.Core.Ingestion.Parsers;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

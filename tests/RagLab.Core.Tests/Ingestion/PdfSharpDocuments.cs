@@ -1,7 +1,6 @@
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

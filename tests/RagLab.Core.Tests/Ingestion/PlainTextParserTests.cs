@@ -1,6 +1,5 @@
 using System.Text;
 using RagLab.Core.Ingestion.Parsers;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

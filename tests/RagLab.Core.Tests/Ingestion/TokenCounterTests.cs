@@ -1,5 +1,4 @@
 using RagLab.Core.Ingestion.Chunking;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Ingestion;
 

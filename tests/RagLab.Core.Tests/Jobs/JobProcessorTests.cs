@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Jobs;
 using RagLab.Infrastructure.Storage;
-using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Jobs;
 
 namespace RagLab.Core.Tests.Jobs;

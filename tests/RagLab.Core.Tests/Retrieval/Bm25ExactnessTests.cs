@@ -1,4 +1,3 @@
-using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Retrieval.Analysis;
 using RagLab.Core.Tests.Evaluation.Fakes;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
 using RagLab.Infrastructure.Storage;
-using RagLab.Infrastructure.Storage;
 using RagLab.Infrastructure.Indexing;
 using RagLab.Core.Kernel;
 

@@ -1,5 +1,4 @@
 using RagLab.Core.Retrieval.Analysis;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Retrieval;
 

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using RagLab.Core.Retrieval;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Retrieval;
 

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Kernel;
 

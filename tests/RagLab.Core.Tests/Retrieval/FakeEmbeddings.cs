@@ -1,7 +1,5 @@
 using Microsoft.Extensions.AI;
-using RagLab.Core.Generation;
 using RagLab.Core.Kernel;
-using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Retrieval;
 

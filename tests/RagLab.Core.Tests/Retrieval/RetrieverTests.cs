@@ -2,7 +2,6 @@ using System.Diagnostics;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Telemetry;
 using RagLab.Core.Kernel;
-using RagLab.Testing;
 
 namespace RagLab.Core.Tests.Retrieval;
 

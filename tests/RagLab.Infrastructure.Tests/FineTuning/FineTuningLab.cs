@@ -10,7 +10,6 @@ using RagLab.Core.FineTuning.Training;
 using RagLab.Core.Generation;
 using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
-using RagLab.Infrastructure;
 using RagLab.Testing;
 
 namespace RagLab.Infrastructure.Tests.FineTuning;

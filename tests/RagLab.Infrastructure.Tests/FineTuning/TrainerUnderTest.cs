@@ -1,4 +1,3 @@
-using RagLab.Core.FineTuning.Datasets;
 using RagLab.Core.FineTuning.Training;
 using RagLab.Testing;
 

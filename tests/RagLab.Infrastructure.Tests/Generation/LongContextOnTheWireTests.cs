@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RagLab.Core.Caching;
 using RagLab.Core.Generation;
 using RagLab.Core.Generation.LongContext;
-using RagLab.Core.Ingestion;
 using RagLab.Core.Kernel;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Retrieval.Analysis;

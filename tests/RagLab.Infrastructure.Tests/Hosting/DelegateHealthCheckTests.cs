@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RagLab.Infrastructure.Health;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Hosting;
 

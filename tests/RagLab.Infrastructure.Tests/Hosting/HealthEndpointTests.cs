@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Hosting;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RagLab.Infrastructure.Health;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Hosting;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Hosting;
 

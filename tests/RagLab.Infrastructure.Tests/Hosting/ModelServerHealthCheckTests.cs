@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RagLab.Core.Generation;
 using RagLab.Infrastructure.Health;
 using RagLab.Core.Kernel;
 

@@ -8,8 +8,6 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using RagLab.Core.Telemetry;
-using RagLab.Core.Kernel;
-using RagLab.Infrastructure;
 
 namespace RagLab.Infrastructure.Tests.Hosting;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 namespace RagLab.Infrastructure.Tests.Ollama;
 
 /// <summary>A clock the test moves by hand, so probe caching is tested without waiting.</summary>

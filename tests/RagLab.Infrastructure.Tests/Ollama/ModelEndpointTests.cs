@@ -1,5 +1,4 @@
 using RagLab.Infrastructure.Ollama;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Ollama;
 

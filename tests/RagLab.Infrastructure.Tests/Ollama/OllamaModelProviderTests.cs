@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using RagLab.Infrastructure.Ollama;
 using RagLab.Testing;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Ollama;
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using RagLab.Infrastructure.OpenAI;
 using RagLab.Infrastructure.Tests.Ollama;
 using RagLab.Testing;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.OpenAI;
 

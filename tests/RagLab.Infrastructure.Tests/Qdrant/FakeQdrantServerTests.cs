@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using RagLab.Testing;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Qdrant;
 

@@ -1,4 +1,3 @@
-using RagLab.Core.Kernel;
 using RagLab.Core.Retrieval;
 using RagLab.Core.Retrieval.Analysis;
 using RagLab.Infrastructure.Qdrant;

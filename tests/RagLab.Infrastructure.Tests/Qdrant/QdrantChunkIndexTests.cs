@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using RagLab.Infrastructure.Qdrant;
-using RagLab.Core.Ingestion;
-using RagLab.Core.Retrieval;
 using static RagLab.Infrastructure.Tests.Qdrant.QdrantTestContext;
 using RagLab.Core.Kernel;
 using RagLab.Testing;

@@ -1,5 +1,4 @@
 using RagLab.Infrastructure.Qdrant;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Qdrant;
 

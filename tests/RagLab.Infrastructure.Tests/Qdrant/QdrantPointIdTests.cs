@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using RagLab.Infrastructure.Qdrant;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Tests.Qdrant;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using RagLab.Core.Kernel;
 using RagLab.Infrastructure.Qdrant;
 using RagLab.Testing;

@@ -1,7 +1,4 @@
 using RagLab.Infrastructure.Qdrant;
-using RagLab.Core.Ingestion;
-using RagLab.Core.Retrieval;
-using RagLab.Infrastructure.Storage;
 using RagLab.Testing;
 using RagLab.Core.Kernel;
 

@@ -1,5 +1,4 @@
 using RagLab.Infrastructure.Qdrant;
-using RagLab.Core.Kernel;
 using RagLab.Testing;
 
 namespace RagLab.Infrastructure.Tests.Qdrant;

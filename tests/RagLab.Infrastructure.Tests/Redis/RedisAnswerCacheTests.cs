@@ -1,6 +1,4 @@
 using RagLab.Infrastructure.Redis;
-using RagLab.Core.Caching;
-using RagLab.Core.Generation;
 using RagLab.Testing;
 using RagLab.Core.Kernel;
 

@@ -1,6 +1,5 @@
 using RagLab.Core.Evaluation.Runs;
 using RagLab.Core.Evaluation.Sets;
-using RagLab.Core.Generation;
 using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 using RagLab.Testing;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using RagLab.Contracts;
 using RagLab.Web.Components.Pages;

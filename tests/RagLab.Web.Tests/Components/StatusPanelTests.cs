@@ -1,4 +1,3 @@
-using System.Net;
 using RagLab.Web.Components.Layout;
 
 namespace RagLab.Web.Tests.Components;

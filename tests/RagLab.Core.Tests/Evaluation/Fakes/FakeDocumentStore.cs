@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using RagLab.Core.Ingestion;
-using RagLab.Infrastructure.Storage;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation.Fakes;

@@ -1,5 +1,4 @@
 using RagLab.Core.Jobs;
-using RagLab.Core.Kernel;
 
 namespace RagLab.Core.Tests.Evaluation.Fakes;
 
