@@ -63,16 +63,7 @@ public sealed class EvalJobScheduler(IJobStore jobs, IJobQueue queue, IQuestionA
     private async Task<JobRecord> EnqueueAsync<TPayload>(TPayload payload, CancellationToken cancellationToken) where TPayload : IJobPayload
     {
         var job = await jobs.CreateAsync(payload, cancellationToken);
-        try
-        {
-            await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            // The queue refused it (e.g. Redis down): do not leave a job that nothing will ever run.
-            await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
-            throw;
-        }
+        await queue.EnqueueOrFailAsync(jobs, job, cancellationToken);
         return job;
     }
 }

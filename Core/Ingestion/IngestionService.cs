@@ -49,18 +49,12 @@ public sealed class IngestionService(
         var job = await jobs.CreateAsync(new IngestBatchJobPayload(collectionName, 1, null), cancellationToken);
         var record = (await documents.SaveNewVersionsAsync([new DocumentRecord(documentId, collectionName, documentName, DocumentStatus.Queued,
             existing?.Chunks ?? 0, bytes, hash, time.GetUtcNow(), JobId: job.Id, Groups: readers)], cancellationToken))[0];
-        try
+        // Refused by the queue: the upload is refused as a whole, and the previous version stays as it was.
+        await queue.EnqueueOrFailAsync(jobs, job, cancellationToken, async _ =>
         {
-            await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            // The queue refused it (e.g. Redis down): the upload is refused as a whole, and the previous version stays as it was.
-            await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
             await RestoreAsync(record, existing);
             await DeleteBlobIfUnusedAsync(hash, CancellationToken.None);
-            throw;
-        }
+        });
         logger.LogInformation("Queued {Document} in {Collection} ({Bytes} bytes) as job {JobId}", documentName, collectionName, bytes, job.Id);
         return new IngestionReceipt(documentId, documentName, collectionName, DocumentStatus.Queued, job.Id);
     }
@@ -162,18 +156,12 @@ public sealed class IngestionService(
 
         var job = await jobs.CreateAsync(new IngestBatchJobPayload(collectionName, changed.Count, bulkOptions?.MaxChunkTokens), cancellationToken);
         var queued = await documents.SaveNewVersionsAsync(changed.Select(r => r with { JobId = job.Id }).ToList(), cancellationToken);
-        try
+        // Refused by the queue: the upload is refused as a whole, previous versions stay as they were.
+        await queue.EnqueueOrFailAsync(jobs, job, cancellationToken, async _ =>
         {
-            await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            // The queue refused it (e.g. Redis down): the upload is refused as a whole, previous versions stay as they were.
-            await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
             foreach (var record in queued) await RestoreAsync(record, existing.GetValueOrDefault(record.Id));
             await DeleteBlobsIfUnusedAsync(createdBlobs);
-            throw;
-        }
+        });
         logger.LogInformation("Queued {Changed} documents in {Collection} as job {JobId} ({Unchanged} unchanged, {Rejected} rejected)",
             changed.Count, collectionName, job.Id, accepted.Count - changed.Count, rejected.Count);
         var receipts = accepted.Select(a => Receipt(a.Changed ? a.Record with { JobId = job.Id } : a.Record)).ToList();

@@ -49,16 +49,7 @@ public sealed class VectorReembedding(IDocumentStore documents, IChunkEmbeddingS
         }
 
         var created = await jobs.CreateAsync(new ReembedJobPayload(name), cancellationToken);
-        try
-        {
-            await queue.EnqueueAsync(created.Id, created.Kind, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            // The queue refused it (e.g. Redis down): do not leave a job that nothing will ever run.
-            await jobs.FailAsync(created.Id, ex.Message, CancellationToken.None);
-            throw;
-        }
+        await queue.EnqueueOrFailAsync(jobs, created, cancellationToken);
         return created;
     }
 }

@@ -14,17 +14,9 @@ public sealed class EvalRunScheduler(IEvalStore store, IJobStore jobs, IJobQueue
         var run = await store.CreateRunAsync(request, cancellationToken);
         var job = await jobs.CreateAsync(new EvalRunJobPayload(run.Id), cancellationToken);
         await store.SetRunJobAsync(run.Id, job.Id, cancellationToken);
-        try
-        {
-            await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            // The queue refused it (e.g. Redis down): mark both failed rather than leave a run that never starts.
-            await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
-            await store.UpdateRunAsync(run.Id, EvalRunStatus.Failed, ex.Message, null, CancellationToken.None);
-            throw;
-        }
+        // Refused by the queue: the run fails with its job rather than never starting.
+        await queue.EnqueueOrFailAsync(jobs, job, cancellationToken,
+            ex => store.UpdateRunAsync(run.Id, EvalRunStatus.Failed, ex.Message, null, CancellationToken.None));
         return run with { JobId = job.Id };
     }
 }

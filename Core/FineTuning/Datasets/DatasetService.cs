@@ -22,17 +22,8 @@ public sealed class DatasetService(IFineTuneStore store, IJobStore jobs, IJobQue
         var job = await jobs.CreateAsync(request, cancellationToken);
         dataset = dataset with { JobId = job.Id };
         await store.SaveDatasetAsync(dataset, cancellationToken);
-        try
-        {
-            await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            // The queue refused it (e.g. Redis down): nothing will ever fill this dataset.
-            await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
-            await store.FailDatasetAsync(id, ex.Message, CancellationToken.None);
-            throw;
-        }
+        // Refused by the queue: nothing will ever fill this dataset.
+        await queue.EnqueueOrFailAsync(jobs, job, cancellationToken, ex => store.FailDatasetAsync(id, ex.Message, CancellationToken.None));
         return dataset;
     }
 

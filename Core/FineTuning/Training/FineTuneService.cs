@@ -51,17 +51,9 @@ public sealed class FineTuneService(
         var job = await jobs.CreateAsync(new FineTunePayload(ft.Id), cancellationToken);
         ft = ft with { JobId = job.Id };
         await store.SaveJobAsync(ft, cancellationToken);
-        try
-        {
-            await queue.EnqueueAsync(job.Id, job.Kind, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            await jobs.FailAsync(job.Id, ex.Message, CancellationToken.None);
-            await store.TransitionJobAsync(ft with { Status = FineTuneStatus.Failed, Error = ex.Message, FinishedAt = time.GetUtcNow() },
-                $"Failed: the job queue refused the job: {ex.Message}", CancellationToken.None);
-            throw;
-        }
+        await queue.EnqueueOrFailAsync(jobs, job, cancellationToken, ex => store.TransitionJobAsync(
+            ft with { Status = FineTuneStatus.Failed, Error = ex.Message, FinishedAt = time.GetUtcNow() },
+            $"Failed: the job queue refused the job: {ex.Message}", CancellationToken.None));
         return ft;
     }
 
