@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Http.Resilience;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace RagLab.Web;
 
@@ -9,6 +11,10 @@ internal static class Extensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddScoped<Components.Chat.ChatConversation>();
+        // Blazor's own spans (a click's event handler, a route change) root the trace of the Api call they make, so the
+        // dashboard shows a user's action in web, its request in api and the job it queues in worker as one trace.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(BlazorTelemetry.SourceName));
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(BlazorTelemetry.MeterNames));
         builder.Services.Configure<WebOptions>(builder.Configuration.GetSection(WebOptions.Section));
         Api.ApiKeyHandler.Validate(builder.Configuration);
         builder.Services.AddTransient<Api.ApiKeyHandler>();
@@ -38,6 +44,15 @@ internal static class Extensions
 #pragma warning restore EXTEXP0001
         return builder;
     }
+}
+
+/// <summary>Where ASP.NET Core 10's Blazor emits its spans and metrics (circuits, navigation, event handlers, rendering).</summary>
+internal static class BlazorTelemetry
+{
+    public const string SourceName = "Microsoft.AspNetCore.Components";
+
+    public static readonly string[] MeterNames =
+        [SourceName, "Microsoft.AspNetCore.Components.Lifecycle", "Microsoft.AspNetCore.Components.Server.Circuits"];
 }
 
 /// <summary>The Web's own settings, section <c>RagLab:Web</c>.</summary>

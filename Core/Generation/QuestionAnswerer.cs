@@ -93,6 +93,10 @@ public sealed class QuestionAnswerer(
         else
         {
             var generation = Stopwatch.StartNew();
+            // RagLab's generate span holds prompt planning and the whole stream; the chat client's gen_ai span(s) nest inside it.
+            using var activity = RagLabTelemetry.ActivitySource.StartActivity("generate");
+            activity?.SetTag("raglab.mode", mode.Name);
+            activity?.SetTag("gen_ai.request.model", model);
             var warnings = new List<string>();
             double? firstToken = null;
             var text = new StringBuilder();
@@ -101,7 +105,6 @@ public sealed class QuestionAnswerer(
             var plan = await mode.PlanAsync(new AnswerPlanRequest(question, collection, hits, window, model, retriever, topK) { Scope = request.Scope }, cancellationToken);
             var chatOptions = plan.Configure(new ChatOptions { ModelId = own is null ? mode.ModelOverride : null, Temperature = 0 });
             warnings.AddRange(BudgetWarnings(plan.Prompt, hits.Count, window));
-            // No span here: the chat client's pipeline emits one gen_ai span per model call, with its token counts.
             await foreach (var update in plan.GenerateAsync(chat!, chatOptions, cancellationToken))
             {
                 foreach (var usage in update.Contents.OfType<UsageContent>())
@@ -114,7 +117,7 @@ public sealed class QuestionAnswerer(
                 text.Append(update.Text);
                 yield return new AnswerEvent.Token(update.Text);
             }
-            RagLabTelemetry.RecordTokenUsage(null, model, input, output);
+            RagLabTelemetry.RecordTokenUsage(activity, model, input, output);
             var generationMs = generation.Elapsed.TotalMilliseconds;
             RagLabTelemetry.GenerationDuration.Record(generationMs);
             var parsed = citations.Parse(text.ToString(), plan.Sources);

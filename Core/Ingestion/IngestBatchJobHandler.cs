@@ -30,7 +30,7 @@ public sealed class IngestBatchJobHandler(
     public async Task RunAsync(JobRecord job, IJobProgress progress, CancellationToken cancellationToken)
     {
         var payload = JobPayloads.Read<IngestBatchJobPayload>(job);
-        using var activity = RagLabTelemetry.ActivitySource.StartActivity("ingest-batch");
+        using var activity = RagLabTelemetry.ActivitySource.StartActivity("ingest");
         activity?.SetTag("raglab.collection", payload.Collection);
         var started = Stopwatch.GetTimestamp();
 
@@ -38,6 +38,7 @@ public sealed class IngestBatchJobHandler(
         var pending = mine.Where(d => d.Status is DocumentStatus.Queued or DocumentStatus.Indexing).ToList();
         var total = mine.Count;
         var doneBefore = total - pending.Count;
+        activity?.SetTag("raglab.documents", pending.Count);
 
         var outcome = await pipeline.IndexAsync(payload.Collection, pending, payload.MaxChunkTokens,
             done => progress.ReportAsync(Fraction(doneBefore + done, total), $"indexing: {doneBefore + done} of {total} documents done", cancellationToken),

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using RagLab.AppHost.Tests.Otlp;
 using RagLab.Testing;
 
 namespace RagLab.AppHost.Tests;
@@ -15,6 +16,9 @@ public sealed class RunningLab : IAsyncLifetime
 
     public FakeOllamaServer Ollama { get; private set; } = null!;
 
+    /// <summary>Where api, worker and web send their traces and metrics (the dashboard's part, in the test).</summary>
+    public InTestOtlpCollector Telemetry { get; private set; } = null!;
+
     public DistributedApplication App { get; private set; } = null!;
 
     public HttpClient Api { get; private set; } = null!;
@@ -24,6 +28,7 @@ public sealed class RunningLab : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Ollama = await FakeOllamaServer.StartAsync();
+        Telemetry = await InTestOtlpCollector.StartAsync();
         _data = LabDirectories.Create();
         var models = Ollama.BaseAddress.ToString().TrimEnd('/');
         App = await LabDirectories.StartAsync(
@@ -34,7 +39,7 @@ public sealed class RunningLab : IAsyncLifetime
             $"--ConnectionStrings:embeddings=Endpoint={models};Model=all-minilm",
             // A job its worker left unacknowledged (stopped mid-job) is claimed by the restarted worker after this, not 60 s.
             "--RagLab:Redis:Queue:ClaimMinIdle=00:00:02",
-        ], ["api", "worker", "web"]);
+        ], ["api", "worker", "web"], telemetry: Telemetry.Endpoint);
         Api = App.CreateHttpClient("api");
     }
 
@@ -43,6 +48,7 @@ public sealed class RunningLab : IAsyncLifetime
         Api?.Dispose();
         if (App is not null) await App.DisposeAsync();
         if (Ollama is not null) await Ollama.DisposeAsync();
+        if (Telemetry is not null) await Telemetry.DisposeAsync();
         LabDirectories.Delete(_data);
     }
 
@@ -104,7 +110,8 @@ internal static class LabDirectories
         }
     }
 
-    public static async Task<DistributedApplication> StartAsync(string[] args, string[] healthy, Action<string>? log = null)
+    /// <summary>Starts the AppHost and waits for <paramref name="healthy"/>; the projects export telemetry to <paramref name="telemetry"/>, if given.</summary>
+    public static async Task<DistributedApplication> StartAsync(string[] args, string[] healthy, Action<string>? log = null, Uri? telemetry = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(RunningLab.StartTimeout);
@@ -112,7 +119,11 @@ internal static class LabDirectories
         // The testing builder runs no dashboard but still hands the projects its OTLP address; exporting to nobody makes every
         // project's shutdown wait ~10 s for the exporters (measured), longer than DCP waits when the worker is stopped.
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
-            builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", telemetry?.ToString().TrimEnd('/') ?? "")
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        }
         var app = await builder.BuildAsync(timeout.Token);
         log?.Invoke($"built after {clock.Elapsed.TotalSeconds:F1} s");
         try

@@ -13,7 +13,7 @@ public sealed class AppHostCollection
 
 /// <summary>The whole lab from <c>dotnet run --project AppHost</c> on a machine without a container engine.</summary>
 [Collection(AppHostCollection.Name)]
-public class RunningLabTests(RunningLab lab) : IClassFixture<RunningLab>
+public partial class RunningLabTests(RunningLab lab) : IClassFixture<RunningLab>
 {
     private const string Refunds = "refunds";
 
@@ -112,29 +112,29 @@ public class RunningLabTests(RunningLab lab) : IClassFixture<RunningLab>
 
     private int EmbedRequestsFor(string text) => lab.Ollama.RequestsTo("/api/embed").Count(r => r.Body.Contains(text[..30], StringComparison.Ordinal));
 
-    private async Task<JsonNode> AskAsync(string question, CancellationToken ct)
+    private async Task<JsonNode> AskAsync(string question, CancellationToken ct, string collection = Refunds)
     {
-        using var response = await lab.Api.PostAsJsonAsync("/api/ask", new { question, mode = "rag", collection = Refunds }, ct);
+        using var response = await lab.Api.PostAsJsonAsync("/api/ask", new { question, mode = "rag", collection }, ct);
         response.EnsureSuccessStatusCode();
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
     }
 
     /// <summary>The Api probes its model server in the background: until the first probe, answers are extractive (and not cached).</summary>
-    private async Task<JsonNode> AskUntilTheModelAnswersAsync(string question, CancellationToken ct)
+    private async Task<JsonNode> AskUntilTheModelAnswersAsync(string question, CancellationToken ct, string collection = Refunds)
     {
         while (true)
         {
-            var answer = await AskAsync(question, ct);
+            var answer = await AskAsync(question, ct, collection);
             if (answer["extractive"] is JsonValue extractive && !(bool)extractive) return answer;
             await Task.Delay(500, ct);
         }
     }
 
-    private async Task WaitUntilSearchFindsAsync(string query, string documentName, CancellationToken ct)
+    private async Task WaitUntilSearchFindsAsync(string query, string documentName, CancellationToken ct, string collection = Refunds)
     {
         while (true)
         {
-            using var response = await lab.Api.PostAsJsonAsync("/api/search", new { query, retriever = "bm25", collection = Refunds }, ct);
+            using var response = await lab.Api.PostAsJsonAsync("/api/search", new { query, retriever = "bm25", collection }, ct);
             response.EnsureSuccessStatusCode();
             var hits = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["hits"]!.AsArray();
             if (hits.Any(h => (string?)h!["documentName"] == documentName)) return;
