@@ -1,10 +1,13 @@
 namespace RagLab.AppHost.Resources;
 
-/// <summary>Qdrant without Aspire.Hosting.Qdrant (not served here), with the same image, endpoints and connection strings.</summary>
+/// <summary>
+/// Qdrant without Aspire.Hosting.Qdrant (not served here), with its image, endpoints and connection strings, but pinned to v1.17.0:
+/// the first release with <c>update_mode</c> on upserts, which keyword-only indexing uses (older servers get a slower fallback).
+/// </summary>
 public static class QdrantBuilderExtensions
 {
     public const string Image = "qdrant/qdrant";
-    public const string Tag = "v1.16.3";
+    public const string Tag = "v1.17.0";
     public const string DataVolume = "raglab-qdrant-data";
 
     public static IResourceBuilder<IQdrantResource> AddQdrantContainer(this IDistributedApplicationBuilder builder, string name)

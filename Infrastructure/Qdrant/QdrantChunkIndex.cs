@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RagLab.Core.Kernel;
 
 namespace RagLab.Infrastructure.Qdrant;
@@ -17,14 +19,23 @@ namespace RagLab.Infrastructure.Qdrant;
 /// from its content, so a point that already exists already holds this chunk and its sparse vector, and keeping it keeps its dense
 /// vector. Either index may therefore be called first for the same chunks.
 /// <para>
+/// Qdrant before <see cref="QdrantServerVersion.UpdateModeSince"/> ignores <c>update_mode</c> (its upsert would replace the point and
+/// drop the dense vector), so on such a server (read once from <c>GET /</c>) keyword-only indexing first asks which points exist and
+/// writes only the others. That is two requests, not one atomic write: a dense upsert of the same chunk landing between them loses
+/// its dense vector until the chunk is embedded again.
+/// </para>
+/// <para>
 /// BM25's length normalisation uses the collection's average chunk length in analyzed terms, kept here from the chunks this index
 /// writes (this batch included). Points written earlier keep the normalisation of the average at their write time (Qdrant cannot
 /// re-weigh stored vectors), and after a restart the average starts again from the next batch written.
 /// </para>
 /// </remarks>
-public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder encoder, QdrantOptions options) : IVectorIndex, ILexicalIndex
+public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder encoder, QdrantOptions options, ILogger<QdrantChunkIndex>? logger = null)
+    : IVectorIndex, ILexicalIndex
 {
     private const string Distance = "Cosine";
+    private readonly ILogger _logger = logger ?? NullLogger<QdrantChunkIndex>.Instance;
+    private int _keywordWriteLogged;
     private readonly ConcurrentDictionary<string, CollectionLayout> _layouts = new();
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private readonly ConcurrentDictionary<string, ChunkLengths> _lengths = new();
@@ -49,7 +60,7 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
                     [options.SparseVectorName] = sparse[i],
                 },
                 QdrantChunkPayload.From(c.Chunk))).ToList();
-            await UpsertBatchesAsync(group.Key, size, points, updateMode: null, cancellationToken);
+            await UpsertBatchesAsync(group.Key, size, points, PointWrite.Upsert, cancellationToken);
         }
     }
 
@@ -64,7 +75,7 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
                 QdrantPointId.ForChunk(c.Id),
                 new Dictionary<string, object> { [options.SparseVectorName] = sparse[i] },
                 QdrantChunkPayload.From(c))).ToList();
-            await UpsertBatchesAsync(group.Key, denseSize: null, points, updateMode: "insert_only", cancellationToken);
+            await UpsertBatchesAsync(group.Key, denseSize: null, points, await KeywordOnlyWriteAsync(cancellationToken), cancellationToken);
         }
     }
 
@@ -144,26 +155,69 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
         return analyzed.Select(terms => encoder.EncodeDocument(terms, average)).ToList();
     }
 
-    private async Task UpsertBatchesAsync(string collection, int? denseSize, List<QdrantPoint> points, string? updateMode, CancellationToken cancellationToken)
+    private async Task UpsertBatchesAsync(string collection, int? denseSize, List<QdrantPoint> points, PointWrite write, CancellationToken cancellationToken)
     {
         var name = options.QdrantCollectionName(collection);
         await EnsureCollectionAsync(name, denseSize, cancellationToken);
         var batchSize = Math.Max(1, options.BatchSize);
         foreach (var batch in points.Chunk(batchSize))
         {
-            var body = new QdrantPointsList(batch, updateMode);
             try
             {
-                await client.UpsertPointsAsync(name, body, cancellationToken);
+                await WriteBatchAsync(name, batch, write, cancellationToken);
             }
             catch (QdrantException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
             {
                 // The collection was deleted behind our back (e.g. from Qdrant's dashboard): create it again once.
                 _layouts.TryRemove(name, out _);
                 await EnsureCollectionAsync(name, denseSize, cancellationToken);
-                await client.UpsertPointsAsync(name, body, cancellationToken);
+                await WriteBatchAsync(name, batch, write, cancellationToken);
             }
         }
+    }
+
+    private async Task WriteBatchAsync(string name, QdrantPoint[] batch, PointWrite write, CancellationToken cancellationToken)
+    {
+        switch (write)
+        {
+            case PointWrite.Upsert:
+                await client.UpsertPointsAsync(name, new QdrantPointsList(batch), cancellationToken);
+                break;
+            case PointWrite.InsertOnly:
+                await client.UpsertPointsAsync(name, new QdrantPointsList(batch, UpdateMode: "insert_only"), cancellationToken);
+                break;
+            case PointWrite.InsertMissing:
+                var existing = await client.GetExistingPointIdsAsync(name, batch.Select(p => p.Id).ToList(), cancellationToken);
+                var missing = batch.Where(p => !existing.Contains(p.Id)).ToList();
+                if (missing.Count > 0) await client.UpsertPointsAsync(name, new QdrantPointsList(missing), cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>How keyword-only points are written so that existing points keep their dense vector, from the server's version.</summary>
+    private async Task<PointWrite> KeywordOnlyWriteAsync(CancellationToken cancellationToken)
+    {
+        var version = await client.GetServerVersionAsync(cancellationToken);
+        var write = version.PredatesUpdateMode ? PointWrite.InsertMissing : PointWrite.InsertOnly;
+        if (Interlocked.Exchange(ref _keywordWriteLogged, 1) == 0)
+        {
+            if (write == PointWrite.InsertMissing)
+                _logger.LogInformation(
+                    "Qdrant at {Endpoint} is version {Version}, older than {UpdateModeSince} which added update_mode: keyword-only indexing " +
+                    "looks up which points exist and writes only the new ones (two requests per batch), so indexed chunks keep their dense vectors; " +
+                    "upgrading Qdrant makes it one request",
+                    options.Endpoint, version.Number, QdrantServerVersion.UpdateModeSince);
+            else if (version.Number is null)
+                _logger.LogInformation(
+                    "Could not read the version of Qdrant at {Endpoint} ({Reason}); assuming {UpdateModeSince} or later: keyword-only indexing " +
+                    "writes with update_mode insert_only, which an older server ignores, dropping the dense vectors of chunks indexed again",
+                    options.Endpoint, version.UnknownBecause, QdrantServerVersion.UpdateModeSince);
+            else
+                _logger.LogInformation(
+                    "Qdrant at {Endpoint} is version {Version}: keyword-only indexing writes with update_mode insert_only",
+                    options.Endpoint, version.Number);
+        }
+        return write;
     }
 
     /// <summary>Creates the collection and its payload indexes on first use; an existing one is only read (no PUT).</summary>
@@ -266,6 +320,17 @@ public sealed class QdrantChunkIndex(QdrantRestClient client, SparseBm25Encoder 
                 return _chunks == 0 ? 1 : Math.Max(1, (double)_terms / _chunks);
             }
         }
+    }
+
+    /// <summary>How a batch of points is written.</summary>
+    private enum PointWrite
+    {
+        /// <summary>Plain upsert: each point replaces any point with its id.</summary>
+        Upsert,
+        /// <summary>Upsert with <c>update_mode: insert_only</c>: existing points are left as they are.</summary>
+        InsertOnly,
+        /// <summary>For servers without <c>update_mode</c>: retrieve which ids exist, then upsert only the others.</summary>
+        InsertMissing,
     }
 
     /// <summary>What RagLab needs to know about an existing Qdrant collection.</summary>

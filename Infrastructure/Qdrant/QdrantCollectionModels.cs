@@ -39,3 +39,6 @@ public sealed record QdrantCollectionParams(JsonElement? Vectors, IReadOnlyDicti
             ? value
             : null;
 }
+
+/// <summary><c>VersionInfo</c>, the body of <c>GET /</c> (not wrapped in a <c>result</c>).</summary>
+public sealed record QdrantVersionInfo(string? Title, string? Version, string? Commit);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace RagLab.Infrastructure.Qdrant;
 
-/// <summary>JSON settings matching Qdrant's REST API: snake_case fields, nulls left out (Qdrant rejects unknown fields, not missing ones).</summary>
+/// <summary>JSON settings matching Qdrant's REST API: snake_case fields, nulls left out (a missing optional field is its default).</summary>
 internal static class QdrantJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace RagLab.Infrastructure.Qdrant;
@@ -19,6 +20,12 @@ public sealed record QdrantPoint(string Id, IReadOnlyDictionary<string, object> 
 
 /// <summary><c>PointsList</c>. <paramref name="UpdateMode"/>: <c>upsert</c> (Qdrant's default when null), <c>insert_only</c> or <c>update_only</c>.</summary>
 public sealed record QdrantPointsList(IReadOnlyList<QdrantPoint> Points, string? UpdateMode = null);
+
+/// <summary><c>PointRequest</c> of POST /collections/{name}/points: the points with these <paramref name="Ids"/>.</summary>
+public sealed record QdrantPointRequest(IReadOnlyList<string> Ids, bool WithPayload, bool WithVector);
+
+/// <summary><c>Record</c> as retrieved without payload and vectors. <paramref name="Id"/> is a UUID string or an integer, so it stays raw JSON.</summary>
+public sealed record QdrantRecord(JsonElement Id);
 
 /// <summary><c>FilterSelector</c>: the points a filter matches.</summary>
 public sealed record QdrantFilterSelector(QdrantFilter Filter);

@@ -14,6 +14,8 @@ public sealed class QdrantRestClient
 {
     private readonly HttpClient _http;
     private readonly QdrantOptions _options;
+    private readonly SemaphoreSlim _versionLock = new(1, 1);
+    private QdrantServerVersion? _serverVersion;
 
     /// <param name="httpClient">Its <see cref="HttpClient.BaseAddress"/> is set from <see cref="QdrantOptions.Endpoint"/> when empty.</param>
     public QdrantRestClient(HttpClient httpClient, QdrantOptions options)
@@ -27,6 +29,39 @@ public sealed class QdrantRestClient
             // Relative request paths resolve under the endpoint only if it ends with '/' (Qdrant behind a path prefix).
             _http.BaseAddress = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
         }
+    }
+
+    /// <summary>
+    /// GET / (<c>VersionInfo</c>), read once per client and then remembered. An answer that is not a version (an error status,
+    /// a proxy's page) gives a version with a null <see cref="QdrantServerVersion.Number"/>; an unreachable server throws
+    /// <see cref="DependencyUnavailableException"/> and is asked again next time.
+    /// </summary>
+    public async Task<QdrantServerVersion> GetServerVersionAsync(CancellationToken cancellationToken)
+    {
+        if (_serverVersion is { } known) return known;
+        await _versionLock.WaitAsync(cancellationToken);
+        try
+        {
+            return _serverVersion ??= await ReadServerVersionAsync(cancellationToken);
+        }
+        finally
+        {
+            _versionLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// POST /collections/{name}/points without payload and vectors: which of <paramref name="ids"/> exist, in the canonical UUID form
+    /// <see cref="QdrantPointId"/> writes. Throws <see cref="QdrantException"/> with 404 when the collection does not exist.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> GetExistingPointIdsAsync(string name, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        using var response = await SendRequiredAsync(HttpMethod.Post, $"collections/{Escape(name)}/points",
+            new QdrantPointRequest(ids, WithPayload: false, WithVector: false), cancellationToken);
+        var records = await ReadResultAsync<List<QdrantRecord>>(response, cancellationToken);
+        return records
+            .Select(r => r.Id.ValueKind == JsonValueKind.String && Guid.TryParse(r.Id.GetString(), out var uuid) ? uuid.ToString("D") : r.Id.ToString())
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>GET /collections/{name}; null when the collection does not exist.</summary>
@@ -81,7 +116,26 @@ public sealed class QdrantRestClient
         return (await ReadResultAsync<QdrantQueryResponse>(response, cancellationToken)).Points;
     }
 
-    private async Task<HttpResponseMessage> SendRequiredAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken) =>
+    private async Task<QdrantServerVersion> ReadServerVersionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The empty path is the endpoint itself, i.e. Qdrant's "/" even behind a path prefix.
+            using var response = await SendRequiredAsync(HttpMethod.Get, "", body: null, cancellationToken);
+            var info = await response.Content.ReadFromJsonAsync<QdrantVersionInfo>(QdrantJson.Options, cancellationToken);
+            return QdrantServerVersion.FromReported(info?.Version);
+        }
+        catch (QdrantException ex)
+        {
+            return new QdrantServerVersion(null, ex.Message);
+        }
+        catch (JsonException ex)
+        {
+            return new QdrantServerVersion(null, $"GET / did not answer Qdrant's VersionInfo JSON ({ex.Message})");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRequiredAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
         await SendAsync(method, path, body, allowNotFound: false, cancellationToken)
         ?? throw new InvalidOperationException("A response is always returned when 404 is not allowed.");
 

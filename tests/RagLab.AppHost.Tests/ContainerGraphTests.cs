@@ -15,7 +15,7 @@ public class ContainerGraphTests
             model.ResourceNames);
 
         AssertImage(model, "ollama", "docker.io", "ollama/ollama", "0.32.15");
-        AssertImage(model, "vectordb", "docker.io", "qdrant/qdrant", "v1.16.3");
+        AssertImage(model, "vectordb", "docker.io", "qdrant/qdrant", "v1.17.0");
         Assert.Contains("redis", model.Resource("cache").Annotations.OfType<ContainerImageAnnotation>().Single().Image);
         Assert.Contains("postgres", model.Resource("postgres").Annotations.OfType<ContainerImageAnnotation>().Single().Image);
 

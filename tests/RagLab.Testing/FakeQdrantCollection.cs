@@ -103,6 +103,9 @@ public sealed class FakeQdrantCollection(string name, IReadOnlyDictionary<string
         _points[id] = new FakeQdrantPoint(id, denseVectors, sparseVectors, payload, ++_version);
     }
 
+    /// <summary>The point with this canonical id, or null.</summary>
+    public FakeQdrantPoint? Find(string id) => _points.GetValueOrDefault(id);
+
     /// <summary>Deletes the points a filter matches, or the listed ids.</summary>
     public void Delete(JsonObject? filter, IReadOnlyList<string>? ids)
     {

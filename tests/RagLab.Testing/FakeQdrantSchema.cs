@@ -5,7 +5,7 @@ namespace RagLab.Testing;
 
 /// <summary>
 /// Field names of the request schemas in reference/qdrant/openapi.json (v1.19), for the strict body checks of the fake.
-/// Qdrant rejects unknown fields ("unknown field `x`, expected one of ..."), so the fake does too.
+/// The fake rejects unknown fields ("unknown field `x`, expected one of ...", Qdrant's wording where it does so) to catch misspelt fields.
 /// </summary>
 public static class FakeQdrantSchema
 {
@@ -17,6 +17,7 @@ public static class FakeQdrantSchema
     public static readonly string[] PointStruct = ["id", "vector", "payload"];
     public static readonly string[] SparseVector = ["indices", "values"];
     public static readonly string[] PointIdsList = ["points", "shard_key"];
+    public static readonly string[] PointRequest = ["shard_key", "ids", "with_payload", "with_vector"];
     public static readonly string[] FilterSelector = ["filter", "shard_key"];
     public static readonly string[] Filter = ["should", "min_should", "must", "must_not"];
     public static readonly string[] FieldCondition = ["key", "match", "range", "geo_bounding_box", "geo_radius", "geo_polygon", "values_count", "is_empty", "is_null"];
@@ -58,6 +59,12 @@ public static class FakeQdrantSchema
             throw FakeQdrantException.BadRequest($"Format error in JSON body: {field}: unknown variant `{node?.ToJsonString()}`, expected one of {string.Join(", ", allowed.Select(a => $"`{a}`"))}");
         return value;
     }
+
+    /// <summary>A boolean field; the fake does not implement the selector forms some of them also allow.</summary>
+    public static bool Flag(JsonNode? node, string field) =>
+        node is JsonValue value && value.TryGetValue<bool>(out var flag)
+            ? flag
+            : throw FakeQdrantException.BadRequest($"The fake Qdrant implements only {field} true/false");
 
     /// <summary>A point id: an unsigned integer or a UUID string, returned in canonical form.</summary>
     public static string PointId(JsonNode? node)

@@ -14,9 +14,15 @@ namespace RagLab.Testing;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that answers the parts of Qdrant's REST API (reference/qdrant/openapi.json) RagLab uses:
-/// create/get/exists collection, payload index, upsert, delete by filter or ids, and <c>/points/query</c> with prefetch and RRF.
-/// Bodies are checked against the spec's field names (unknown fields → 400, as Qdrant's strict JSON does), the <c>api-key</c>
-/// header is enforced when an API key is set, and every request is recorded.
+/// <c>GET /</c> (version), create/get/exists collection, payload index, upsert, retrieve by ids, delete by filter or ids, and
+/// <c>/points/query</c> with prefetch and RRF. Bodies are checked against the spec's field names (unknown fields → 400; stricter
+/// than Qdrant, which rejects them only on some schemas such as <c>Filter</c>, so that a misspelt field fails a test), the
+/// <c>api-key</c> header is enforced when an API key is set (except on <c>GET /</c>, as Qdrant does), and every request is recorded.
+/// <para>
+/// It reports <see cref="Version"/> and behaves as that release does where RagLab depends on the difference: before
+/// <see cref="UpdateModeSince"/>, <c>PointsList</c> had no <c>update_mode</c> and Qdrant ignored the field, so an upsert
+/// replaced existing points whatever mode was sent (qdrant/qdrant v1.16.3, <c>lib/api/src/rest/schema.rs</c>).
+/// </para>
 /// </summary>
 public sealed class FakeQdrantServer : IAsyncDisposable
 {
@@ -27,20 +33,31 @@ public sealed class FakeQdrantServer : IAsyncDisposable
     private readonly List<(string Method, string PathSuffix, int Status, string Error)> _failures = [];
     private long _operationId;
 
-    private FakeQdrantServer(WebApplication app, string? apiKey)
+    /// <summary>The version reported unless another is asked for: the one the AppHost's Qdrant image runs.</summary>
+    public const string DefaultVersion = "1.17.0";
+
+    /// <summary>The first Qdrant release whose <c>PointsList</c> has <c>update_mode</c> (qdrant/qdrant PR #7963, tag v1.17.0).</summary>
+    public static readonly Version UpdateModeSince = new(1, 17, 0);
+
+    private FakeQdrantServer(WebApplication app, string? apiKey, Version version)
     {
         _app = app;
         ApiKey = apiKey;
+        Version = version;
     }
 
-    /// <summary>Starts a server on a free port. With <paramref name="apiKey"/>, requests without that <c>api-key</c> get 401.</summary>
-    public static async Task<FakeQdrantServer> StartAsync(string? apiKey = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a server on a free port. With <paramref name="apiKey"/>, requests without that <c>api-key</c> get 401.
+    /// <paramref name="version"/> (major.minor.patch) is what <c>GET /</c> reports and which release's behaviour the fake follows.
+    /// </summary>
+    public static async Task<FakeQdrantServer> StartAsync(string? apiKey = null, string version = DefaultVersion, CancellationToken cancellationToken = default)
     {
+        var parsed = System.Version.Parse(version);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var server = new FakeQdrantServer(app, apiKey);
+        var server = new FakeQdrantServer(app, apiKey, parsed);
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -51,6 +68,12 @@ public sealed class FakeQdrantServer : IAsyncDisposable
     public Uri Endpoint { get; private set; } = null!;
 
     public string? ApiKey { get; }
+
+    /// <summary>The Qdrant version this fake reports at <c>GET /</c> and behaves as.</summary>
+    public Version Version { get; }
+
+    /// <summary>False before <see cref="UpdateModeSince"/>: <c>update_mode</c> is then ignored and every upsert replaces whole points.</summary>
+    public bool HonoursUpdateMode => Version >= UpdateModeSince;
 
     /// <summary>As Aspire passes it: <c>Endpoint=http://127.0.0.1:PORT;Key=KEY</c>.</summary>
     public string ConnectionString => ApiKey is null ? $"Endpoint={Endpoint}" : $"Endpoint={Endpoint};Key={ApiKey}";
@@ -112,13 +135,15 @@ public sealed class FakeQdrantServer : IAsyncDisposable
         JsonNode response;
         try
         {
-            JsonNode? result;
+            var path = request.Path.Value ?? "/";
+            status = 200;
             lock (_lock)
             {
-                result = Handle(request.Method, request.Path.Value ?? "/", request.Query, body, apiKey);
+                // GET / answers VersionInfo itself, not wrapped in a result, and needs no API key.
+                response = request.Method == "GET" && path == "/"
+                    ? VersionInfo()
+                    : new JsonObject { ["result"] = Handle(request.Method, path, body, apiKey), ["status"] = "ok", ["time"] = 0.0001 };
             }
-            status = 200;
-            response = new JsonObject { ["result"] = result, ["status"] = "ok", ["time"] = 0.0001 };
         }
         catch (FakeQdrantException ex)
         {
@@ -135,18 +160,11 @@ public sealed class FakeQdrantServer : IAsyncDisposable
         await context.Response.WriteAsync(response.ToJsonString(), context.RequestAborted);
     }
 
-    private JsonNode? Handle(string method, string path, IQueryCollection query, string body, string? apiKey)
+    private JsonNode? Handle(string method, string path, string body, string? apiKey)
     {
         if (ApiKey is not null && apiKey != ApiKey)
             throw new FakeQdrantException(401, "Must provide an API key or an Authorization bearer token");
-
-        var failure = _failures.FindIndex(f => f.Method == method && path.EndsWith(f.PathSuffix, StringComparison.Ordinal));
-        if (failure >= 0)
-        {
-            var (_, _, failStatus, error) = _failures[failure];
-            _failures.RemoveAt(failure);
-            throw new FakeQdrantException(failStatus, error);
-        }
+        FailIfAsked(method, path);
 
         var segments = path.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
         if (segments.Length < 2 || segments[0] != "collections")
@@ -161,10 +179,28 @@ public sealed class FakeQdrantServer : IAsyncDisposable
             ("GET", "exists") => new JsonObject { ["exists"] = _collections.ContainsKey(name) },
             ("PUT", "index") => CreateIndex(Existing(name), Parse(body)),
             ("PUT", "points") => Upsert(Existing(name), Parse(body)),
+            ("POST", "points") => Retrieve(Existing(name), Parse(body)),
             ("POST", "points/delete") => Delete(Existing(name), Parse(body)),
             ("POST", "points/query") => Query(Existing(name), Parse(body)),
             _ => throw new FakeQdrantException(404, $"The fake Qdrant does not serve {method} {path}"),
         };
+    }
+
+    /// <summary>Throws the error <see cref="FailNext"/> queued for this request, if any.</summary>
+    private void FailIfAsked(string method, string path)
+    {
+        var failure = _failures.FindIndex(f => f.Method == method && path.EndsWith(f.PathSuffix, StringComparison.Ordinal));
+        if (failure < 0) return;
+        var (_, _, failStatus, error) = _failures[failure];
+        _failures.RemoveAt(failure);
+        throw new FakeQdrantException(failStatus, error);
+    }
+
+    /// <summary><c>VersionInfo</c>: <c>title</c> and <c>version</c> are required, <c>commit</c> is left out as builds without it do.</summary>
+    private JsonObject VersionInfo()
+    {
+        FailIfAsked("GET", "/");
+        return new JsonObject { ["title"] = "qdrant - vector search engine", ["version"] = Version.ToString(3) };
     }
 
     private JsonNode CreateCollection(string name, JsonNode? body)
@@ -215,10 +251,32 @@ public sealed class FakeQdrantServer : IAsyncDisposable
             throw FakeQdrantException.BadRequest("The fake Qdrant implements only the PointsList form of upsert");
         var request = FakeQdrantSchema.Object(body, "PointsList", FakeQdrantSchema.PointsList, "points");
         if (request["update_filter"] is not null) throw FakeQdrantException.BadRequest("The fake Qdrant does not implement update_filter");
-        var mode = request["update_mode"] is null ? "upsert" : FakeQdrantSchema.OneOf(request["update_mode"], "update_mode", FakeQdrantSchema.UpdateModes);
+        var mode = request["update_mode"] is null || !HonoursUpdateMode
+            ? "upsert"
+            : FakeQdrantSchema.OneOf(request["update_mode"], "update_mode", FakeQdrantSchema.UpdateModes);
         if (request["points"] is not JsonArray points) throw FakeQdrantException.BadRequest("Format error in JSON body: points must be an array");
         foreach (var point in points) collection.Upsert(point, mode);
         return Completed();
+    }
+
+    /// <summary><c>PointRequest</c>: the <c>Record</c>s of the listed ids that exist, in request order.</summary>
+    private static JsonNode Retrieve(FakeQdrantCollection collection, JsonNode? body)
+    {
+        var request = FakeQdrantSchema.Object(body, "PointRequest", FakeQdrantSchema.PointRequest, "ids");
+        var ids = (request["ids"] as JsonArray ?? throw FakeQdrantException.BadRequest("Format error in JSON body: ids must be an array"))
+            .Select(FakeQdrantSchema.PointId).Distinct().ToList();
+        // with_payload defaults to true, with_vector to false.
+        var withPayload = request["with_payload"] is null || FakeQdrantSchema.Flag(request["with_payload"], "with_payload");
+        if (request["with_vector"] is { } withVector && FakeQdrantSchema.Flag(withVector, "with_vector"))
+            throw FakeQdrantException.BadRequest("The fake Qdrant implements only with_vector false");
+        var records = new JsonArray();
+        foreach (var point in ids.Select(collection.Find).OfType<FakeQdrantPoint>())
+        {
+            var record = new JsonObject { ["id"] = IdJson(point.Id) };
+            if (withPayload) record["payload"] = point.Payload.DeepClone();
+            records.Add(record);
+        }
+        return records;
     }
 
     private JsonNode Delete(FakeQdrantCollection collection, JsonNode? body)
@@ -250,14 +308,15 @@ public sealed class FakeQdrantServer : IAsyncDisposable
         var points = new JsonArray();
         foreach (var (point, score) in collection.Query(request, isPrefetch: false))
         {
-            // Integer ids come back as numbers, UUIDs as strings, as Qdrant answers.
-            JsonNode id = ulong.TryParse(point.Id, out var number) ? JsonValue.Create(number) : JsonValue.Create(point.Id);
-            var scored = new JsonObject { ["id"] = id, ["version"] = point.Version, ["score"] = score };
+            var scored = new JsonObject { ["id"] = IdJson(point.Id), ["version"] = point.Version, ["score"] = score };
             if (withPayload) scored["payload"] = point.Payload.DeepClone();
             points.Add(scored);
         }
         return new JsonObject { ["points"] = points };
     }
+
+    /// <summary>Integer ids come back as numbers, UUIDs as strings, as Qdrant answers.</summary>
+    private static JsonNode IdJson(string id) => ulong.TryParse(id, out var number) ? JsonValue.Create(number) : JsonValue.Create(id);
 
     private FakeQdrantCollection Existing(string name) =>
         _collections.GetValueOrDefault(name) ?? throw FakeQdrantException.CollectionNotFound(name);

@@ -87,10 +87,57 @@ public sealed class FakeQdrantServerTests : IAsyncLifetime
         Assert.Contains("doesn't exist", (string?)response.Body["status"]!["error"]);
     }
 
-    private async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(HttpMethod method, string path, string json)
+    [Fact]
+    public async Task Root_reports_the_version_without_an_api_key_as_VersionInfo()
+    {
+        await using var server = await FakeQdrantServer.StartAsync(apiKey: "k", version: "1.16.3");
+        using var anonymous = new HttpClient { BaseAddress = server.Endpoint };
+
+        var info = JsonNode.Parse(await anonymous.GetStringAsync("/"))!;
+
+        Assert.Equal("1.16.3", (string?)info["version"]);
+        Assert.False(string.IsNullOrEmpty((string?)info["title"]));
+    }
+
+    [Theory]
+    [InlineData("1.16.3", false)]
+    [InlineData("1.17.0", true)]
+    public async Task Insert_only_keeps_an_existing_point_only_from_1_17_0_as_in_qdrant(string version, bool keepsDense)
+    {
+        await using var server = await FakeQdrantServer.StartAsync(version: version);
+        using var http = new HttpClient { BaseAddress = server.Endpoint };
+        await SendAsync(http, HttpMethod.Put, "collections/c", """{"vectors":{"d":{"size":2,"distance":"Dot"}},"sparse_vectors":{"s":{}}}""");
+        await SendAsync(http, HttpMethod.Put, "collections/c/points?wait=true", """{"points":[{"id":1,"vector":{"d":[1.0,0.0],"s":{"indices":[1],"values":[1.0]}}}]}""");
+
+        var insert = await SendAsync(http, HttpMethod.Put, "collections/c/points?wait=true",
+            """{"points":[{"id":1,"vector":{"s":{"indices":[2],"values":[1.0]}}}],"update_mode":"insert_only"}""");
+
+        // Before 1.17.0 Qdrant ignores update_mode (no such field), so the upsert replaces the point and its dense vector.
+        Assert.Equal(HttpStatusCode.OK, insert.Status);
+        Assert.Equal(keepsDense, Assert.Single(server.Points("c")).Dense.ContainsKey("d"));
+    }
+
+    [Fact]
+    public async Task Retrieve_by_ids_returns_only_the_existing_points()
+    {
+        await SendAsync(HttpMethod.Put, "collections/c", """{"sparse_vectors":{"s":{}}}""");
+        await SendAsync(HttpMethod.Put, "collections/c/points?wait=true", """{"points":[{"id":"550e8400-e29b-41d4-a716-446655440000","vector":{},"payload":{"a":1}}]}""");
+
+        var response = await SendAsync(HttpMethod.Post, "collections/c/points",
+            """{"ids":["550e8400-e29b-41d4-a716-446655440000",7],"with_payload":false,"with_vector":false}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var record = Assert.Single(response.Body["result"]!.AsArray())!.AsObject();
+        Assert.Equal(["id"], record.Select(p => p.Key));
+        Assert.Equal("550e8400-e29b-41d4-a716-446655440000", (string?)record["id"]);
+    }
+
+    private Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(HttpMethod method, string path, string json) => SendAsync(_http, method, path, json);
+
+    private static async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(HttpClient http, HttpMethod method, string path, string json)
     {
         using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        using var response = await _http.SendAsync(request);
+        using var response = await http.SendAsync(request);
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 }

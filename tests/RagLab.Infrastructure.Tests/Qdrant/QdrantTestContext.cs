@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using RagLab.Infrastructure.Qdrant;
 using RagLab.Testing;
 using RagLab.Core.Kernel;
@@ -13,15 +14,16 @@ internal sealed class QdrantTestContext : IAsyncDisposable
 
     public FakeQdrantServer Server { get; }
 
-    public static async Task<QdrantTestContext> StartAsync(string? apiKey = null) => new(await FakeQdrantServer.StartAsync(apiKey));
+    public static async Task<QdrantTestContext> StartAsync(string? apiKey = null, string version = FakeQdrantServer.DefaultVersion) =>
+        new(await FakeQdrantServer.StartAsync(apiKey, version));
 
     /// <summary>A new index (with its own collection cache) over the fake server.</summary>
-    public QdrantChunkIndex CreateIndex(QdrantOptions? options = null, SparseBm25Encoder? encoder = null)
+    public QdrantChunkIndex CreateIndex(QdrantOptions? options = null, SparseBm25Encoder? encoder = null, ILogger<QdrantChunkIndex>? logger = null)
     {
         options ??= QdrantOptions.FromConnectionString(Server.ConnectionString);
         var http = new HttpClient();
         _clients.Add(http);
-        return new QdrantChunkIndex(new QdrantRestClient(http, options), encoder ?? new SparseBm25Encoder(new WordAnalyzer()), options);
+        return new QdrantChunkIndex(new QdrantRestClient(http, options), encoder ?? new SparseBm25Encoder(new WordAnalyzer()), options, logger);
     }
 
     public static Chunk MakeChunk(string collection, string documentId, int position, string text, string heading = "Intro") =>
