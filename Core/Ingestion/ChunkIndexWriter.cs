@@ -13,7 +13,7 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
     public readonly record struct IndexedDocument(string Collection, DateTimeOffset IndexedAt);
 
     /// <summary>
-    /// The documents this process has in its indexes, and when it put them there. <see cref="EmbeddedIndexLoader"/>
+    /// The documents this process has in its indexes, and when it put them there. <c>EmbeddedIndexLoader</c>
     /// compares it with the store to pick up what other processes (the CLI, a Worker) changed.
     /// </summary>
     public IReadOnlyDictionary<string, IndexedDocument> IndexedDocuments => _indexed;
@@ -94,7 +94,7 @@ public sealed class ChunkIndexWriter(ILexicalIndex lexical, IVectorIndex vectors
         foreach (var documentId in documentIds) await vectors.DeleteDocumentAsync(collection, documentId, cancellationToken);
     }
 
-    /// <summary>Raised after chunks without a vector were added (BM25 has them; <see cref="EmbeddingBackfill"/> embeds them).</summary>
+    /// <summary>Raised after chunks without a vector were added (BM25 has them; <c>EmbeddingBackfill</c> embeds them).</summary>
     public event Action? ChunksWithoutEmbeddingAdded;
 
     private async Task AddToIndexesAsync(IReadOnlyList<Chunk> chunks, IReadOnlyDictionary<string, float[]>? embeddings, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace RagLab.Core.Jobs;
 
 /// <summary>
 /// The embedded queue: an in-process channel. Durability comes from <see cref="IJobStore"/>: at start,
-/// <see cref="JobProcessor"/> re-enqueues every unfinished job, so nothing is lost on a restart.
+/// <c>JobProcessor</c> re-enqueues every unfinished job, so nothing is lost on a restart.
 /// </summary>
 public sealed class ChannelJobQueue : IJobQueue
 {

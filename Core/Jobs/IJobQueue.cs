@@ -13,7 +13,7 @@ public interface IJobQueue
 {
     /// <summary>
     /// True when the queue itself keeps unacknowledged jobs across restarts (Redis Streams). When false, the
-    /// <see cref="JobProcessor"/> refills it from <see cref="IJobStore"/> at start.
+    /// <c>JobProcessor</c> refills it from <see cref="IJobStore"/> at start.
     /// </summary>
     bool IsDurable { get; }
 
@@ -32,7 +32,7 @@ public interface IJobQueue
     IAsyncDisposable HoldLease(JobLease lease) => NoLeaseHold.Instance;
 
     /// <summary>
-    /// Ids of the jobs the queue holds now (waiting or delivered and not acknowledged), so <see cref="JobProcessor"/> can
+    /// Ids of the jobs the queue holds now (waiting or delivered and not acknowledged), so <c>JobProcessor</c> can
     /// re-enqueue unfinished jobs a durable queue lost (e.g. Redis restarted empty). Null when the queue cannot tell.
     /// </summary>
     Task<IReadOnlySet<string>?> ListQueuedJobIdsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlySet<string>?>(null);

@@ -2,7 +2,7 @@ namespace RagLab.Core.Kernel;
 
 /// <summary>
 /// A retrievable piece of a document. <see cref="Start"/> and <see cref="End"/> are character offsets
-/// into the document's extracted text (<see cref="ParsedDocument.Text"/>), so a citation can be shown in place.
+/// into the document's extracted text (<c>ParsedDocument.Text</c>), so a citation can be shown in place.
 /// </summary>
 /// <param name="Id">Content-derived id: the same document, position and text always give the same id.</param>
 /// <param name="HeadingPath">The headings above the chunk, outermost first, joined by " > " (empty when the format has none).</param>

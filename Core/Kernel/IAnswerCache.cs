@@ -16,7 +16,7 @@ public sealed record AnswerCacheKey(string NormalizedQuestion, string Mode, stri
             $"{NormalizedQuestion}\u001f{Mode}\u001f{Model}\u001f{Retriever}\u001f{TopK}\u001f{Collection}\u001f{Generation}\u001f{Reader}")));
 }
 
-/// <summary>Answers already computed. Embedded: <see cref="MemoryAnswerCache"/>; under Aspire: Redis.</summary>
+/// <summary>Answers already computed. Embedded: <c>MemoryAnswerCache</c>; under Aspire: Redis.</summary>
 public interface IAnswerCache
 {
     Task<AnswerResult?> GetAsync(AnswerCacheKey key, CancellationToken cancellationToken);

@@ -3,7 +3,7 @@ namespace RagLab.Core.Kernel;
 
 /// <summary>
 /// Writes of many documents in one transaction, for bulk ingestion. <c>SqlDocumentStore</c> implements it;
-/// for any other <see cref="IDocumentStore"/>, <see cref="DocumentStoreBulkExtensions"/> falls back to one call per document.
+/// for any other <see cref="IDocumentStore"/>, <c>DocumentStoreBulkExtensions</c> falls back to one call per document.
 /// </summary>
 public interface IBulkDocumentStore
 {

@@ -1,7 +1,7 @@
 
 namespace RagLab.Core.Kernel;
 
-/// <summary>A keyword index over chunks, per collection. The embedded implementation is <see cref="Bm25Index"/>.</summary>
+/// <summary>A keyword index over chunks, per collection. The embedded implementation is <c>Bm25Index</c> (Core/Retrieval).</summary>
 public interface ILexicalIndex
 {
     /// <summary>Adds chunks; a chunk id already present is replaced.</summary>

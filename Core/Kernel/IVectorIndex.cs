@@ -3,7 +3,7 @@ namespace RagLab.Core.Kernel;
 /// <summary>A chunk with its embedding.</summary>
 public sealed record EmbeddedChunk(Chunk Chunk, ReadOnlyMemory<float> Vector);
 
-/// <summary>A dense vector index over chunks, per collection. The embedded implementation is <see cref="ExactVectorIndex"/>.</summary>
+/// <summary>A dense vector index over chunks, per collection. The embedded implementation is <c>ExactVectorIndex</c> (Core/Retrieval).</summary>
 public interface IVectorIndex
 {
     /// <summary>Adds or replaces chunks by id.</summary>

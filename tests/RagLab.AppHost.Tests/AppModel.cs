@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace RagLab.AppHost.Tests;
 
 /// <summary>The AppHost's application model, built from its real Program with the given arguments, never started.</summary>
@@ -19,8 +21,22 @@ internal sealed class AppModel
     public T Resource<T>(string name) where T : IResource => (T)Resource(name);
 
     /// <summary>What the resource gets as environment, as publish-mode expressions such as <c>{cache.connectionString}</c>.</summary>
-    public async Task<Dictionary<string, string>> EnvironmentOf(string name) =>
-        await Resource<IResourceWithEnvironment>(name).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+    public async Task<Dictionary<string, string>> EnvironmentOf(string name)
+    {
+        var configuration = await ExecutionConfigurationBuilder.Create(Resource(name))
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(new(DistributedApplicationOperation.Publish), NullLogger.Instance, TestContext.Cancellation);
+        return configuration.EnvironmentVariables.ToDictionary();
+    }
+
+    /// <summary>The command-line arguments of an executable resource, as publish-mode values.</summary>
+    public async Task<IReadOnlyList<string>> ArgumentsOf(string name)
+    {
+        var configuration = await ExecutionConfigurationBuilder.Create(Resource(name))
+            .WithArgumentsConfig()
+            .BuildAsync(new(DistributedApplicationOperation.Publish), NullLogger.Instance, TestContext.Cancellation);
+        return configuration.Arguments.Select(argument => argument.Value?.ToString() ?? "").ToList();
+    }
 
     /// <summary>The connection strings a project receives, by name (the part after <c>ConnectionStrings__</c>).</summary>
     public async Task<SortedSet<string>> ConnectionStringsOf(string name) =>

@@ -38,7 +38,7 @@ public class TrainerGraphTests
         var trainer = model.Resource<ExecutableResource>("trainer");
         Assert.Equal("/opt/trainer-venv/bin/python", trainer.Command);
         Assert.Equal("Trainer", Path.GetFileName(trainer.WorkingDirectory.TrimEnd(Path.DirectorySeparatorChar)));
-        Assert.Equal(["-m", "raglab_trainer", "--host", "127.0.0.1"], await trainer.GetArgumentValuesAsync(DistributedApplicationOperation.Publish));
+        Assert.Equal(["-m", "raglab_trainer", "--host", "127.0.0.1"], await model.ArgumentsOf("trainer"));
         var environment = await model.EnvironmentOf("trainer");
         Assert.Contains("PORT", environment.Keys);
         Assert.True(Path.IsPathRooted(environment["TRAINER_WORK_DIR"]));

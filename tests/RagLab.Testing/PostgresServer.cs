@@ -73,6 +73,7 @@ public sealed class PostgresServer : IAsyncLifetime
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatformGuard("windows")]
     private static bool IsRoot => !OperatingSystem.IsWindows() && Environment.UserName == "root";
 
     private Task RunAsPostgresAsync(string program, IReadOnlyList<string> arguments) =>
