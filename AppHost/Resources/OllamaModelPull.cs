@@ -20,7 +20,8 @@ internal static class OllamaModelPull
                 await foreach (var status in client.PullModelAsync(model.ModelName, cancellationToken))
                 {
                     if (status is null) continue;
-                    var percent = status.Total > 0 ? (long)(status.Completed * 100.0 / status.Total) : 0;
+                    // Lines without a size ("verifying sha256 digest", "writing manifest") keep the last figure rather than showing 0% after 100%.
+                    var percent = status.Total > 0 ? (long)(status.Completed * 100.0 / status.Total) : Math.Max(shown, 0);
                     if (percent == shown) continue;
                     shown = percent;
                     logger.LogInformation("{Model}: {Status} {Percent}%", model.ModelName, status.Status, percent);

@@ -110,8 +110,12 @@ internal static class LabDirectories
         }
     }
 
-    /// <summary>Starts the AppHost and waits for <paramref name="healthy"/>; the projects export telemetry to <paramref name="telemetry"/>, if given.</summary>
-    public static async Task<DistributedApplication> StartAsync(string[] args, string[] healthy, Action<string>? log = null, Uri? telemetry = null)
+    /// <summary>
+    /// Starts the AppHost and waits for <paramref name="healthy"/>; the projects export telemetry to <paramref name="telemetry"/>, if given.
+    /// <paramref name="configure"/> changes the application model before it is built.
+    /// </summary>
+    public static async Task<DistributedApplication> StartAsync(string[] args, string[] healthy, Action<string>? log = null, Uri? telemetry = null,
+        Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(RunningLab.StartTimeout);
@@ -124,6 +128,7 @@ internal static class LabDirectories
                 .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", telemetry?.ToString().TrimEnd('/') ?? "")
                 .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         }
+        configure?.Invoke(builder);
         var app = await builder.BuildAsync(timeout.Token);
         log?.Invoke($"built after {clock.Elapsed.TotalSeconds:F1} s");
         try

@@ -44,7 +44,8 @@ public sealed partial class FakeOllamaServer
         {
             if (!TryReadBody(ctx, out var body) || GetString(body, "model") is not { } model) return WriteError(ctx, 400, "model is required");
             if (!HasModel(model)) return WriteError(ctx, 404, $"model '{model}' not found");
-            Models.Remove(Models.First(m => SameModel(m, model)));
+            lock (Models)
+                Models.Remove(Models.First(m => SameModel(m, model)));
             _created.TryRemove(model, out _);
             return Task.CompletedTask;
         });
@@ -78,7 +79,7 @@ public sealed partial class FakeOllamaServer
             await WriteLine(context, new { status = $"quantizing F16 model to {quantize.ToUpperInvariant()}", digest = "0", total = 100, completed = 100 });
         await WriteLine(context, new { status = "creating new layer sha256:" + Digest(model) });
         await WriteLine(context, new { status = "writing manifest" });
-        Models.Add(model);
+        AddModel(model);
         if (RefuseCreate is { } refusal)
         {
             // The manifest is written and then the create fails: the worst case for the client, which must delete the model.

@@ -126,7 +126,7 @@ public sealed partial class FakeOllamaServer
     private Task OpenAiModels(HttpContext context) => WriteJson(context, 200, new
     {
         @object = "list",
-        data = Models.Order(StringComparer.Ordinal).Select(ModelEntry).ToList(),
+        data = ModelNames().Select(ModelEntry).ToList(),
     });
 
     private Task OpenAiModel(HttpContext context)

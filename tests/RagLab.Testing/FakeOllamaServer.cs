@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace RagLab.Testing;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 that speaks Ollama's API as documented in shared/reference/ollama: <c>/api/version</c>,
+/// A real HTTP server on 127.0.0.1 that speaks Ollama's API as documented in shared/reference/ollama: <c>GET /</c>, <c>/api/version</c>,
 /// <c>/api/tags</c>, <c>/api/show</c>, <c>/api/pull</c>, <c>/api/chat</c> (NDJSON or one object), <c>/api/embed</c>, and the
 /// OpenAI-compatible <c>/v1/chat/completions</c> (SSE), <c>/v1/embeddings</c> and <c>/v1/models</c>. <c>/api/chat</c> also calls tools
 /// (<see cref="CallTools"/>) and refuses tools for <see cref="ModelsWithoutTools"/>.
@@ -39,7 +39,10 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
     /// <summary><see cref="BaseAddress"/> + <c>v1</c>: the endpoint for OpenAI-compatible clients.</summary>
     public Uri OpenAiEndpoint => new(BaseAddress, "v1");
 
-    /// <summary>Models the server has. Requests naming others get 404, as Ollama does. <c>/api/pull</c> adds to it.</summary>
+    /// <summary>
+    /// Models the server has. Requests naming others get 404, as Ollama does. <c>/api/pull</c> adds to it. The server locks on it
+    /// while reading or changing it (concurrent pulls); change it between requests, or under <c>lock (Models)</c>.
+    /// </summary>
     public ISet<string> Models { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "qwen2.5:1.5b", "all-minilm" };
 
     /// <summary>Writes the assistant's answer from the conversation. Default: <c>"You asked: " + last user message</c>.</summary>
@@ -148,6 +151,12 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
             await next(context);
         });
 
+        // What Ollama's root answers; health checks (the AppHost's among them) use it.
+        app.MapGet("/", ctx =>
+        {
+            ctx.Response.ContentType = "text/plain; charset=utf-8";
+            return ctx.Response.WriteAsync("Ollama is running", ctx.RequestAborted);
+        });
         app.MapGet("/api/version", ctx => WriteJson(ctx, 200, new { version = Version }));
         app.MapGet("/api/tags", ctx => Tags(ctx));
         app.MapPost("/api/show", ctx => Show(ctx));
@@ -161,7 +170,25 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         MapModelImport(app);
     }
 
-    private bool HasModel(string? name) => name is not null && Models.Any(m => SameModel(m, name));
+    private bool HasModel(string? name)
+    {
+        if (name is null) return false;
+        lock (Models)
+            return Models.Any(m => SameModel(m, name));
+    }
+
+    /// <summary>The models, sorted, read under the lock.</summary>
+    private List<string> ModelNames()
+    {
+        lock (Models)
+            return Models.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private void AddModel(string name)
+    {
+        lock (Models)
+            Models.Add(name);
+    }
 
     private static bool SameModel(string a, string b) => string.Equals(WithTag(a), WithTag(b), StringComparison.OrdinalIgnoreCase);
 
@@ -205,7 +232,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
 
     private Task Tags(HttpContext context) => WriteJson(context, 200, new
     {
-        models = Models.Order(StringComparer.Ordinal).Select(name => new
+        models = ModelNames().Select(name => new
         {
             name = WithTag(name),
             model = WithTag(name),
@@ -268,7 +295,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         var stream = !body.TryGetProperty("stream", out var s) || s.ValueKind != JsonValueKind.False;
         if (!stream)
         {
-            Models.Add(model);
+            AddModel(model);
             await WriteJson(context, 200, new { status = "success" });
             return;
         }
@@ -285,7 +312,7 @@ public sealed partial class FakeOllamaServer : IAsyncDisposable
         }
         await WriteLine(context, new { status = "verifying sha256 digest" });
         await WriteLine(context, new { status = "writing manifest" });
-        Models.Add(model);
+        AddModel(model);
         await WriteLine(context, new { status = "removing any unused layers" });
         await WriteLine(context, new { status = "success" });
     }
