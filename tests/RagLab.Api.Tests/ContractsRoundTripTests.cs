@@ -13,32 +13,27 @@ namespace RagLab.Api.Tests;
 public sealed class ContractsRoundTripTests : IAsyncLifetime
 {
     private static readonly JsonSerializerOptions ClientJson = new(JsonSerializerDefaults.Web);
-    private readonly TempDirectory _data = new();
     private FakeOllamaServer _ollama = null!;
-    private RagLabApiFactory _factory = null!;
-    private HttpClient _client = null!;
+    private ApiTestHost _api = null!;
 
     public async Task InitializeAsync()
     {
         _ollama = await FakeOllamaServer.StartAsync();
         _ollama.Respond = _ => "Calibrate the sprocket every week [1].";
-        _factory = new RagLabApiFactory(_data.Path, _ollama.BaseAddress);
-        _client = _factory.CreateClient();
+        _api = new ApiTestHost(_ollama.BaseAddress);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _factory.DisposeAsync();
+        await _api.DisposeAsync();
         await _ollama.DisposeAsync();
-        _data.Dispose();
     }
 
     [Fact]
     public async Task Upload_job_document_chunks_search_and_ask_read_back_as_contract_types()
     {
         const string text = "# Sprocket\n\nCalibrate the sprocket every week with the blue tool.";
-        using var posted = await _client.PostAsJsonAsync("/api/documents", new TextDocumentRequest("manual.md", text, "shop"), ClientJson);
+        using var posted = await _api.Client.PostAsJsonAsync("/api/documents", new TextDocumentRequest("manual.md", text, "shop"), ClientJson);
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         var upload = await posted.Content.ReadFromJsonAsync<UploadResponse>(ClientJson);
         var uploaded = Assert.Single(upload!.Documents);
@@ -67,14 +62,14 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
         Assert.True(chunk.Start >= 0 && chunk.End > chunk.Start);
         Assert.Equal((uploaded.Id, "manual.md", "shop", 0), (chunk.DocumentId, chunk.DocumentName, chunk.Collection, chunk.Position));
 
-        using var searched = await _client.PostAsJsonAsync("/api/search", new SearchRequest("sprocket calibration", 3, "bm25", "shop"), ClientJson);
+        using var searched = await _api.Client.PostAsJsonAsync("/api/search", new SearchRequest("sprocket calibration", 3, "bm25", "shop"), ClientJson);
         var search = await searched.Content.ReadFromJsonAsync<SearchResponse>(ClientJson);
         Assert.Equal("bm25", search!.Retriever);
         var hit = Assert.Single(search.Hits);
         Assert.Equal((1, chunk.Id, "manual.md"), (hit.Rank, hit.ChunkId, hit.DocumentName));
         Assert.True(hit.Score > 0 && search.Timings.RetrievalMs >= 0);
 
-        using var asked = await _client.PostAsJsonAsync("/api/ask", new AskRequest("How often to calibrate the sprocket?", "rag", 3, "bm25", "shop"), ClientJson);
+        using var asked = await _api.Client.PostAsJsonAsync("/api/ask", new AskRequest("How often to calibrate the sprocket?", "rag", 3, "bm25", "shop"), ClientJson);
         var answer = await asked.Content.ReadFromJsonAsync<AskResponse>(ClientJson);
         Assert.Equal("rag", answer!.Mode);
         Assert.Equal("qwen2.5:1.5b", answer.Model);
@@ -107,7 +102,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task The_OpenAPI_document_describes_the_contract_types_and_no_cache_bypass()
     {
-        var openApi = await _client.GetJsonAsync("/openapi/v1.json");
+        var openApi = await _api.Client.GetJsonAsync("/openapi/v1.json");
         var schemas = openApi.GetProperty("components").GetProperty("schemas");
         foreach (var name in new[] { nameof(AskRequest), nameof(AskResponse), nameof(DocumentResponse), nameof(JobResponse), nameof(SearchResponse), nameof(StatusResponse) })
             Assert.True(schemas.TryGetProperty(name, out _), $"no '{name}' schema in /openapi/v1.json");
@@ -119,7 +114,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
     public async Task Eval_set_run_summary_and_results_read_back_as_contract_types()
     {
         const string text = "# Sprocket\n\nCalibrate the sprocket every week with the blue tool.";
-        using (var posted = await _client.PostAsJsonAsync("/api/documents", new TextDocumentRequest("manual.md", text, "shop"), ClientJson))
+        using (var posted = await _api.Client.PostAsJsonAsync("/api/documents", new TextDocumentRequest("manual.md", text, "shop"), ClientJson))
         {
             var upload = await posted.Content.ReadFromJsonAsync<UploadResponse>(ClientJson);
             await WaitUntilReadyAsync(Assert.Single(upload!.Documents).Id);
@@ -127,7 +122,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
 
         const string jsonl = """{"id":"q1","question":"How often to calibrate the sprocket?","answer":"every week","relevantDocuments":["manual.md"],"tags":["shop"]}""";
         using var form = EvalTestClient.JsonlForm("sprockets", jsonl + "\n", "shop");
-        using var created = await _client.PostAsync("/api/evalsets", form);
+        using var created = await _api.Client.PostAsync("/api/evalsets", form);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var set = (await created.Content.ReadFromJsonAsync<EvalSetResponse>(ClientJson))!;
         Assert.Equal(("sprockets", 1, "shop", 1, EvalSetSource.Jsonl, true), (set.Name, set.Version, set.Collection, set.ItemCount, set.Source, set.HeldOutFromTraining));
@@ -136,7 +131,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
         Assert.Equal(["manual.md"], item.RelevantDocuments);
         Assert.Equal(set.Id, Assert.Single(await GetAsync<List<EvalSetResponse>>("/api/evalsets?collection=shop")).Id);
 
-        using var started = await _client.PostAsJsonAsync("/api/evalruns", new StartEvalRunRequest(set.Id, ["base", "rag"], ["bm25"], TopK: 3), ClientJson);
+        using var started = await _api.Client.PostAsJsonAsync("/api/evalruns", new StartEvalRunRequest(set.Id, ["base", "rag"], ["bm25"], TopK: 3), ClientJson);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var accepted = (await started.Content.ReadFromJsonAsync<EvalRunAccepted>(ClientJson))!;
         Assert.Equal(JobStatus.Succeeded, (await WaitForJobAsync(accepted.JobId)).Status);
@@ -164,7 +159,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
         Assert.True(ragAnswer.Tokens.InputTokens > 0 && ragAnswer.Timings.TotalMs > 0);
         Assert.Equal("bm25", Assert.Single(question.Retrievals).Retriever);
 
-        using var reported = await _client.PostAsJsonAsync($"/api/evalruns/{accepted.RunId}/report", new Questionnaire(KnowledgeChangeFrequency.Weekly, CitationsRequired: true), ClientJson);
+        using var reported = await _api.Client.PostAsJsonAsync($"/api/evalruns/{accepted.RunId}/report", new Questionnaire(KnowledgeChangeFrequency.Weekly, CitationsRequired: true), ClientJson);
         Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
         var report = (await reported.Content.ReadFromJsonAsync<DecisionReport>(ClientJson))!;
         Assert.Equal((KnowledgeChangeFrequency.Weekly, true), (report.Questionnaire.KnowledgeChanges, report.Questionnaire.CitationsRequired));
@@ -172,7 +167,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
         Assert.NotEmpty(report.Reasons);
         Assert.True(report.Thresholds.MinQuestions > 0);
 
-        var openApi = await _client.GetJsonAsync("/openapi/v1.json");
+        var openApi = await _api.Client.GetJsonAsync("/openapi/v1.json");
         var schemas = openApi.GetProperty("components").GetProperty("schemas");
         foreach (var name in new[] { nameof(EvalSetResponse), nameof(EvalSetDetails), nameof(StartEvalRunRequest), nameof(EvalRunResponse), nameof(EvalQuestionResult), nameof(FreshnessProbeStatus) })
             Assert.True(schemas.TryGetProperty(name, out _), $"no '{name}' schema in /openapi/v1.json");
@@ -180,7 +175,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
 
     private async Task<T> GetAsync<T>(string path)
     {
-        using var response = await _client.GetAsync(path);
+        using var response = await _api.Client.GetAsync(path);
         Assert.True(response.IsSuccessStatusCode, $"GET {path} returned {(int)response.StatusCode}");
         return (await response.Content.ReadFromJsonAsync<T>(ClientJson))!;
     }

@@ -19,10 +19,8 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
     private const string ToolName = DocumentSearchPlugin.PluginName + "_" + DocumentSearchPlugin.FunctionName;
     private const string FactSheet = "Shop facts: refunds within 30 days; express shipping costs 12 euros; the warranty lasts two years.";
 
-    private readonly TempDirectory _data = new();
     private FakeOllamaServer _ollama = null!;
-    private RagLabApiFactory _factory = null!;
-    private HttpClient _client = null!;
+    private ApiTestHost _api = null!;
 
     /// <summary>Each question, the word the fake model searches for, and the answer the documents give.</summary>
     private static readonly (string Question, string Search, string Answer)[] Facts =
@@ -46,16 +44,13 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
         _ollama = await FakeOllamaServer.StartAsync();
         _ollama.Respond = Respond;
         _ollama.CallTools = CallTools;
-        _factory = new RagLabApiFactory(_data.Path, _ollama.BaseAddress, new Dictionary<string, string?> { ["RagLab:Jobs:Concurrency"] = "1" });
-        _client = _factory.CreateClient();
+        _api = new ApiTestHost(_ollama.BaseAddress, new Dictionary<string, string?> { ["RagLab:Jobs:Concurrency"] = "1" });
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _factory.DisposeAsync();
+        await _api.DisposeAsync();
         await _ollama.DisposeAsync();
-        _data.Dispose();
     }
 
     /// <summary>
@@ -101,12 +96,12 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
             ("warranty.md", "# Warranty\n\nEvery product carries a warranty of two years."),
             ("company.md", "# Company\n\nThe company was founded in Berlin and sells garden tools."),
         })
-            ids.Add(await _client.UploadTextAsync(name, text, Collection));
-        foreach (var id in ids) await _client.WaitUntilReadyAsync(id);
+            ids.Add(await _api.Client.UploadTextAsync(name, text, Collection));
+        foreach (var id in ids) await _api.Client.WaitUntilReadyAsync(id);
     }
 
     private Task<JsonElement> AskAsync(string mode, string question) =>
-        _client.PostJsonAsync("/api/ask", new { question, mode, retriever = "bm25", collection = Collection });
+        _api.Client.PostJsonAsync("/api/ask", new { question, mode, retriever = "bm25", collection = Collection });
 
     private static JsonElement Row(JsonElement run, string mode) =>
         Assert.Single(run.GetProperty("summary").GetProperty("modes").EnumerateArray(), m => m.GetProperty("mode").GetString() == mode);
@@ -115,7 +110,7 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
     public async Task Base_prompt_rag_longcontext_and_agent_answer_one_by_one_and_side_by_side_in_an_eval_run()
     {
         await UploadShopAsync();
-        var saved = await _client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new
+        var saved = await _api.Client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new
         {
             system = "You are the {{$collection}} help desk. " + FactSheet,
             examples = new[] { new { question = "Do you ship abroad?", answer = "Yes, within the EU." } },
@@ -124,7 +119,7 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
 
         // Every rung of the ladder is available on the collection, with what it does (finetuned and hybrid wait for a fine-tune).
-        var modes = (await _client.GetJsonAsync($"/api/modes?collection={Collection}")).EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        var modes = (await _api.Client.GetJsonAsync($"/api/modes?collection={Collection}")).EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
         Assert.Equal(["base", "rag", "prompt", "longcontext", "agent", "finetuned", "hybrid"], modes.Keys);
         Assert.All(new[] { "base", "rag", "prompt", "longcontext", "agent" }.Select(name => modes[name]), m => Assert.True(m.GetProperty("available").GetBoolean(), m.ToString()));
         Assert.Contains("fits qwen2.5:1.5b's 32,768-token window", modes["longcontext"].GetProperty("reason").GetString());
@@ -144,12 +139,12 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
         Assert.Contains(cited, agent.GetProperty("retrieved").EnumerateArray().Select(r => r.GetString())); // a chunk the search returned
 
         // Side by side.
-        var set = await _client.ImportEvalSetAsync("shop-ladder", EvalSet, Collection);
-        var runId = await _client.RunEvalAsync(new
+        var set = await _api.Client.ImportEvalSetAsync("shop-ladder", EvalSet, Collection);
+        var runId = await _api.Client.RunEvalAsync(new
         {
             setId = set.GetProperty("id").GetString(), modes = new[] { "base", "prompt", "rag", "longcontext", "agent" }, retrievers = new[] { "bm25" }, topK = 3,
         });
-        var run = await _client.GetJsonAsync($"/api/evalruns/{runId}");
+        var run = await _api.Client.GetJsonAsync($"/api/evalruns/{runId}");
         Assert.Equal("completed", run.GetProperty("status").GetString());
         var rows = run.GetProperty("summary").GetProperty("modes").EnumerateArray()
             .Select(m => (m.GetProperty("mode").GetString(), m.TryGetProperty("retriever", out var r) ? r.GetString() : null)).ToList();
@@ -165,12 +160,12 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
         Assert.Equal(1, prefix.GetProperty("first").GetProperty("samples").GetInt32());
         Assert.Equal(3, prefix.GetProperty("following").GetProperty("samples").GetInt32());
 
-        var results = (await _client.GetJsonAsync($"/api/evalruns/{runId}/results")).EnumerateArray().ToDictionary(q => q.GetProperty("itemId").GetString()!);
+        var results = (await _api.Client.GetJsonAsync($"/api/evalruns/{runId}/results")).EnumerateArray().ToDictionary(q => q.GetProperty("itemId").GetString()!);
         var agentRefund = Assert.Single(results["refund"].GetProperty("answers").EnumerateArray(), a => a.GetProperty("mode").GetString() == "agent");
         Assert.Equal(1, agentRefund.GetProperty("details").GetProperty("searches").GetInt32());
         Assert.Equal("correct", agentRefund.GetProperty("outcome").GetString());
 
-        using var markdown = await _client.PostAsync($"/api/evalruns/{runId}/report?format=md", JsonContent.Create(new { }));
+        using var markdown = await _api.Client.PostAsync($"/api/evalruns/{runId}/report?format=md", JsonContent.Create(new { }));
         var text = await markdown.Content.ReadAsStringAsync();
         var quality = text.Split("## Answer quality")[1].Split("## Latency")[0];
         foreach (var (mode, retriever) in new[] { ("base", "none"), ("prompt", "none"), ("rag", "bm25"), ("longcontext", "none"), ("agent", "bm25") })
@@ -183,11 +178,11 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
     public async Task A_long_context_run_on_a_fresh_lab_reports_the_first_question_apart_from_the_following_ones()
     {
         await UploadShopAsync();
-        var set = await _client.ImportEvalSetAsync("shop-cag", EvalSet, Collection);
+        var set = await _api.Client.ImportEvalSetAsync("shop-cag", EvalSet, Collection);
 
-        var runId = await _client.RunEvalAsync(new { setId = set.GetProperty("id").GetString(), modes = new[] { "longcontext", "rag" }, retrievers = new[] { "bm25" }, parallelism = 4 });
+        var runId = await _api.Client.RunEvalAsync(new { setId = set.GetProperty("id").GetString(), modes = new[] { "longcontext", "rag" }, retrievers = new[] { "bm25" }, parallelism = 4 });
 
-        var prefix = Row(await _client.GetJsonAsync($"/api/evalruns/{runId}"), "longcontext").GetProperty("prefixCache");
+        var prefix = Row(await _api.Client.GetJsonAsync($"/api/evalruns/{runId}"), "longcontext").GetProperty("prefixCache");
         Assert.Equal(1, prefix.GetProperty("first").GetProperty("samples").GetInt32());
         Assert.Equal(3, prefix.GetProperty("following").GetProperty("samples").GetInt32());
         // The same window for every long-context question, and the model asked to stay loaded.
@@ -201,7 +196,7 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
     {
         await UploadShopAsync();
 
-        using var response = await _client.PostAsJsonAsync("/api/ask/stream", new { question = Facts[0].Question, mode = "agent", collection = Collection });
+        using var response = await _api.Client.PostAsJsonAsync("/api/ask/stream", new { question = Facts[0].Question, mode = "agent", collection = Collection });
         var events = ServerSentEvents.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal("30 days [1].", string.Concat(events.Where(e => e.Name == "token").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("text").GetString())));
@@ -213,18 +208,18 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task The_collection_prompt_is_read_edited_checked_and_reset_through_the_api()
     {
-        var initial = await _client.GetJsonAsync($"/api/collections/{Collection}/prompt");
+        var initial = await _api.Client.GetJsonAsync($"/api/collections/{Collection}/prompt");
         Assert.True(initial.GetProperty("isDefault").GetBoolean());
         Assert.Equal("{{$question}}", initial.GetProperty("user").GetString());
         Assert.Equal(["{{$question}}", "{{$collection}}"], initial.GetProperty("variables").EnumerateArray().Select(v => v.GetString()));
 
-        var bad = await _client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new { system = "Be brief.", user = "Answer well." });
+        var bad = await _api.Client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new { system = "Be brief.", user = "Answer well." });
         await EvalTestClient.AssertProblemAsync(bad, HttpStatusCode.BadRequest, "does not use {{$question}}");
-        var unknown = await _client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new { system = "About {{$product}}.", user = "{{$question}}" });
+        var unknown = await _api.Client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new { system = "About {{$product}}.", user = "{{$question}}" });
         await EvalTestClient.AssertProblemAsync(unknown, HttpStatusCode.BadRequest, "$product");
-        Assert.True((await _client.GetJsonAsync($"/api/collections/{Collection}/prompt")).GetProperty("isDefault").GetBoolean());
+        Assert.True((await _api.Client.GetJsonAsync($"/api/collections/{Collection}/prompt")).GetProperty("isDefault").GetBoolean());
 
-        using var put = await _client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new { system = FactSheet, examples = new[] { new { question = "Open on Sundays?", answer = "No." } } });
+        using var put = await _api.Client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new { system = FactSheet, examples = new[] { new { question = "Open on Sundays?", answer = "No." } } });
         var saved = await put.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.False(saved.GetProperty("isDefault").GetBoolean());
@@ -238,13 +233,13 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
         Assert.Equal([("system", FactSheet), ("user", "Open on Sundays?"), ("assistant", "No."), ("user", Facts[2].Question)], sent);
 
         // A reset goes back to the built-in prompt, and the next answer is not served from the cache of the old one.
-        var reset = await _client.DeleteAsync($"/api/collections/{Collection}/prompt");
+        var reset = await _api.Client.DeleteAsync($"/api/collections/{Collection}/prompt");
         Assert.True((await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("isDefault").GetBoolean());
         var after = await AskAsync("prompt", Facts[2].Question);
         Assert.Equal("Probably about 100.", after.GetProperty("answer").GetString());
         Assert.False(after.GetProperty("cached").GetBoolean());
 
-        var badName = await _client.GetAsync("/api/collections/Not%20Valid/prompt");
+        var badName = await _api.Client.GetAsync("/api/collections/Not%20Valid/prompt");
         await EvalTestClient.AssertProblemAsync(badName, HttpStatusCode.BadRequest, "Collection name");
     }
 
@@ -255,7 +250,7 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
         _ollama.ModelsWithoutTools.Add("qwen2.5:1.5b");
         _ollama.ChatContextLength = 256;
 
-        var modes = (await _client.GetJsonAsync($"/api/modes?collection={Collection}")).EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        var modes = (await _api.Client.GetJsonAsync($"/api/modes?collection={Collection}")).EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
 
         Assert.True(modes["rag"].GetProperty("available").GetBoolean());
         Assert.False(modes["agent"].GetProperty("available").GetBoolean());
@@ -263,21 +258,21 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
         Assert.False(modes["longcontext"].GetProperty("available").GetBoolean());
         Assert.Contains("the window holds 256 tokens", modes["longcontext"].GetProperty("reason").GetString());
 
-        var set = await _client.ImportEvalSetAsync("shop-refused", EvalSet, Collection);
-        using var refused = await _client.PostAsJsonAsync("/api/evalruns", new { setId = set.GetProperty("id").GetString(), modes = new[] { "rag", "agent" } });
+        var set = await _api.Client.ImportEvalSetAsync("shop-refused", EvalSet, Collection);
+        using var refused = await _api.Client.PostAsJsonAsync("/api/evalruns", new { setId = set.GetProperty("id").GetString(), modes = new[] { "rag", "agent" } });
         await EvalTestClient.AssertProblemAsync(refused, HttpStatusCode.BadRequest, "The 'agent' mode cannot answer on collection 'shop'");
 
-        using var ask = await _client.PostAsJsonAsync("/api/ask", new { question = "Refunds?", mode = "agent", collection = Collection });
+        using var ask = await _api.Client.PostAsJsonAsync("/api/ask", new { question = "Refunds?", mode = "agent", collection = Collection });
         await EvalTestClient.AssertProblemAsync(ask, HttpStatusCode.ServiceUnavailable, "qwen2.5:1.5b cannot");
-        using var tooBig = await _client.PostAsJsonAsync("/api/ask", new { question = "Refunds?", mode = "longcontext", collection = Collection });
+        using var tooBig = await _api.Client.PostAsJsonAsync("/api/ask", new { question = "Refunds?", mode = "longcontext", collection = Collection });
         await EvalTestClient.AssertProblemAsync(tooBig, HttpStatusCode.BadRequest, "the window holds 256 tokens");
     }
 
     [Fact]
     public async Task Without_a_model_server_only_rag_answers_and_the_others_say_what_to_connect()
     {
-        await using var offline = new RagLabApiFactory(_data.Path + "-offline");
-        using var client = offline.CreateClient();
+        await using var offline = new ApiTestHost();
+        var client = offline.Client;
 
         var modes = (await client.GetJsonAsync("/api/modes")).EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
 
@@ -288,6 +283,5 @@ public sealed partial class ControlLadderEndToEndTests : IAsyncLifetime
             Assert.False(modes[mode].GetProperty("available").GetBoolean());
             Assert.Contains("ollama pull", modes[mode].GetProperty("reason").GetString());
         }
-        Directory.Delete(_data.Path + "-offline", recursive: true);
     }
 }

@@ -7,22 +7,9 @@ namespace RagLab.Api.Tests;
 /// <summary>A training-data upload with bad lines: refused whole, every bad line named by its number in the problem's <c>errors</c>.</summary>
 public sealed class DatasetUploadErrorTests : IDisposable
 {
-    private readonly TempDirectory _data = new();
-    private readonly RagLabApiFactory _factory;
-    private readonly HttpClient _client;
+    private readonly ApiTestHost _api = new();
 
-    public DatasetUploadErrorTests()
-    {
-        _factory = new RagLabApiFactory(_data.Path);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => _api.Dispose();
 
     [Fact]
     public async Task Bad_lines_are_listed_by_number_and_nothing_is_stored()
@@ -35,7 +22,7 @@ public sealed class DatasetUploadErrorTests : IDisposable
             { new StringContent("support"), "name" },
         };
 
-        var response = await _client.PostAsync("/api/datasets/upload", form);
+        var response = await _api.Client.PostAsync("/api/datasets/upload", form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -43,7 +30,7 @@ public sealed class DatasetUploadErrorTests : IDisposable
         Assert.Equal([2, 4], errors.Select(e => e.Item1));
         Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Item2)));
         Assert.Contains("line 2", problem.GetProperty("detail").GetString());
-        var datasets = JsonDocument.Parse(await _client.GetStringAsync("/api/datasets")).RootElement;
+        var datasets = JsonDocument.Parse(await _api.Client.GetStringAsync("/api/datasets")).RootElement;
         Assert.Equal(0, datasets.GetArrayLength());
     }
 }

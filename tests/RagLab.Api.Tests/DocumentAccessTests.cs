@@ -5,8 +5,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,10 +32,8 @@ public sealed partial class DocumentAccessTests : IAsyncLifetime
     private const string FinanceFact = "2 million euros";
     private const string PublicFact = "8 am";
 
-    private readonly TempDirectory _data = new();
     private FakeOllamaServer _ollama = null!;
-    private RagLabApiFactory _factory = null!;
-    private WebApplicationFactory<Program> _host = null!;
+    private ApiTestHost _api = null!;
     private HttpClient _admin = null!;
     private HttpClient _alice = null!; // hr
     private HttpClient _bob = null!; // finance
@@ -47,15 +43,15 @@ public sealed partial class DocumentAccessTests : IAsyncLifetime
         _ollama = await FakeOllamaServer.StartAsync();
         _ollama.Respond = Respond;
         _ollama.CallTools = CallTools;
-        _factory = new RagLabApiFactory(_data.Path, _ollama.BaseAddress, new Dictionary<string, string?> { ["RagLab:Jobs:Concurrency"] = "1" });
-        _host = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services
-            .AddAuthentication(options =>
-            {
-                options.DefaultScheme = TestCaller.SchemeName;
-                options.DefaultAuthenticateScheme = TestCaller.SchemeName;
-                options.DefaultChallengeScheme = TestCaller.SchemeName;
-            })
-            .AddScheme<AuthenticationSchemeOptions, TestCaller>(TestCaller.SchemeName, _ => { })));
+        _api = new ApiTestHost(_ollama.BaseAddress, new Dictionary<string, string?> { ["RagLab:Jobs:Concurrency"] = "1" },
+            testServices: services => services
+                .AddAuthentication(options =>
+                {
+                    options.DefaultScheme = TestCaller.SchemeName;
+                    options.DefaultAuthenticateScheme = TestCaller.SchemeName;
+                    options.DefaultChallengeScheme = TestCaller.SchemeName;
+                })
+                .AddScheme<AuthenticationSchemeOptions, TestCaller>(TestCaller.SchemeName, _ => { }));
         _admin = Client("admin", "admin", []);
         _alice = Client("alice", "writer", ["hr"]);
         _bob = Client("bob", "writer", ["finance"]);
@@ -64,15 +60,13 @@ public sealed partial class DocumentAccessTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var client in new[] { _admin, _alice, _bob }) client.Dispose();
-        await _host.DisposeAsync();
-        await _factory.DisposeAsync();
+        await _api.DisposeAsync();
         await _ollama.DisposeAsync();
-        _data.Dispose();
     }
 
     private HttpClient Client(string user, string role, string[] groups)
     {
-        var client = _host.CreateClient();
+        var client = _api.Factory.CreateClient();
         client.DefaultRequestHeaders.Add(TestCaller.UserHeader, user);
         client.DefaultRequestHeaders.Add(TestCaller.RoleHeader, role);
         client.DefaultRequestHeaders.Add(TestCaller.GroupsHeader, string.Join(',', groups));

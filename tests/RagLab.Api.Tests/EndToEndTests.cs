@@ -10,25 +10,20 @@ namespace RagLab.Api.Tests;
 /// <summary>The whole lab through HTTP against a model server that speaks Ollama's protocol.</summary>
 public sealed partial class EndToEndTests : IAsyncLifetime
 {
-    private readonly TempDirectory _data = new();
     private FakeOllamaServer _ollama = null!;
-    private RagLabApiFactory _factory = null!;
-    private HttpClient _client = null!;
+    private ApiTestHost _api = null!;
 
     public async Task InitializeAsync()
     {
         _ollama = await FakeOllamaServer.StartAsync();
         _ollama.Respond = AnswerFromContext;
-        _factory = new RagLabApiFactory(_data.Path, _ollama.BaseAddress);
-        _client = _factory.CreateClient();
+        _api = new ApiTestHost(_ollama.BaseAddress);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _factory.DisposeAsync();
+        await _api.DisposeAsync();
         await _ollama.DisposeAsync();
-        _data.Dispose();
     }
 
     /// <summary>
@@ -57,21 +52,21 @@ public sealed partial class EndToEndTests : IAsyncLifetime
             ("manual.md", Encoding.UTF8.GetBytes("# Maintenance\n\n## Sprocket\n\nCalibrate the sprocket every week with the blue tool.\n\n## Belts\n\nReplace belts yearly.")),
             ("warranty.html", Encoding.UTF8.GetBytes("<html><head><style>p{}</style><script>var warranty=1</script></head><body><h1>Warranty</h1><p>The warranty lasts two years from delivery.</p></body></html>")),
             ("faq.txt", Encoding.UTF8.GetBytes("Shipping takes five days.\n\nReturns need the original box.")));
-        var upload = await _client.PostAsync("/api/documents", form);
+        var upload = await _api.Client.PostAsync("/api/documents", form);
         Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
         var documents = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documents").EnumerateArray().ToList();
         Assert.Equal(3, documents.Count);
         foreach (var document in documents)
         {
             Assert.False(string.IsNullOrEmpty(document.GetProperty("jobId").GetString()));
-            await _client.WaitUntilReadyAsync(document.GetProperty("id").GetString()!);
-            var job = await _client.WaitForJobAsync(document.GetProperty("jobId").GetString()!);
+            await _api.Client.WaitUntilReadyAsync(document.GetProperty("id").GetString()!);
+            var job = await _api.Client.WaitForJobAsync(document.GetProperty("jobId").GetString()!);
             Assert.Equal("succeeded", job.GetProperty("status").GetString());
             Assert.Equal(1.0, job.GetProperty("progress").GetDouble());
         }
         var manualId = documents.Single(d => d.GetProperty("name").GetString() == "manual.md").GetProperty("id").GetString();
 
-        var answer = await _client.PostJsonAsync("/api/ask", new { question = "How often should I calibrate the sprocket?", mode = "rag" });
+        var answer = await _api.Client.PostJsonAsync("/api/ask", new { question = "How often should I calibrate the sprocket?", mode = "rag" });
 
         Assert.Equal("rag", answer.GetProperty("mode").GetString());
         Assert.False(answer.GetProperty("extractive").GetBoolean());
@@ -87,19 +82,19 @@ public sealed partial class EndToEndTests : IAsyncLifetime
         Assert.False(answer.GetProperty("cached").GetBoolean());
 
         // The dense and hybrid retrievers work now that an embedding model answers, and hybrid is the default.
-        var search = await _client.PostJsonAsync("/api/search", new { query = "warranty two years" });
+        var search = await _api.Client.PostJsonAsync("/api/search", new { query = "warranty two years" });
         Assert.Equal("hybrid", search.GetProperty("retriever").GetString());
         Assert.Equal("warranty.html", search.GetProperty("hits")[0].GetProperty("documentName").GetString());
         Assert.DoesNotContain("var warranty", search.GetProperty("hits")[0].GetProperty("text").GetString());
 
-        var again = await _client.PostJsonAsync("/api/ask", new { question = "how often should I calibrate the sprocket", mode = "rag" });
+        var again = await _api.Client.PostJsonAsync("/api/ask", new { question = "how often should I calibrate the sprocket", mode = "rag" });
         Assert.True(again.GetProperty("cached").GetBoolean());
     }
 
     [Fact]
     public async Task Base_mode_answers_without_documents_or_citations()
     {
-        var answer = await _client.PostJsonAsync("/api/ask", new { question = "What is a sprocket?", mode = "base" });
+        var answer = await _api.Client.PostJsonAsync("/api/ask", new { question = "What is a sprocket?", mode = "base" });
         Assert.Equal("base", answer.GetProperty("mode").GetString());
         Assert.Empty(answer.GetProperty("citations").EnumerateArray());
         var chat = _ollama.Requests.Last(r => r.Path == "/api/chat");
@@ -109,11 +104,11 @@ public sealed partial class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Streaming_sends_tokens_then_one_done_event_with_the_full_response()
     {
-        var id = await _client.UploadTextAsync("manual.md", "# Sprocket\n\nCalibrate the sprocket every week.");
-        await _client.WaitUntilReadyAsync(id);
+        var id = await _api.Client.UploadTextAsync("manual.md", "# Sprocket\n\nCalibrate the sprocket every week.");
+        await _api.Client.WaitUntilReadyAsync(id);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ask/stream") { Content = JsonContent.Create(new { question = "How often to calibrate the sprocket?" }) };
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await _api.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var events = ServerSentEvents.Parse(await response.Content.ReadAsStringAsync());
 
@@ -129,11 +124,11 @@ public sealed partial class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_model_error_mid_stream_arrives_as_an_error_event()
     {
-        var id = await _client.UploadTextAsync("manual.md", "# Sprocket\n\nCalibrate the sprocket every week.");
-        await _client.WaitUntilReadyAsync(id);
+        var id = await _api.Client.UploadTextAsync("manual.md", "# Sprocket\n\nCalibrate the sprocket every week.");
+        await _api.Client.WaitUntilReadyAsync(id);
         _ollama.FailStreamAfterTokens = 2;
 
-        using var response = await _client.PostAsJsonAsync("/api/ask/stream", new { question = "How often to calibrate the sprocket?" });
+        using var response = await _api.Client.PostAsJsonAsync("/api/ask/stream", new { question = "How often to calibrate the sprocket?" });
         var events = ServerSentEvents.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(2, events.Count(e => e.Name == "token"));
         var error = Assert.Single(events, e => e.Name == "error");

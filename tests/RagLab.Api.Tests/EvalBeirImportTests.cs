@@ -11,22 +11,12 @@ public sealed class EvalBeirImportTests : IDisposable
 {
     private const string Collection = "tiny-beir";
 
-    private readonly TempDirectory _data = new();
+    private readonly ApiTestHost _api = new();
     private readonly TempDirectory _dataset = new();
-    private readonly RagLabApiFactory _factory;
-    private readonly HttpClient _client;
-
-    public EvalBeirImportTests()
-    {
-        _factory = new RagLabApiFactory(_data.Path);
-        _client = _factory.CreateClient();
-    }
 
     public void Dispose()
     {
-        _client.Dispose();
-        _factory.Dispose();
-        _data.Dispose();
+        _api.Dispose();
         _dataset.Dispose();
     }
 
@@ -71,32 +61,32 @@ public sealed class EvalBeirImportTests : IDisposable
     public async Task Imported_dataset_is_evaluated_with_bm25_and_the_metrics_match_hand_computed_values()
     {
         WriteDataset();
-        using var response = await _client.PostAsync("/api/evalsets/beir", DatasetForm());
+        using var response = await _api.Client.PostAsync("/api/evalsets/beir", DatasetForm());
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
         var import = JsonDocument.Parse(body).RootElement;
         Assert.Equal((Collection, 7, 3), (import.GetProperty("collection").GetString(), import.GetProperty("documents").GetInt32(), import.GetProperty("queries").GetInt32()));
         if (import.TryGetProperty("jobId", out var jobId) && jobId.GetString() is { } ingestJob)
-            Assert.Equal("succeeded", (await _client.WaitForJobAsync(ingestJob)).GetProperty("status").GetString());
+            Assert.Equal("succeeded", (await _api.Client.WaitForJobAsync(ingestJob)).GetProperty("status").GetString());
         foreach (var corpusId in new[] { "zebra1", "zebra2", "wildebeest", "coral1", "coral2", "volcano", "garden" })
         {
-            var document = await _client.WaitUntilReadyAsync(Id(corpusId));
+            var document = await _api.Client.WaitUntilReadyAsync(Id(corpusId));
             Assert.Equal(corpusId + ".txt", document.GetProperty("name").GetString());
         }
 
         // The set: the three judged queries (q4 has no judgements), relevant documents as RagLab document ids.
         var setId = import.GetProperty("evalSetId").GetString()!;
-        var set = await _client.GetJsonAsync($"/api/evalsets/{setId}");
+        var set = await _api.Client.GetJsonAsync($"/api/evalsets/{setId}");
         Assert.Equal(("beir", Collection), (set.GetProperty("source").GetString(), set.GetProperty("name").GetString()));
         var items = set.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("id").GetString()!, i => i.GetProperty("relevantDocuments").EnumerateArray().Select(d => d.GetString()!).ToHashSet());
         Assert.Equal(["q1", "q2", "q3"], items.Keys);
         Assert.True(items["q1"].SetEquals([Id("zebra1"), Id("wildebeest")]));
         Assert.True(items["q2"].SetEquals([Id("coral2")]));
 
-        var runId = await _client.RunEvalAsync(new { setId, modes = new[] { "rag" }, retrievers = new[] { "bm25" } });
+        var runId = await _api.Client.RunEvalAsync(new { setId, modes = new[] { "rag" }, retrievers = new[] { "bm25" } });
 
         // The rankings the numbers below rest on: only documents sharing a term with the query come back.
-        var results = (await _client.GetJsonAsync($"/api/evalruns/{runId}/results")).EnumerateArray()
+        var results = (await _api.Client.GetJsonAsync($"/api/evalruns/{runId}/results")).EnumerateArray()
             .ToDictionary(q => q.GetProperty("itemId").GetString()!, q => Assert.Single(q.GetProperty("retrievals").EnumerateArray()).GetProperty("rankedDocumentIds").EnumerateArray().Select(d => d.GetString()!).ToArray());
         Assert.Equal([Id("zebra1"), Id("zebra2")], results["q1"]);   // wildebeest (relevant) shares no term: never found
         Assert.Equal([Id("coral1"), Id("coral2")], results["q2"]);   // the relevant one comes second
@@ -111,7 +101,7 @@ public sealed class EvalBeirImportTests : IDisposable
         var expectedRecall10 = (0.5 + 1 + 1) / 3;
         var expectedRecall1 = (0.5 + 0 + 1) / 3;
 
-        var run = await _client.GetJsonAsync($"/api/evalruns/{runId}");
+        var run = await _api.Client.GetJsonAsync($"/api/evalruns/{runId}");
         var bm25 = Assert.Single(run.GetProperty("summary").GetProperty("retrievers").EnumerateArray());
         Assert.Equal(("bm25", 3), (bm25.GetProperty("retriever").GetString(), bm25.GetProperty("questions").GetInt32()));
         var scores = bm25.GetProperty("scores").EnumerateArray().ToDictionary(s => s.GetProperty("k").GetInt32());
@@ -127,7 +117,7 @@ public sealed class EvalBeirImportTests : IDisposable
     {
         WriteDataset();
         File.AppendAllText(Path.Combine(_dataset.Path, "corpus.jsonl"), "{\"title\": \"no id\"}\n");
-        using var response = await _client.PostAsync("/api/evalsets/beir", DatasetForm());
+        using var response = await _api.Client.PostAsync("/api/evalsets/beir", DatasetForm());
         var problem = await EvalTestClient.AssertProblemAsync(response, HttpStatusCode.BadRequest, "line 8");
         Assert.Contains("corpus.jsonl", problem.GetProperty("detail").GetString());
         Assert.DoesNotContain(Path.GetTempPath(), problem.GetProperty("detail").GetString());
@@ -140,10 +130,10 @@ public sealed class EvalBeirImportTests : IDisposable
     public async Task Missing_files_and_bad_splits_are_400()
     {
         using var noQrels = new MultipartFormDataContent { { new ByteArrayContent("{}"u8.ToArray()), "corpus", "corpus.jsonl" }, { new ByteArrayContent("{}"u8.ToArray()), "queries", "queries.jsonl" } };
-        await EvalTestClient.AssertProblemAsync(await _client.PostAsync("/api/evalsets/beir", noQrels), HttpStatusCode.BadRequest, "no 'qrels' file");
+        await EvalTestClient.AssertProblemAsync(await _api.Client.PostAsync("/api/evalsets/beir", noQrels), HttpStatusCode.BadRequest, "no 'qrels' file");
 
         WriteDataset();
         using var form = DatasetForm(split: "../test");
-        await EvalTestClient.AssertProblemAsync(await _client.PostAsync("/api/evalsets/beir", form), HttpStatusCode.BadRequest, "not a plain name");
+        await EvalTestClient.AssertProblemAsync(await _api.Client.PostAsync("/api/evalsets/beir", form), HttpStatusCode.BadRequest, "not a plain name");
     }
 }

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using RagLab.Core.Generation;
@@ -19,11 +17,8 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
 {
     private const string Collection = "shop";
 
-    private readonly TempDirectory _data = new();
     private FakeOllamaServer _ollama = null!;
-    private RagLabApiFactory _factory = null!;
-    private WebApplicationFactory<Program> _host = null!;
-    private HttpClient _client = null!;
+    private ApiTestHost _api = null!;
 
     /// <summary>When true, the base model knows every fact (as a stronger model would), so retrieval no longer adds anything.</summary>
     private volatile bool _baseKnowsTheFacts;
@@ -42,19 +37,15 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
         _ollama = await FakeOllamaServer.StartAsync();
         _ollama.Respond = Respond;
         // One job at a time: the freshness probe (a job) must finish without waiting on another job in the same pool.
-        _factory = new RagLabApiFactory(_data.Path, _ollama.BaseAddress, new Dictionary<string, string?> { ["RagLab:Jobs:Concurrency"] = "1" });
-        // A stand-in for a fine-tuned model: a mode without retrieval whose model has learnt the shop's facts.
-        _host = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IAnswerMode, StyleTunedMode>()));
-        _client = _host.CreateClient();
+        _api = new ApiTestHost(_ollama.BaseAddress, new Dictionary<string, string?> { ["RagLab:Jobs:Concurrency"] = "1" },
+            // A stand-in for a fine-tuned model: a mode without retrieval whose model has learnt the shop's facts.
+            testServices: services => services.AddSingleton<IAnswerMode, StyleTunedMode>());
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        await _factory.DisposeAsync();
+        await _api.DisposeAsync();
         await _ollama.DisposeAsync();
-        _data.Dispose();
     }
 
     private sealed class StyleTunedMode : IAnswerMode
@@ -147,8 +138,8 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
             ("couriers.md", "# Couriers\n\nParcels are handed to DHL for delivery."),
             ("pricing.md", "# Pricing\n\nThe Pro plan costs 39 dollars per month."),
         })
-            ids[name] = await _client.UploadTextAsync(name, text, Collection);
-        foreach (var id in ids.Values) await _client.WaitUntilReadyAsync(id);
+            ids[name] = await _api.Client.UploadTextAsync(name, text, Collection);
+        foreach (var id in ids.Values) await _api.Client.WaitUntilReadyAsync(id);
         return ids;
     }
 
@@ -163,14 +154,14 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
     public async Task Same_questions_through_every_mode_measured_split_probed_and_recommended()
     {
         var documents = await UploadShopDocumentsAsync();
-        var set = await _client.ImportEvalSetAsync("shop-faq", EvalSet, Collection);
+        var set = await _api.Client.ImportEvalSetAsync("shop-faq", EvalSet, Collection);
         Assert.Equal((1, 5, "jsonl"), (set.GetProperty("version").GetInt32(), set.GetProperty("itemCount").GetInt32(), set.GetProperty("source").GetString()));
         var setId = set.GetProperty("id").GetString()!;
 
-        var runId = await _client.RunEvalAsync(new { setId, modes = new[] { "rag", "base", "ft-style" }, retrievers = new[] { "bm25" }, topK = 3 });
+        var runId = await _api.Client.RunEvalAsync(new { setId, modes = new[] { "rag", "base", "ft-style" }, retrievers = new[] { "bm25" }, topK = 3 });
 
         // The run: completed, with progress at 1 and a summary per mode (and per retriever for the mode that retrieves).
-        var run = await _client.GetJsonAsync($"/api/evalruns/{runId}");
+        var run = await _api.Client.GetJsonAsync($"/api/evalruns/{runId}");
         Assert.Equal("completed", run.GetProperty("status").GetString());
         Assert.Equal(1.0, run.GetProperty("progress").GetDouble());
         var rag = ModeSummary(run, "rag", "bm25");
@@ -189,7 +180,7 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
         Assert.Equal(0.75, bm25.GetProperty("scores").EnumerateArray().Single(s => s.GetProperty("k").GetInt32() == 3).GetProperty("hitRate").GetDouble(), 10);
 
         // Per-question records: the question, each mode's answer, citations, retrieved documents, metrics and timings.
-        var results = (await _client.GetJsonAsync($"/api/evalruns/{runId}/results")).EnumerateArray().ToDictionary(q => q.GetProperty("itemId").GetString()!);
+        var results = (await _api.Client.GetJsonAsync($"/api/evalruns/{runId}/results")).EnumerateArray().ToDictionary(q => q.GetProperty("itemId").GetString()!);
         Assert.Equal(["refund", "express", "warranty", "packages", "ceo"], results.Keys);
         var refund = results["refund"];
         Assert.Equal("How long is the refund window?", refund.GetProperty("question").GetString());
@@ -221,26 +212,26 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
         Assert.True(AnswerOf(results["ceo"], "rag").GetProperty("metrics").GetProperty("abstained").GetBoolean());
         Assert.Equal("generation-miss", AnswerOf(results["ceo"], "base").GetProperty("outcome").GetString());
 
-        var misses = await _client.GetJsonAsync($"/api/evalruns/{runId}/results?outcome=retrieval-miss");
+        var misses = await _api.Client.GetJsonAsync($"/api/evalruns/{runId}/results?outcome=retrieval-miss");
         var miss = Assert.Single(misses.EnumerateArray());
         Assert.Equal("packages", miss.GetProperty("itemId").GetString());
         Assert.Equal("rag", Assert.Single(miss.GetProperty("answers").EnumerateArray()).GetProperty("mode").GetString());
 
         // The questionnaire changes the recommendation for the same numbers.
-        var volatileCited = await _client.ReportAsync(runId, new { knowledgeChanges = "daily", citationsRequired = true });
+        var volatileCited = await _api.Client.ReportAsync(runId, new { knowledgeChanges = "daily", citationsRequired = true });
         Assert.Equal("rag", volatileCited.GetProperty("recommendation").GetString());
         Assert.Contains(volatileCited.GetProperty("ruledOut").EnumerateArray(), r => r.GetString() == "fineTuning");
         Assert.Contains(volatileCited.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("evidence").GetString()!.Contains("+80.0 points"));
         Assert.Contains(volatileCited.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("evidence").GetString()!.Contains("1 retrieval misses, 0 generation misses"));
         // Stable knowledge, a style task without citations, a training budget and labelled data: the tuned model's lead counts.
-        var stableStyle = await _client.ReportAsync(runId, new
+        var stableStyle = await _api.Client.ReportAsync(runId, new
         {
             knowledgeChanges = "yearly", citationsRequired = false, trainingBudgetDollars = 500, labelledExamples = 1000, teamMlExperience = "experienced",
         });
         Assert.Equal("fineTuning", stableStyle.GetProperty("recommendation").GetString());
         Assert.Empty(stableStyle.GetProperty("ruledOut").EnumerateArray());
 
-        using var markdown = await _client.PostAsync($"/api/evalruns/{runId}/report?format=md", System.Net.Http.Json.JsonContent.Create(new { knowledgeChanges = "daily", citationsRequired = true }));
+        using var markdown = await _api.Client.PostAsync($"/api/evalruns/{runId}/report?format=md", System.Net.Http.Json.JsonContent.Create(new { knowledgeChanges = "daily", citationsRequired = true }));
         Assert.Equal(HttpStatusCode.OK, markdown.StatusCode);
         Assert.Equal("text/markdown", markdown.Content.Headers.ContentType?.MediaType);
         var text = await markdown.Content.ReadAsStringAsync();
@@ -248,17 +239,17 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
         Assert.Contains("| rag | bm25 | 5 | 80.0% |", text);
 
         // Freshness: the price changes; rag picks the new document up, base keeps its stale answer.
-        var before = await _client.PostJsonAsync("/api/ask", new { question = "How much does the Pro plan cost?", mode = "rag", retriever = "bm25", collection = Collection });
+        var before = await _api.Client.PostJsonAsync("/api/ask", new { question = "How much does the Pro plan cost?", mode = "rag", retriever = "bm25", collection = Collection });
         Assert.Contains("39 dollars", before.GetProperty("answer").GetString());
-        var probe = await _client.PostJsonAsync("/api/evalruns/freshness", new
+        var probe = await _api.Client.PostJsonAsync("/api/evalruns/freshness", new
         {
             collection = Collection, question = "How much does the Pro plan cost?", expectedAnswer = "49 dollars",
             documentName = "pricing.md", documentText = "# Pricing\n\nThe Pro plan costs 49 dollars per month.",
             modes = new[] { "rag", "base" }, timeout = "00:00:04", pollInterval = "00:00:00.250",
         }, HttpStatusCode.Accepted);
         var probeJobId = probe.GetProperty("jobId").GetString()!;
-        Assert.Equal("succeeded", (await _client.WaitForJobAsync(probeJobId)).GetProperty("status").GetString());
-        var freshness = await _client.GetJsonAsync($"/api/evalruns/freshness/{probeJobId}");
+        Assert.Equal("succeeded", (await _api.Client.WaitForJobAsync(probeJobId)).GetProperty("status").GetString());
+        var freshness = await _api.Client.GetJsonAsync($"/api/evalruns/freshness/{probeJobId}");
         var report = freshness.GetProperty("report");
         Assert.Equal(documents["pricing.md"], report.GetProperty("documentId").GetString());
         var modes = report.GetProperty("modes").EnumerateArray().ToDictionary(m => m.GetProperty("mode").GetString()!);
@@ -269,14 +260,14 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
 
         // The numbers change the recommendation too: with a base model that knows the facts, retrieval no longer helps.
         var monthly = new { knowledgeChanges = "monthly", citationsRequired = false };
-        Assert.Equal("rag", (await _client.ReportAsync(runId, monthly)).GetProperty("recommendation").GetString());
+        Assert.Equal("rag", (await _api.Client.ReportAsync(runId, monthly)).GetProperty("recommendation").GetString());
         _baseKnowsTheFacts = true;
-        var strongBaseRunId = await _client.RunEvalAsync(new { setId, modes = new[] { "rag", "base" }, retrievers = new[] { "bm25" }, topK = 3 });
-        var strongBase = await _client.ReportAsync(strongBaseRunId, monthly);
+        var strongBaseRunId = await _api.Client.RunEvalAsync(new { setId, modes = new[] { "rag", "base" }, retrievers = new[] { "bm25" }, topK = 3 });
+        var strongBase = await _api.Client.ReportAsync(strongBaseRunId, monthly);
         Assert.Equal("promptingOnly", strongBase.GetProperty("recommendation").GetString());
         Assert.Contains(strongBase.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("evidence").GetString()!.Contains("-20.0 points"));
 
-        var runs = await _client.GetJsonAsync($"/api/evalruns?setId={setId}");
+        var runs = await _api.Client.GetJsonAsync($"/api/evalruns?setId={setId}");
         Assert.Equal([strongBaseRunId, runId], runs.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
     }
 
@@ -284,21 +275,21 @@ public sealed partial class EvalLabEndToEndTests : IAsyncLifetime
     public async Task Generating_a_set_runs_as_a_job_and_labels_each_question_with_its_source_document()
     {
         var words = string.Join(' ', Enumerable.Repeat("Keep the blades clean and dry after every use in the garden.", 3));
-        var pruning = await _client.UploadTextAsync("pruning.md", "# Pruning\n\nSharpen " + words, "handbook");
-        var watering = await _client.UploadTextAsync("watering.md", "# Watering\n\nMorning " + words, "handbook");
-        await _client.WaitUntilReadyAsync(pruning);
-        await _client.WaitUntilReadyAsync(watering);
+        var pruning = await _api.Client.UploadTextAsync("pruning.md", "# Pruning\n\nSharpen " + words, "handbook");
+        var watering = await _api.Client.UploadTextAsync("watering.md", "# Watering\n\nMorning " + words, "handbook");
+        await _api.Client.WaitUntilReadyAsync(pruning);
+        await _api.Client.WaitUntilReadyAsync(watering);
 
-        var accepted = await _client.PostJsonAsync("/api/evalsets/generate", new { name = "handbook-gen", collection = "handbook", count = 2, seed = 3 }, HttpStatusCode.Accepted);
+        var accepted = await _api.Client.PostJsonAsync("/api/evalsets/generate", new { name = "handbook-gen", collection = "handbook", count = 2, seed = 3 }, HttpStatusCode.Accepted);
         var jobId = accepted.GetProperty("jobId").GetString()!;
-        var job = await _client.WaitForJobAsync(jobId);
+        var job = await _api.Client.WaitForJobAsync(jobId);
         Assert.Equal(("evalset-generate", "succeeded", 1.0), (job.GetProperty("kind").GetString(), job.GetProperty("status").GetString(), job.GetProperty("progress").GetDouble()));
 
-        var generation = await _client.GetJsonAsync($"/api/evalsets/generate/{jobId}");
+        var generation = await _api.Client.GetJsonAsync($"/api/evalsets/generate/{jobId}");
         var created = generation.GetProperty("evalSet");
         Assert.Equal(("handbook-gen", "generated", 2), (created.GetProperty("name").GetString(), created.GetProperty("source").GetString(), created.GetProperty("itemCount").GetInt32()));
         Assert.True(created.GetProperty("heldOutFromTraining").GetBoolean());
-        var items = (await _client.GetJsonAsync($"/api/evalsets/{created.GetProperty("id").GetString()}")).GetProperty("items").EnumerateArray().ToArray();
+        var items = (await _api.Client.GetJsonAsync($"/api/evalsets/{created.GetProperty("id").GetString()}")).GetProperty("items").EnumerateArray().ToArray();
         var bySource = items.ToDictionary(i => i.GetProperty("relevantDocuments")[0].GetString()!);
         Assert.Equal("What does the pruning guide recommend?", bySource[pruning].GetProperty("question").GetString());
         Assert.Equal("Sharpen", bySource[pruning].GetProperty("answer").GetString());

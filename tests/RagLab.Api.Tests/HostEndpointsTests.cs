@@ -4,29 +4,16 @@ namespace RagLab.Api.Tests;
 
 public sealed class HostEndpointsTests : IDisposable
 {
-    private readonly TempDirectory _data = new();
-    private readonly RagLabApiFactory _factory;
-    private readonly HttpClient _client;
+    private readonly ApiTestHost _api = new();
 
-    public HostEndpointsTests()
-    {
-        _factory = new RagLabApiFactory(_data.Path);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => _api.Dispose();
 
     [Fact]
     public async Task Health_alive_and_openapi_are_served()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/alive")).StatusCode);
-        var openApi = await _client.GetJsonAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client.GetAsync("/alive")).StatusCode);
+        var openApi = await _api.Client.GetJsonAsync("/openapi/v1.json");
         var paths = openApi.GetProperty("paths");
         foreach (var path in new[] { "/api/documents", "/api/documents/{id}", "/api/jobs/{id}", "/api/search", "/api/ask", "/api/ask/stream", "/api/status" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
@@ -35,7 +22,7 @@ public sealed class HostEndpointsTests : IDisposable
     [Fact]
     public async Task Status_reports_the_embedded_default_and_that_no_model_answers()
     {
-        var status = await _client.GetJsonAsync("/api/status");
+        var status = await _api.Client.GetJsonAsync("/api/status");
         var dependencies = status.GetProperty("dependencies").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!, d => d.GetProperty("kind").GetString());
         Assert.Equal("sqlite (embedded)", dependencies["database"]);
         Assert.Equal("embedded", dependencies["vector index"]);

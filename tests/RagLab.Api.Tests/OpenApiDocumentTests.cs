@@ -6,27 +6,14 @@ namespace RagLab.Api.Tests;
 /// <summary>What a client generator reads from /openapi/v1.json: every JSON response names its contract type.</summary>
 public sealed class OpenApiDocumentTests : IDisposable
 {
-    private readonly TempDirectory _data = new();
-    private readonly RagLabApiFactory _factory;
-    private readonly HttpClient _client;
+    private readonly ApiTestHost _api = new();
 
-    public OpenApiDocumentTests()
-    {
-        _factory = new RagLabApiFactory(_data.Path);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => _api.Dispose();
 
     [Fact]
     public async Task The_report_ask_and_run_responses_have_their_contract_schemas()
     {
-        var openApi = await _client.GetJsonAsync("/openapi/v1.json");
+        var openApi = await _api.Client.GetJsonAsync("/openapi/v1.json");
         var schemas = openApi.GetProperty("components").GetProperty("schemas");
         foreach (var name in new[] { nameof(DecisionReport), nameof(EvalRunResponse), nameof(AskResponse) })
             Assert.True(schemas.TryGetProperty(name, out _), $"no '{name}' schema in /openapi/v1.json");
@@ -47,7 +34,7 @@ public sealed class OpenApiDocumentTests : IDisposable
     [Fact]
     public async Task Every_successful_json_response_refers_to_a_contract_schema()
     {
-        var openApi = await _client.GetJsonAsync("/openapi/v1.json");
+        var openApi = await _api.Client.GetJsonAsync("/openapi/v1.json");
         var schemas = openApi.GetProperty("components").GetProperty("schemas");
         var missing = new List<string>();
         foreach (var path in openApi.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal)))

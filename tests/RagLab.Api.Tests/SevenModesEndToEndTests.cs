@@ -52,11 +52,9 @@ public sealed partial class SevenModesEndToEndTests : IAsyncLifetime
         {"id": "ceo", "question": "Who is the CEO of the company?", "unanswerable": true}
         """;
 
-    private readonly TempDirectory _data = new();
     private FakeOllamaServer _ollama = null!;
     private FakeTrainerServer _trainer = null!;
-    private RagLabApiFactory _factory = null!;
-    private HttpClient _client = null!;
+    private ApiTestHost _api = null!;
 
     public async Task InitializeAsync()
     {
@@ -64,22 +62,19 @@ public sealed partial class SevenModesEndToEndTests : IAsyncLifetime
         _ollama.RespondAs = Respond;
         _ollama.CallTools = CallTools;
         _trainer = await FakeTrainerServer.StartAsync();
-        _factory = new RagLabApiFactory(_data.Path, _ollama.BaseAddress, new Dictionary<string, string?>
+        _api = new ApiTestHost(_ollama.BaseAddress, new Dictionary<string, string?>
         {
             ["RagLab:Jobs:Concurrency"] = "1",
             ["RagLab:FineTuning:Trainer:Endpoint"] = _trainer.BaseAddress.ToString(),
             ["RagLab:FineTuning:PollInterval"] = "00:00:00.020",
         });
-        _client = _factory.CreateClient();
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _factory.DisposeAsync();
+        await _api.DisposeAsync();
         await _trainer.DisposeAsync();
         await _ollama.DisposeAsync();
-        _data.Dispose();
     }
 
     /// <summary>
@@ -160,27 +155,27 @@ public sealed partial class SevenModesEndToEndTests : IAsyncLifetime
     public async Task All_seven_modes_are_measured_side_by_side_in_one_run_and_the_decision_cites_them_and_the_freshness_probe()
     {
         // The collection, its prompt, and a fine-tuned version made the way a user makes one.
-        foreach (var id in await Task.WhenAll(Documents.Select(d => _client.UploadTextAsync(d.Name, d.Text, Collection))))
-            await _client.WaitUntilReadyAsync(id);
-        using (var saved = await _client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new { system = "You are the {{$collection}} help desk. " + FactSheet }))
+        foreach (var id in await Task.WhenAll(Documents.Select(d => _api.Client.UploadTextAsync(d.Name, d.Text, Collection))))
+            await _api.Client.WaitUntilReadyAsync(id);
+        using (var saved = await _api.Client.PutAsJsonAsync($"/api/collections/{Collection}/prompt", new { system = "You are the {{$collection}} help desk. " + FactSheet }))
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-        var dataset = await _client.PostJsonAsync("/api/datasets", new { name = "shop-raft", collection = Collection, kind = "raft", maxChunks = 20, validationShare = 0.25 },
+        var dataset = await _api.Client.PostJsonAsync("/api/datasets", new { name = "shop-raft", collection = Collection, kind = "raft", maxChunks = 20, validationShare = 0.25 },
             HttpStatusCode.Accepted);
-        var built = await PollAsync(() => _client.GetJsonAsync($"/api/datasets/{dataset.GetProperty("id").GetString()}"),
+        var built = await PollAsync(() => _api.Client.GetJsonAsync($"/api/datasets/{dataset.GetProperty("id").GetString()}"),
             d => d.GetProperty("dataset").GetProperty("status").GetString() != "building", "the dataset");
         Assert.True(built.GetProperty("dataset").GetProperty("status").GetString() == "ready", built.ToString());
-        var tuning = await _client.PostJsonAsync("/api/finetunes", new { datasetId = dataset.GetProperty("id").GetString() }, HttpStatusCode.Accepted);
-        var tuned = await PollAsync(() => _client.GetJsonAsync($"/api/finetunes/{tuning.GetProperty("id").GetString()}"),
+        var tuning = await _api.Client.PostJsonAsync("/api/finetunes", new { datasetId = dataset.GetProperty("id").GetString() }, HttpStatusCode.Accepted);
+        var tuned = await PollAsync(() => _api.Client.GetJsonAsync($"/api/finetunes/{tuning.GetProperty("id").GetString()}"),
             j => j.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled", "the fine-tuning job");
         Assert.True(tuned.GetProperty("status").GetString() == "succeeded", tuned.ToString());
         Assert.Equal(FineTunedModel, tuned.GetProperty("modelName").GetString());
-        var modes = (await _client.GetJsonAsync($"/api/modes?collection={Collection}")).EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        var modes = (await _api.Client.GetJsonAsync($"/api/modes?collection={Collection}")).EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
         Assert.All(AllModes, mode => Assert.True(modes[mode].GetProperty("available").GetBoolean(), modes[mode].ToString()));
 
         // One run, every mode.
-        var set = await _client.ImportEvalSetAsync("shop-ladder", EvalSet, Collection);
-        var runId = await _client.RunEvalAsync(new { setId = set.GetProperty("id").GetString(), modes = AllModes, retrievers = new[] { "bm25" }, topK = 3 });
-        var run = await _client.GetJsonAsync($"/api/evalruns/{runId}");
+        var set = await _api.Client.ImportEvalSetAsync("shop-ladder", EvalSet, Collection);
+        var runId = await _api.Client.RunEvalAsync(new { setId = set.GetProperty("id").GetString(), modes = AllModes, retrievers = new[] { "bm25" }, topK = 3 });
+        var run = await _api.Client.GetJsonAsync($"/api/evalruns/{runId}");
         Assert.Equal("completed", run.GetProperty("status").GetString());
         var summary = run.GetProperty("summary");
 
@@ -208,7 +203,7 @@ public sealed partial class SevenModesEndToEndTests : IAsyncLifetime
         Assert.Equal((1, 3), (prefix.GetProperty("first").GetProperty("samples").GetInt32(), prefix.GetProperty("following").GetProperty("samples").GetInt32()));
 
         // Each answer came from the model its mode stands for.
-        var results = await _client.GetJsonAsync($"/api/evalruns/{runId}/results");
+        var results = await _api.Client.GetJsonAsync($"/api/evalruns/{runId}/results");
         var answers = results.EnumerateArray().SelectMany(q => q.GetProperty("answers").EnumerateArray()).ToList();
         Assert.Equal(28, answers.Count);
         Assert.All(answers.Where(a => Text(a, "mode") is "finetuned" or "hybrid"), a => Assert.Equal(FineTunedModel, Text(a, "model")));
@@ -218,7 +213,7 @@ public sealed partial class SevenModesEndToEndTests : IAsyncLifetime
 
         // The report shows them side by side, and the decision cites the fine-tuned columns.
         var questionnaire = new { knowledgeChanges = "Yearly", trainingBudgetDollars = 500, labelledExamples = 1000 };
-        using (var markdown = await _client.PostAsJsonAsync($"/api/evalruns/{runId}/report?format=md", questionnaire))
+        using (var markdown = await _api.Client.PostAsJsonAsync($"/api/evalruns/{runId}/report?format=md", questionnaire))
         {
             var text = await markdown.Content.ReadAsStringAsync();
             var quality = text.Split("## Answer quality")[1].Split("## Latency")[0].Split('\n');
@@ -229,7 +224,7 @@ public sealed partial class SevenModesEndToEndTests : IAsyncLifetime
             Assert.Contains("| agent | bm25 | 1.0 |", text);
             Assert.Contains("## Freshness: after a document changed\n\nNot measured for this run.", text.ReplaceLineEndings("\n"));
         }
-        var before = await _client.ReportAsync(runId, questionnaire);
+        var before = await _api.Client.ReportAsync(runId, questionnaire);
         Assert.Equal("hybrid", before.GetProperty("recommendation").GetString());
         var reasons = before.GetProperty("reasons").EnumerateArray().Select(r => (Text: Text(r, "text")!, Evidence: Text(r, "evidence")!)).ToList();
         Assert.Contains(reasons, r => r.Evidence == "finetuned 75.0% correct (4 questions) vs base 0.0% correct (4 questions): +75.0 points (threshold 10)");
@@ -239,28 +234,28 @@ public sealed partial class SevenModesEndToEndTests : IAsyncLifetime
         Assert.Contains(reasons, r => r.Evidence.StartsWith("longcontext time to first token: first question", StringComparison.Ordinal));
 
         // Freshness, for this run: the price changes; retrieval gives the new one at once, the fine-tuned model keeps what it learnt.
-        var probe = await _client.PostJsonAsync("/api/evalruns/freshness", new
+        var probe = await _api.Client.PostJsonAsync("/api/evalruns/freshness", new
         {
             runId, question = Facts[1].Question, expectedAnswer = "15 euros", documentName = "shipping.md",
             documentText = Documents[1].Text.Replace("12 euros", "15 euros"), modes = new[] { "rag", "finetuned", "hybrid" },
             timeout = "00:00:02", pollInterval = "00:00:00.200",
         }, HttpStatusCode.Accepted);
-        var probeJob = await _client.WaitForJobAsync(probe.GetProperty("jobId").GetString()!);
+        var probeJob = await _api.Client.WaitForJobAsync(probe.GetProperty("jobId").GetString()!);
         Assert.True(probeJob.GetProperty("status").GetString() == "succeeded", probeJob.ToString());
         Assert.Equal($"2 of 3 modes gave the new answer (rag, hybrid); the figures are in run {runId}'s report.", Text(probeJob, "message"));
 
-        var freshness = (await _client.GetJsonAsync($"/api/evalruns/{runId}")).GetProperty("summary").GetProperty("freshness");
+        var freshness = (await _api.Client.GetJsonAsync($"/api/evalruns/{runId}")).GetProperty("summary").GetProperty("freshness");
         Assert.Equal(probe.GetProperty("jobId").GetString(), Text(freshness, "jobId"));
         Assert.Equal([("rag", "rag", true), ("finetuned", "fineTuned", false), ("hybrid", "hybrid", true)],
             freshness.GetProperty("modes").EnumerateArray().Select(m => (Text(m, "mode"), Text(m, "role"), m.GetProperty("pickedUp").GetBoolean())).ToList());
         Assert.Equal("12 euros.", Text(freshness.GetProperty("modes")[1], "lastAnswer"));
 
-        var after = await _client.ReportAsync(runId, questionnaire);
+        var after = await _api.Client.ReportAsync(runId, questionnaire);
         var cited = Assert.Single(after.GetProperty("reasons").EnumerateArray(), r => Text(r, "text")!.StartsWith("Measured freshness", StringComparison.Ordinal));
         Assert.Equal("Measured freshness: retrieval answers the updated fact right after re-ingest; the fine-tuned model cannot without retraining.", Text(cited, "text"));
         Assert.Contains("finetuned still answered \"12 euros.\" 2.0 s after the change", Text(cited, "evidence"));
         Assert.Matches(@"rag gave the new answer [\d.]+ s after the change", Text(cited, "evidence"));
-        using var afterMarkdown = await _client.PostAsJsonAsync($"/api/evalruns/{runId}/report?format=md", questionnaire);
+        using var afterMarkdown = await _api.Client.PostAsJsonAsync($"/api/evalruns/{runId}/report?format=md", questionnaire);
         var freshnessSection = (await afterMarkdown.Content.ReadAsStringAsync()).Split("## Freshness: after a document changed")[1];
         Assert.Contains("| finetuned | finetuned | no | n/a | 12 euros. |", freshnessSection);
         Assert.Matches(@"\| rag \| rag \| yes \| [\d.]+ s \| 15 euros \[\d\]\. \|", freshnessSection);

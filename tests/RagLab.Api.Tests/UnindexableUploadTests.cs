@@ -10,29 +10,16 @@ namespace RagLab.Api.Tests;
 /// </summary>
 public sealed class UnindexableUploadTests : IDisposable
 {
-    private readonly TempDirectory _data = new();
-    private readonly RagLabApiFactory _factory;
-    private readonly HttpClient _client;
+    private readonly ApiTestHost _api = new();
 
-    public UnindexableUploadTests()
-    {
-        _factory = new RagLabApiFactory(_data.Path);
-        _client = _factory.CreateClient();
-    }
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => _api.Dispose();
 
     /// <summary>Polls the document until it is ready or failed. Bounded, not timed.</summary>
     private async Task<JsonElement> WaitUntilSettledAsync(string documentId)
     {
         for (var attempt = 0; attempt < 600; attempt++)
         {
-            var document = await _client.GetJsonAsync($"/api/documents/{documentId}");
+            var document = await _api.Client.GetJsonAsync($"/api/documents/{documentId}");
             if (document.GetProperty("status").GetString() is "ready" or "failed") return document;
             await Task.Delay(50);
         }
@@ -42,7 +29,7 @@ public sealed class UnindexableUploadTests : IDisposable
     private async Task<JsonElement> UploadFileAndSettleAsync(string name, byte[] content)
     {
         using var form = ApiErrorTests.Files((name, content));
-        using var response = await _client.PostAsync("/api/documents", form);
+        using var response = await _api.Client.PostAsync("/api/documents", form);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var receipt = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documents")[0];
         return await WaitUntilSettledAsync(receipt.GetProperty("id").GetString()!);
@@ -58,13 +45,13 @@ public sealed class UnindexableUploadTests : IDisposable
     [Fact]
     public async Task Text_sent_as_json_under_a_name_without_an_extension_is_indexed_as_plain_text()
     {
-        var body = await _client.PostJsonAsync("/api/documents",
+        var body = await _api.Client.PostJsonAsync("/api/documents",
             new { name = "refund policy", text = "Refunds are accepted within 30 days of purchase." }, HttpStatusCode.Accepted);
         var receipt = body.GetProperty("documents")[0];
         Assert.Equal("refund policy.txt", receipt.GetProperty("name").GetString());
 
-        await _client.WaitUntilReadyAsync(receipt.GetProperty("id").GetString()!);
-        var hits = await _client.PostJsonAsync("/api/search", new { query = "refunds within 30 days" });
+        await _api.Client.WaitUntilReadyAsync(receipt.GetProperty("id").GetString()!);
+        var hits = await _api.Client.PostJsonAsync("/api/search", new { query = "refunds within 30 days" });
         Assert.Equal("refund policy.txt", hits.GetProperty("hits")[0].GetProperty("documentName").GetString());
     }
 
@@ -72,7 +59,7 @@ public sealed class UnindexableUploadTests : IDisposable
     public async Task A_file_of_an_unsupported_type_is_still_415()
     {
         using var form = ApiErrorTests.Files(("refund policy", "Refunds within 30 days."u8.ToArray()));
-        using var response = await _client.PostAsync("/api/documents", form);
+        using var response = await _api.Client.PostAsync("/api/documents", form);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Contains("has no file extension", await response.Content.ReadAsStringAsync());
@@ -87,7 +74,7 @@ public sealed class UnindexableUploadTests : IDisposable
     [Fact]
     public async Task Whitespace_sent_as_text_fails_saying_no_text_was_found()
     {
-        var body = await _client.PostJsonAsync("/api/documents", new { name = "blank.md", text = " \n\n\t\n" }, HttpStatusCode.Accepted);
+        var body = await _api.Client.PostJsonAsync("/api/documents", new { name = "blank.md", text = " \n\n\t\n" }, HttpStatusCode.Accepted);
 
         var document = await WaitUntilSettledAsync(body.GetProperty("documents")[0].GetProperty("id").GetString()!);
 
@@ -110,6 +97,6 @@ public sealed class UnindexableUploadTests : IDisposable
         byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x02, 0x00, 0x45, 0x78];
 
         AssertFailedBecause(await UploadFileAndSettleAsync(name, png), "looks binary, not text");
-        Assert.Empty((await _client.PostJsonAsync("/api/search", new { query = "PNG IHDR" })).GetProperty("hits").EnumerateArray());
+        Assert.Empty((await _api.Client.PostJsonAsync("/api/search", new { query = "PNG IHDR" })).GetProperty("hits").EnumerateArray());
     }
 }
