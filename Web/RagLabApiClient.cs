@@ -71,7 +71,7 @@ public sealed partial class RagLabApiClient(HttpClient http)
         }
         if (response.IsSuccessStatusCode) return response;
         using (response)
-            throw new ApiException(await ProblemDetailAsync(response, cancellationToken), response.StatusCode);
+            throw await ProblemAsync(response, cancellationToken);
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -87,26 +87,48 @@ public sealed partial class RagLabApiClient(HttpClient http)
         }
     }
 
-    /// <summary>Problem details (RFC 9457) are ASP.NET Core's shape, not RagLab's contract: only <c>detail</c> and <c>title</c> are read.</summary>
-    internal static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Problem details (RFC 9457) are ASP.NET Core's shape, not RagLab's contract: only <c>detail</c> and <c>title</c> are read,
+    /// and the <c>errors</c> extension when it holds RagLab's <see cref="DatasetLineError"/>s (a refused JSONL upload).
+    /// </summary>
+    internal static async Task<ApiException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        string? message = null;
+        IReadOnlyList<DatasetLineError>? lineErrors = null;
         try
         {
             using var problem = JsonDocument.Parse(body);
             if (problem.RootElement.ValueKind == JsonValueKind.Object)
             {
                 if (problem.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String && detail.GetString() is { Length: > 0 } text)
-                    return text;
-                if (problem.RootElement.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString() is { Length: > 0 } titleText)
-                    return $"{titleText} ({(int)response.StatusCode}).";
+                    message = text;
+                else if (problem.RootElement.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString() is { Length: > 0 } titleText)
+                    message = $"{titleText} ({(int)response.StatusCode}).";
+                lineErrors = LineErrorsOf(problem.RootElement);
             }
         }
         catch (JsonException)
         {
         }
-        return response.StatusCode == HttpStatusCode.NotFound
+        message ??= response.StatusCode == HttpStatusCode.NotFound
             ? $"The Api has no {response.RequestMessage?.RequestUri?.AbsolutePath} (404)."
             : $"The Api answered {(int)response.StatusCode} {response.ReasonPhrase}.";
+        return new ApiException(message, response.StatusCode, lineErrors: lineErrors);
+    }
+
+    // ASP.NET Core's own validation problems use "errors" too, as an object of field names: only an array of lines is ours.
+    private static List<DatasetLineError>? LineErrorsOf(JsonElement problem)
+    {
+        if (!problem.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array) return null;
+        try
+        {
+            var lines = errors.Deserialize<List<DatasetLineError>>(RagLabJson.Options);
+            return lines is { Count: > 0 } && lines.All(l => l is { Line: > 0, Message.Length: > 0 }) ? lines : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -23,6 +23,13 @@ public sealed partial class RagLabApiClient
         PostJsonAsync<UploadResponse>($"/api/documents/{Uri.EscapeDataString(id)}/reingest", new { }, cancellationToken);
 
     /// <summary>
+    /// <c>POST /api/collections/{name}/reembed</c>: every vector of the collection made again with the configured embedding model,
+    /// as a job (the one already running when there is one); follow it at <see cref="GetJobAsync"/>.
+    /// </summary>
+    public Task<JobAccepted> StartReembedAsync(string collection, CancellationToken cancellationToken) =>
+        PostAsync<JobAccepted>($"/api/collections/{Uri.EscapeDataString(collection)}/reembed", cancellationToken);
+
+    /// <summary>
     /// Uploads one file as multipart <c>files</c> and reports the bytes sent. A file the Api refuses comes back as a
     /// <see cref="UploadedDocument"/> with <see cref="UploadedDocument.Error"/> set, not as an exception, so a page can list
     /// it beside the others.

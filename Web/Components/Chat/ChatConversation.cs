@@ -109,6 +109,7 @@ public sealed class ChatConversation(RagLabApiClient api, ProtectedSessionStorag
                         break;
                     case AskErrorEvent error:
                         answer.Error = error.Detail;
+                        answer.ReembedNeeded = error.Status == (int)System.Net.HttpStatusCode.Conflict;
                         answer.State = AnswerState.Failed;
                         break;
                 }
@@ -123,6 +124,7 @@ public sealed class ChatConversation(RagLabApiClient api, ProtectedSessionStorag
         catch (ApiException ex)
         {
             answer.Error = ex.Message;
+            answer.ReembedNeeded = ex.IsReembedNeeded;
             answer.State = AnswerState.Failed;
         }
         catch (Exception ex)

@@ -28,6 +28,9 @@ public sealed class ModeAnswer
     public AnswerState State { get; set; }
     public string? Error { get; set; }
 
+    /// <summary>The Api refused it with 409: the collection's vectors come from another embedding model (<see cref="Error"/> says which).</summary>
+    public bool ReembedNeeded { get; set; }
+
     /// <summary>Milliseconds from asking to the first token on this page (the Api's own figure is in the response).</summary>
     public double? FirstTokenMs { get; set; }
 

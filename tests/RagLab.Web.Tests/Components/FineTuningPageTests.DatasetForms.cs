@@ -92,58 +92,62 @@ public sealed partial class FineTuningPageTests
     }
 
     [Fact]
-    public void The_upload_posts_multipart_and_lists_each_bad_line_as_text()
+    public void The_upload_posts_multipart_and_lists_each_bad_line_from_the_problems_errors()
     {
         var parts = new Dictionary<string, (string? FileName, string Text)>();
         string? mediaType = null;
-        const string detail = "2 of 3 lines are not valid chat examples ({\"messages\": [{\"role\": \"user\", \"content\": \"…\"}, {\"role\": \"assistant\", \"content\": \"…\"}]} per line); nothing was stored. "
-            + "line 2: not JSON: '<script>alert(1)</script>' is invalid; line 3: no assistant message.";
+        // The detail names the first lines only; the errors extension holds every one, and is what the page lists.
+        const string detail = "3 of 4 lines are not valid chat examples ({\"messages\": [{\"role\": \"user\", \"content\": \"…\"}, {\"role\": \"assistant\", \"content\": \"…\"}]} per line); nothing was stored. "
+            + "line 2: not JSON: '<script>alert(1)</script>' is invalid; and 2 more.";
+        DatasetLineError[] errors =
+        [
+            new(2, "not JSON: '<script>alert(1)</script>' is invalid"),
+            new(3, "no assistant message"),
+            new(4, "role 'bot' is unknown; use system, user or assistant"),
+        ];
         Api.On(HttpMethod.Post, "/api/datasets/upload", async request =>
         {
             mediaType = request.Content!.Headers.ContentType?.MediaType;
             foreach (var part in (MultipartFormDataContent)request.Content)
                 parts[part.Headers.ContentDisposition!.Name!.Trim('"')] = (part.Headers.ContentDisposition.FileName?.Trim('"'), await part.ReadAsStringAsync());
-            return new HttpResponseMessage(HttpStatusCode.BadRequest)
-            {
-                Content = new StringContent(JsonSerializer.Serialize(new { type = "about:blank", title = "Invalid request", status = 400, detail }), Encoding.UTF8, "application/problem+json"),
-            };
+            return ScriptedApi.ProblemWithLines(detail, errors);
         });
         var page = Render<FineTuning>();
         page.WaitForElement("#dataset-file");
 
-        const string jsonl = "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"}]}\n<script>alert(1)</script>\n{\"messages\":[]}";
+        const string jsonl = "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"}]}\n<script>alert(1)</script>\n{\"messages\":[]}\n{\"messages\":[{\"role\":\"bot\",\"content\":\"c\"}]}";
         page.FindComponents<InputFile>().Single(f => f.Instance.AdditionalAttributes?["id"] as string == "dataset-file")
             .UploadFiles(InputFileContent.CreateFromText(jsonl, "support.jsonl"));
         page.Find("#upload-name").Change("support-chat");
         page.Find("[data-testid=upload-dataset]").Submit();
 
-        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=line-errors] li").Count));
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=line-errors] li").Count));
         Assert.Equal("multipart/form-data", mediaType);
         Assert.Equal(("support.jsonl", jsonl), parts["file"]);
         Assert.Equal("support-chat", parts["name"].Text);
         Assert.Equal("default", parts["collection"].Text);
         var lines = page.FindAll("[data-testid=line-errors] li");
-        Assert.Equal(["2", "3"], lines.Select(l => l.GetAttribute("data-line")));
+        Assert.Equal(["2", "3", "4"], lines.Select(l => l.GetAttribute("data-line")));
         Assert.Equal("Line 2: not JSON: '<script>alert(1)</script>' is invalid", TextOf(lines[0]));
         Assert.Equal("Line 3: no assistant message", TextOf(lines[1]));
+        Assert.Equal("Line 4: role 'bot' is unknown; use system, user or assistant", TextOf(lines[2]));
         Assert.Empty(page.FindAll("[data-testid=upload-error] script")); // the Api's words are shown as text, never as markup
-        Assert.Contains("2 of 3 lines are not valid chat examples", page.Find("[data-testid=upload-error]").TextContent);
+        Assert.Contains("3 lines are not valid in support.jsonl; nothing was stored.", TextOf(page.Find("[data-testid=upload-error]")));
     }
 
     [Fact]
-    public void Line_errors_past_the_Apis_first_twenty_are_counted()
+    public void Without_the_errors_extension_the_refusals_detail_is_shown_whole()
     {
-        var (summary, lines, more) = Web.Components.FineTunes.UploadLineErrors.Parse(
-            "25 of 30 lines are not valid chat examples (…); nothing was stored. line 1: empty messages; line 4: role 'bot' is unknown; use system, user or assistant; and 23 more.");
+        Api.Problem(HttpMethod.Post, "/api/datasets/upload", HttpStatusCode.BadRequest, "The file holds no example: give one chat example per line.");
+        var page = Render<FineTuning>();
+        page.WaitForElement("#dataset-file");
 
-        Assert.Equal("25 of 30 lines are not valid chat examples (…); nothing was stored.", summary);
-        Assert.Equal([new DatasetLineError(1, "empty messages"), new DatasetLineError(4, "role 'bot' is unknown; use system, user or assistant")], lines);
-        Assert.Equal("23", more);
+        page.FindComponents<InputFile>().Single(f => f.Instance.AdditionalAttributes?["id"] as string == "dataset-file")
+            .UploadFiles(InputFileContent.CreateFromText("\n\n", "empty.jsonl"));
+        page.Find("[data-testid=upload-dataset]").Submit();
 
-        var plain = Web.Components.FineTunes.UploadLineErrors.Parse("The file holds no example.");
-        Assert.Equal("The file holds no example.", plain.Summary); // a refusal naming no line is shown whole
-        Assert.Empty(plain.Lines);
-        Assert.Null(plain.More);
+        page.WaitForAssertion(() => Assert.Equal("The file holds no example: give one chat example per line.", TextOf(page.Find("[data-testid=upload-dataset] [data-testid=error]"))));
+        Assert.Empty(page.FindAll("[data-testid=line-errors]"));
     }
 
     [Fact]

@@ -89,6 +89,14 @@ public sealed class ScriptedApi : HttpMessageHandler
     public static HttpResponseMessage JsonResponse(object body, HttpStatusCode status = HttpStatusCode.OK) =>
         new(status) { Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), RagLabJson.Options), Encoding.UTF8, "application/json") };
 
+    /// <summary>A 400 problem carrying the bad lines of a refused JSONL upload in its <c>errors</c> extension, as the Api writes it.</summary>
+    public static HttpResponseMessage ProblemWithLines(string detail, IReadOnlyList<DatasetLineError> errors) =>
+        new(HttpStatusCode.BadRequest)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { type = "about:blank", title = "Invalid request", status = 400, detail, errors }, RagLabJson.Options),
+                Encoding.UTF8, "application/problem+json"),
+        };
+
     private static HttpResponseMessage ProblemResponse(HttpStatusCode status, string? detail) =>
         new(status)
         {
