@@ -59,6 +59,7 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
+                .SetSampler(new BackgroundCallSampler())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(aspNetCore =>
                     // Health probes every few seconds would drown the traces that matter.

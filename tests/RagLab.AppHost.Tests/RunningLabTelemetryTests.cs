@@ -22,6 +22,9 @@ public partial class RunningLabTests
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = lab.App.GetEndpoint("web", "http").ToString() });
         await page.GotoAsync("documents?collection=traced");
+        // InputFile listens for "change" only once its JavaScript has initialised the element (it then numbers the files it
+        // hands over); files set before that are never uploaded. A person cannot pick files that fast; a test can.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=upload-input]')?._blazorInputFileNextFileId !== undefined");
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(new FilePayload
         {
             Name = "shipping.md",
@@ -77,5 +80,22 @@ public partial class RunningLabTests
             ("api", "raglab.cache.hits"), ("api", "raglab.cache.misses"),
             ("worker", "raglab.ingestion.duration"), ("worker", "raglab.job.duration"), ("worker", "raglab.job.queue.depth"),
         ], ct);
+    }
+
+    [Fact]
+    public async Task The_dashboard_gets_requests_and_jobs_not_the_database_and_cache_calls_of_background_loops()
+    {
+        var ct = Timeout(90);
+        var jobId = await lab.UploadAsync("quiet", "hours.md", "# Opening hours\n\nThe office opens at nine.", ct);
+        await lab.WaitForJobAsync(jobId, ct);
+        // By the time the job's trace is exported, the Api's index sync (every 2 s), the worker's queue reads and the health
+        // probes have each run many times.
+        await lab.Telemetry.WaitForTraceAsync(t => t.Any(s => s.Name == "job" && s.Attributes.GetValueOrDefault("job.id") == jobId), ct);
+
+        var roots = lab.Telemetry.Spans.Where(s => s.ParentSpanId is null).ToList();
+        Assert.DoesNotContain(roots, s => s.Kind == SpanKind.Client);
+        Assert.Contains(roots, s => s.Service == "api" && s.Kind == SpanKind.Server);
+        // The worker's job spans continue the Api's traces, and the worker's own background calls are not exported.
+        Assert.DoesNotContain(roots, s => s.Service == "worker" && s.Scope != "RagLab");
     }
 }

@@ -9,7 +9,7 @@ namespace RagLab.AppHost.Tests.Otlp;
 
 /// <summary>One span as a collector received it, with the <c>service.name</c> of the process that sent it.</summary>
 public sealed record CollectedSpan(string Service, string Scope, string TraceId, string SpanId, string? ParentSpanId, string Name,
-    IReadOnlyDictionary<string, string> Attributes);
+    SpanKind Kind, IReadOnlyDictionary<string, string> Attributes);
 
 /// <summary>
 /// An OTLP/HTTP collector (binary protobuf, <c>POST /v1/traces</c>, <c>/v1/metrics</c>, <c>/v1/logs</c>) on 127.0.0.1, standing in
@@ -99,7 +99,7 @@ public sealed class InTestOtlpCollector : IAsyncDisposable
                     from scope in resource.ScopeSpans
                     from span in scope.Spans
                     select new CollectedSpan(service, scope.Scope?.Name ?? "", Hex(span.TraceId), Hex(span.SpanId),
-                        span.ParentSpanId.IsEmpty ? null : Hex(span.ParentSpanId), span.Name,
+                        span.ParentSpanId.IsEmpty ? null : Hex(span.ParentSpanId), span.Name, span.Kind,
                         span.Attributes.GroupBy(a => a.Key).ToDictionary(a => a.Key, a => Text(a.Last().Value)));
         lock (_gate) _spans.AddRange(spans);
     }

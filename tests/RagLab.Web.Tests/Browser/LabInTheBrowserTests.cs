@@ -27,11 +27,9 @@ public sealed class LabInTheBrowserTests(LabServers lab) : IClassFixture<LabServ
         lab.Ollama.BeforeEmbed = abort => held.Task.WaitAsync(abort); // holds indexing mid-way, so its progress is on screen
         try
         {
-            await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(
-            [
+            await BlazorInputFile.ChooseAsync(page.Locator("[data-testid=upload-input]"),
                 new FilePayload { Name = "refunds.md", MimeType = "text/markdown", Buffer = Encoding.UTF8.GetBytes(Refunds) },
-                new FilePayload { Name = "warranty.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes(Warranty) },
-            ]);
+                new FilePayload { Name = "warranty.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes(Warranty) });
 
             foreach (var name in new[] { "refunds.md", "warranty.txt" })
                 await Expect(page.Locator($"[data-testid=upload][data-name='{name}'] progress")).ToBeVisibleAsync();
@@ -155,7 +153,7 @@ public sealed class LabInTheBrowserTests(LabServers lab) : IClassFixture<LabServ
 
         await Expect(page.Locator("[data-testid=no-sets]")).ToBeVisibleAsync();
         if (!await page.Locator("#jsonl-name").IsVisibleAsync()) await page.GetByText("Upload JSON Lines").ClickAsync();
-        await page.Locator("#jsonl-file").SetInputFilesAsync(new FilePayload
+        await BlazorInputFile.ChooseAsync(page.Locator("#jsonl-file"), new FilePayload
         {
             Name = "shop-faq.jsonl",
             MimeType = "application/jsonl",
