@@ -117,7 +117,7 @@ public sealed class ContractsRoundTripTests : IAsyncLifetime
         using (var posted = await _api.Client.PostAsJsonAsync("/api/documents", new TextDocumentRequest("manual.md", text, "shop"), ClientJson))
         {
             var upload = await posted.Content.ReadFromJsonAsync<UploadResponse>(ClientJson);
-            await WaitUntilReadyAsync(Assert.Single(upload!.Documents).Id);
+            await WaitUntilReadyAsync(Assert.Single(upload!.Documents).Id!);
         }
 
         const string jsonl = """{"id":"q1","question":"How often to calibrate the sprocket?","answer":"every week","relevantDocuments":["manual.md"],"tags":["shop"]}""";

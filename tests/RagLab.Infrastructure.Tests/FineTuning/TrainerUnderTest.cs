@@ -117,7 +117,7 @@ internal abstract class TrainerUnderTest : IAsyncDisposable
             foreach (var (_, bytes) in trainer.Artifacts) Assert.Equal(bytes, ollama.Blobs[Sha(bytes)]);
             var create = ollama.CreatedModels["raglab-default-v1"];
             Assert.Equal(trainer.Artifacts.ToDictionary(a => a.Key, a => Sha(a.Value)),
-                create.GetProperty("files").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()));
+                create.GetProperty("files").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!));
             Assert.Equal("q4_K_M", create.GetProperty("quantize").GetString());
             Assert.Equal("{{ .Prompt }}", create.GetProperty("template").GetString());
             Assert.Equal(["<|im_end|>"], create.GetProperty("parameters").GetProperty("stop").EnumerateArray().Select(s => s.GetString()));
