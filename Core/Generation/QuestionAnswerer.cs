@@ -151,7 +151,7 @@ public sealed class QuestionAnswerer(
         using var activity = RagLabTelemetry.ActivitySource.StartActivity("cache");
         var cached = await cache.GetAsync(key, cancellationToken);
         activity?.SetTag("raglab.cache.hit", cached is not null);
-        (cached is null ? RagLabTelemetry.CacheMisses : RagLabTelemetry.CacheHits).Add(1);
+        RagLabTelemetry.RecordCacheLookup(hit: cached is not null);
         return cached;
     }
 

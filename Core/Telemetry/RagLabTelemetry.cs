@@ -20,6 +20,22 @@ public static class RagLabTelemetry
     public static readonly Counter<long> InputTokens = Meter.CreateCounter<long>("raglab.tokens.input", "{token}", "Prompt tokens sent to the model.");
     public static readonly Counter<long> OutputTokens = Meter.CreateCounter<long>("raglab.tokens.output", "{token}", "Tokens the model generated.");
     public static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("raglab.cache.hits", "{hit}", "Answers served from the cache.");
+    public static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>("raglab.cache.misses", "{miss}", "Answers not in the cache.");
+
+    /// <summary>The answer cache's hit ratio since the process started, as the gauge <c>raglab.cache.hit_ratio</c> reports it.</summary>
+    public static readonly HitRatio CacheHitRatio = new();
+
+    /// <summary>The share of answer-cache lookups served from the cache since the process started (0 to 1; none before the first lookup).</summary>
+    public static readonly ObservableGauge<double> CacheHitRatioGauge =
+        Meter.CreateObservableGauge("raglab.cache.hit_ratio", CacheHitRatio.Observe, "1", "Share of answer-cache lookups served from the cache since start.");
+
+    /// <summary>Counts one answer-cache lookup in <see cref="CacheHits"/> or <see cref="CacheMisses"/> and in <see cref="CacheHitRatio"/>.</summary>
+    public static void RecordCacheLookup(bool hit)
+    {
+        (hit ? CacheHits : CacheMisses).Add(1);
+        CacheHitRatio.Record(hit);
+    }
+
     /// <summary>Counts a model call's tokens and tags its span with them (OpenTelemetry gen_ai conventions).</summary>
     public static void RecordTokenUsage(Activity? activity, string model, long? inputTokens, long? outputTokens)
     {
@@ -45,8 +61,6 @@ public static class RagLabTelemetry
         activity?.SetTag("raglab.embed.count", count);
         return activity;
     }
-
-    public static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>("raglab.cache.misses", "{miss}", "Answers not in the cache.");
 
     /// <summary>How long jobs run, from start to success or failure; tags <c>job.kind</c> and <c>job.outcome</c> (succeeded, failed).</summary>
     public static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>("raglab.job.duration", "ms", "Time a job ran, from start to success or failure.");

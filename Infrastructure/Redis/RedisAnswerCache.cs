@@ -58,10 +58,8 @@ public sealed class RedisAnswerCache : IAnswerCache
             warning.Log(exception, "Answer cache lookup");
         }
 
-        var hit = answer is not null;
-        activity?.SetTag("cache.hit", hit);
-        if (hit) RagLabTelemetry.CacheHits.Add(1, new KeyValuePair<string, object?>("cache.backend", "redis"));
-        else RagLabTelemetry.CacheMisses.Add(1, new KeyValuePair<string, object?>("cache.backend", "redis"));
+        // Counted once, by the answerer that asked (raglab.cache.hits / misses); the span says what Redis answered.
+        activity?.SetTag("cache.hit", answer is not null);
         return answer is null ? null : answer with { Cached = true };
     }
 

@@ -20,8 +20,8 @@ public class HostGraphTests
     [Fact]
     public async Task Ollama_and_qdrant_on_the_machine_run_as_executables_with_their_data_in_the_lab_folder()
     {
-        var model = await AppModel.CreateAsync("--RagLab:Containers=false", "--PATH=/nonexistent", "--RagLab:Tools:PostgresRoot=/nonexistent",
-            "--RagLab:Tools:Ollama=/usr/local/bin/ollama", "--RagLab:Tools:Qdrant=/usr/local/bin/qdrant", "--RagLab:DataDirectory=/srv/raglab");
+        var model = await AppModel.CreateAsync([.. MachineArguments.NothingInstalled,
+            "--RagLab:Tools:Ollama=/usr/local/bin/ollama", "--RagLab:Tools:Qdrant=/usr/local/bin/qdrant", "--RagLab:DataDirectory=/srv/raglab"]);
 
         Assert.Equal("/usr/local/bin/ollama", model.Resource<ExecutableResource>("ollama").Command);
         Assert.Equal(["serve"], await model.ArgumentsOf("ollama"));
@@ -42,7 +42,7 @@ public class HostGraphTests
     [Fact]
     public async Task With_nothing_installed_the_api_runs_jobs_itself_and_there_is_no_worker()
     {
-        var model = await AppModel.CreateAsync("--RagLab:Containers=false", "--PATH=/nonexistent", "--RagLab:Tools:PostgresRoot=/nonexistent");
+        var model = await AppModel.CreateAsync(MachineArguments.NothingInstalled);
 
         Assert.Equal(["api", "web"], model.ResourceNames);
         Assert.Equal("true", (await model.EnvironmentOf("api"))["RagLab__Jobs__RunInProcess"]);

@@ -37,9 +37,7 @@ public partial class ModelPullTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             await using var app = await LabDirectories.StartAsync(
             [
-                "--RagLab:Containers=false",
-                "--PATH=/nonexistent",
-                "--RagLab:Tools:PostgresRoot=/nonexistent",
+                .. MachineArguments.NothingInstalled,
                 $"--RagLab:DataDirectory={data.FullName}",
                 $"--RagLab:Tools:Ollama={ollamaCommand}",
                 $"--RagLab:ChatModel={ChatModel}",

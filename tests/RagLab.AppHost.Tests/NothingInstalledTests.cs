@@ -12,9 +12,7 @@ public class NothingInstalledTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             await using var app = await LabDirectories.StartAsync(
             [
-                "--RagLab:Containers=false",
-                "--PATH=/nonexistent",
-                "--RagLab:Tools:PostgresRoot=/nonexistent",
+                .. MachineArguments.NothingInstalled,
                 $"--RagLab:DataDirectory={data.FullName}",
             ], ["api", "web"], output.WriteLine);
             using var api = app.CreateHttpClient("api");

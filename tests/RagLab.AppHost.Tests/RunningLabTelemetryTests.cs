@@ -77,7 +77,7 @@ public partial class RunningLabTests
         [
             ("api", "raglab.retrieval.duration"), ("api", "raglab.generation.duration"),
             ("api", "raglab.tokens.input"), ("api", "raglab.tokens.output"),
-            ("api", "raglab.cache.hits"), ("api", "raglab.cache.misses"),
+            ("api", "raglab.cache.hits"), ("api", "raglab.cache.misses"), ("api", "raglab.cache.hit_ratio"),
             ("worker", "raglab.ingestion.duration"), ("worker", "raglab.job.duration"), ("worker", "raglab.job.queue.depth"),
         ], ct);
     }

@@ -7,12 +7,11 @@ namespace RagLab.AppHost.Tests;
 public class SharedAccessTests
 {
     private const string Hash = "pbkdf2-sha256$10000$c2FsdHNhbHRzYWx0c2FsdA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-    private static readonly string[] Bare = ["--RagLab:Containers=false", "--PATH=/nonexistent", "--RagLab:Tools:PostgresRoot=/nonexistent"];
 
     [Fact]
     public async Task In_shared_mode_the_web_calls_the_api_with_a_secret_parameter_and_the_api_gets_the_key_entries()
     {
-        var model = await AppModel.CreateAsync([.. Bare, "--RagLab:Access:Mode=shared",
+        var model = await AppModel.CreateAsync([.. MachineArguments.NothingInstalled, "--RagLab:Access:Mode=shared",
             "--RagLab:Access:Keys:0:Name=web", "--RagLab:Access:Keys:0:Role=admin", $"--RagLab:Access:Keys:0:Hash={Hash}"]);
 
         var parameter = model.Resource<ParameterResource>("raglab-api-key");
@@ -29,7 +28,7 @@ public class SharedAccessTests
     [Fact]
     public async Task In_local_mode_there_is_no_key_and_no_access_setting()
     {
-        var model = await AppModel.CreateAsync(Bare);
+        var model = await AppModel.CreateAsync(MachineArguments.NothingInstalled);
 
         Assert.DoesNotContain(model.Builder.Resources, r => r.Name == "raglab-api-key");
         Assert.DoesNotContain("RagLab__ApiKey", (await model.EnvironmentOf("web")).Keys);

@@ -32,8 +32,8 @@ public class TrainerGraphTests
     [Fact]
     public async Task With_trainer_python_it_is_an_executable_of_the_local_python_whose_url_the_api_and_worker_get()
     {
-        var model = await AppModel.CreateAsync("--RagLab:Containers=false", "--PATH=/nonexistent", "--RagLab:Tools:PostgresRoot=/nonexistent",
-            "--RagLab:Tools:RedisServer=/usr/bin/redis-server", "--RagLab:Trainer=python", "--RagLab:Tools:Python=/opt/trainer-venv/bin/python");
+        var model = await AppModel.CreateAsync([.. MachineArguments.NothingInstalled,
+            "--RagLab:Tools:RedisServer=/usr/bin/redis-server", "--RagLab:Trainer=python", "--RagLab:Tools:Python=/opt/trainer-venv/bin/python"]);
 
         var trainer = model.Resource<ExecutableResource>("trainer");
         Assert.Equal("/opt/trainer-venv/bin/python", trainer.Command);
