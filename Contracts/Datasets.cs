@@ -50,5 +50,5 @@ public sealed record DatasetMessage(string Role, string Content);
 /// <summary>A dataset with its first examples of each split, from <c>GET /api/datasets/{id}</c>.</summary>
 public sealed record DatasetDetails(DatasetResponse Dataset, IReadOnlyList<IReadOnlyList<DatasetMessage>> TrainPreview, IReadOnlyList<IReadOnlyList<DatasetMessage>> ValidationPreview);
 
-/// <summary>A bad line of an upload (HTTP 400 <c>errors</c> extension).</summary>
+/// <summary>A bad line of a JSON Lines upload, a dataset or an eval set (HTTP 400 problem, <c>errors</c> extension: every bad line).</summary>
 public sealed record DatasetLineError(int Line, string Message);

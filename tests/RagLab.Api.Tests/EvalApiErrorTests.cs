@@ -27,10 +27,24 @@ public sealed class EvalApiErrorTests : IDisposable
     public async Task A_bad_jsonl_line_is_400_naming_the_line_and_nothing_is_stored()
     {
         using var form = EvalTestClient.JsonlForm("faq", "{\"question\": \"Fine?\"}\n{\"question\": 42}\n");
-        await EvalTestClient.AssertProblemAsync(await _api.Client.PostAsync("/api/evalsets", form), HttpStatusCode.BadRequest, "Line 2: \"question\" must be a string");
+        await EvalTestClient.AssertProblemAsync(await _api.Client.PostAsync("/api/evalsets", form), HttpStatusCode.BadRequest, "line 2: \"question\" must be a string");
 
         using var notJson = EvalTestClient.JsonlForm("faq", "{\"question\": \"Fine?\"}\n\nnot json\n");
-        await EvalTestClient.AssertProblemAsync(await _api.Client.PostAsync("/api/evalsets", notJson), HttpStatusCode.BadRequest, "Line 3: not valid JSON");
+        await EvalTestClient.AssertProblemAsync(await _api.Client.PostAsync("/api/evalsets", notJson), HttpStatusCode.BadRequest, "line 3: not valid JSON");
+        Assert.Equal(0, (await _api.Client.GetJsonAsync("/api/evalsets")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Every_bad_line_of_an_eval_set_is_listed_in_the_problem_s_errors()
+    {
+        using var form = EvalTestClient.JsonlForm("faq", "{\"question\": 42}\n{\"question\": \"Fine?\"}\nnot json\n{\"anwser\": \"x\"}\n");
+        using var response = await _api.Client.PostAsync("/api/evalsets", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var errors = problem.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("line").GetInt32(), e.GetProperty("message").GetString())).ToList();
+        Assert.Equal([1, 3, 4], errors.Select(e => e.Item1));
+        Assert.Contains("unknown field 'anwser'", errors[2].Item2);
         Assert.Equal(0, (await _api.Client.GetJsonAsync("/api/evalsets")).GetArrayLength());
     }
 

@@ -75,7 +75,7 @@ public sealed class ErrorHandlingTests : IDisposable
         var result = await _cli.RunAsync("eval", "import", path, "--name", "bad");
 
         Assert.Equal(1, result.ExitCode);
-        AssertOneErrorLine(result, "Line 2");
+        AssertOneErrorLine(result, "line 2");
     }
 
     [Fact]

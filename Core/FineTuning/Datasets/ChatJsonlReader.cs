@@ -4,31 +4,12 @@ using RagLab.Core.Kernel;
 
 namespace RagLab.Core.FineTuning.Datasets;
 
-/// <summary>A line of an upload that could not be used, and why.</summary>
-public sealed record JsonlLineError(int Line, string Message)
-{
-    public override string ToString() => $"line {Line}: {Message}";
-}
-
-/// <summary>Thrown for an upload with bad lines; every bad line is listed, none is dropped silently.</summary>
-public sealed class JsonlUploadException(IReadOnlyList<JsonlLineError> errors, int totalLines)
-    : ValidationException(Describe(errors, totalLines))
-{
-    public IReadOnlyList<JsonlLineError> Errors { get; } = errors;
-
-    private static string Describe(IReadOnlyList<JsonlLineError> errors, int totalLines)
-    {
-        const int shown = 20;
-        var text = new StringBuilder($"{errors.Count} of {totalLines} lines are not valid chat examples ({{\"messages\": [{{\"role\": \"user\", \"content\": \"…\"}}, {{\"role\": \"assistant\", \"content\": \"…\"}}]}} per line); nothing was stored. ");
-        text.Append(string.Join("; ", errors.Take(shown)));
-        if (errors.Count > shown) text.Append($"; and {errors.Count - shown} more");
-        return text.Append('.').ToString();
-    }
-}
-
 /// <summary>Reads chat-format JSON Lines (one <c>{"messages": [...]}</c> per line), as OpenAI's fine-tuning API and TRL take them.</summary>
 public static class ChatJsonlReader
 {
+    private const string ChatExampleShape =
+        "valid chat examples ({\"messages\": [{\"role\": \"user\", \"content\": \"…\"}, {\"role\": \"assistant\", \"content\": \"…\"}]} per line)";
+
     /// <summary>Blank lines are skipped (they hold no example); every other line must be a valid example.</summary>
     /// <exception cref="JsonlUploadException">One or more lines are bad; each is named by its 1-based line number.</exception>
     /// <exception cref="ValidationException">The file holds no example at all.</exception>
@@ -56,7 +37,7 @@ public static class ChatJsonlReader
             if (Parse(line, out var error) is { } example) examples.Add(example);
             else errors.Add(new JsonlLineError(number, error!));
         }
-        if (errors.Count > 0) throw new JsonlUploadException(errors, number);
+        if (errors.Count > 0) throw new JsonlUploadException(errors, number, ChatExampleShape);
         if (examples.Count == 0) throw new ValidationException("The upload holds no example: send one {\"messages\": [...]} object per line.");
         return examples;
     }

@@ -27,18 +27,32 @@ public sealed class JsonlEvalSetReaderTests
     }
 
     [Theory]
-    [InlineData("{\"question\": \"ok\"}\n{\"answer\": \"x\"}", "Line 2", "question")]
-    [InlineData("{\"question\": \"ok\"}\n\nnot json", "Line 3", "not valid JSON")]
-    [InlineData("[1, 2]", "Line 1", "expected a JSON object")]
-    [InlineData("{\"question\": \"ok\", \"relevantDocuments\": \"a.md\"}", "Line 1", "array of strings")]
-    [InlineData("{\"question\": \"ok\", \"anwser\": \"x\"}", "Line 1", "unknown field 'anwser'")]
-    [InlineData("{\"question\": 5}", "Line 1", "must be a string")]
-    [InlineData("{\"question\": \"a\", \"id\": \"x\"}\n{\"question\": \"b\", \"id\": \"x\"}", "Line 2", "already used")]
-    public async Task A_bad_line_is_rejected_with_its_number_and_the_problem(string text, string line, string problem)
+    [InlineData("{\"question\": \"ok\"}\n{\"answer\": \"x\"}", 2, "question")]
+    [InlineData("{\"question\": \"ok\"}\n\nnot json", 3, "not valid JSON")]
+    [InlineData("[1, 2]", 1, "expected a JSON object")]
+    [InlineData("{\"question\": \"ok\", \"relevantDocuments\": \"a.md\"}", 1, "array of strings")]
+    [InlineData("{\"question\": \"ok\", \"anwser\": \"x\"}", 1, "unknown field 'anwser'")]
+    [InlineData("{\"question\": 5}", 1, "must be a string")]
+    [InlineData("{\"question\": \"a\", \"id\": \"x\"}\n{\"question\": \"b\", \"id\": \"x\"}", 2, "already used")]
+    public async Task A_bad_line_is_rejected_with_its_number_and_the_problem(string text, int line, string problem)
     {
-        var error = await Assert.ThrowsAsync<ValidationException>(() => Read(text));
-        Assert.StartsWith(line + ":", error.Message);
-        Assert.Contains(problem, error.Message);
+        var error = await Assert.ThrowsAsync<JsonlUploadException>(() => Read(text));
+        var bad = Assert.Single(error.Errors);
+        Assert.Equal(line, bad.Line);
+        Assert.Contains(problem, bad.Message);
+        Assert.Contains($"line {line}: ", error.Message);
+    }
+
+    [Fact]
+    public async Task Every_bad_line_is_reported_not_only_the_first()
+    {
+        const string text = "{\"question\": \"ok\"}\nnot json\n{\"question\": \"fine\"}\n{\"answer\": \"x\"}\n\n{\"question\": 5}";
+
+        var error = await Assert.ThrowsAsync<JsonlUploadException>(() => Read(text));
+
+        Assert.Equal([2, 4, 6], error.Errors.Select(e => e.Line));
+        Assert.StartsWith("3 of 6 lines are not eval questions", error.Message);
+        Assert.Contains("nothing was stored", error.Message);
     }
 
     [Fact]

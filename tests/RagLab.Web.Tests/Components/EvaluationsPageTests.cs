@@ -102,6 +102,23 @@ public sealed class EvaluationsPageTests : PageTestContext
         page.WaitForAssertion(() => Assert.Contains("Line 2 is not JSON", page.Find("[data-testid=error]").TextContent));
     }
 
+    [Fact]
+    public void A_refused_eval_set_upload_lists_every_bad_line_the_api_names()
+    {
+        DatasetLineError[] errors = [new(1, "\"question\" must be a string, found a number"), new(3, "not valid JSON ('n' is an invalid start of a value)")];
+        Api.Get("/api/evalsets", new List<EvalSetResponse>()).Get("/api/evalruns", new List<EvalRunResponse>())
+           .On(HttpMethod.Post, "/api/evalsets", _ => Task.FromResult(ScriptedApi.ProblemWithLines("2 of 3 lines are not eval questions; nothing was stored. line 1: …", errors)));
+        var page = Render<Evaluations>();
+        page.WaitForElement("#jsonl-file");
+
+        page.FindComponents<InputFile>().Single(f => f.Instance.AdditionalAttributes?["id"] as string == "jsonl-file")
+            .UploadFiles(InputFileContent.CreateFromText("{\"question\":1}\n{\"question\":\"a\"}\nnot json", "questions.jsonl"));
+        page.Find("#jsonl-name").Change("faq");
+        page.FindAll("button").Single(b => b.TextContent == "Upload").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["1", "3"], page.FindAll("[data-testid=line-errors] li").Select(l => l.GetAttribute("data-line"))));
+    }
+
     private static HttpResponseMessage JsonAnswer(object body, HttpStatusCode status = HttpStatusCode.OK) =>
         new(status) { Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), RagLabJson.Options), System.Text.Encoding.UTF8, "application/json") };
 }
