@@ -22,8 +22,9 @@ public static class AskApi
         return app;
     }
 
-    private static async Task<List<AnswerMode>> ModesAsync(string? collection, AnswerModeAvailability availability, CancellationToken cancellationToken) =>
-        [.. (await availability.CheckAllAsync(collection, cancellationToken))
+    /// <summary>Judged over the caller's view: the same view their questions get (<see cref="CallerScope.ReaderScope"/>, as in <see cref="AskMappings"/>).</summary>
+    private static async Task<List<AnswerMode>> ModesAsync(string? collection, AnswerModeAvailability availability, HttpContext context, CancellationToken cancellationToken) =>
+        [.. (await availability.CheckAllAsync(collection, context.ReaderScope(), cancellationToken))
             .Select(m => new AnswerMode(m.Mode.Name, m.Mode.Description, m.Mode.UsesRetrieval, m.Availability.Available, m.Availability.Reason))];
 
     private static async Task<AskResponse> AskAsync(AskRequest request, IQuestionAnswerer answerer, HttpContext context, CancellationToken cancellationToken) =>

@@ -66,5 +66,8 @@ public interface IAnswerMode
     /// Whether the mode can answer on <paramref name="collection"/> with the connected model, and if not, why. Whether a chat model is
     /// connected at all is checked by the caller (see <see cref="SupportsExtractiveFallback"/>); the default is available.
     /// </summary>
-    ValueTask<ModeAvailability> CheckAvailabilityAsync(string collection, CancellationToken cancellationToken) => ValueTask.FromResult(ModeAvailability.Ready);
+    /// <param name="scope">Whose view of the collection: judged over the documents it may read, as an answer would be, and the reason
+    /// says nothing about the others.</param>
+    ValueTask<ModeAvailability> CheckAvailabilityAsync(string collection, ReaderScope scope, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(ModeAvailability.Ready);
 }

@@ -239,6 +239,50 @@ public sealed partial class DocumentAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _alice.GetAsync($"/api/documents/{ids["budget.md"]}")).StatusCode);
     }
 
+    [Fact]
+    public async Task Each_user_is_told_whether_long_context_fits_the_documents_they_may_read_and_nothing_about_the_others()
+    {
+        await UploadAsync();
+        // Finance's long forecast makes the whole collection, and Bob's view, far larger than the window; Alice's view stays small.
+        var forecast = string.Join("\n\n", Enumerable.Range(1, 40).Select(i => $"## Quarter {i}\n\nThe forecast for quarter {i} assumes flat travel costs and the same headcount."));
+        var forecastId = await UploadJsonAsync(_admin, "forecast.md", "# Forecast\n\n" + forecast, groups: ["finance"]);
+        await _admin.WaitUntilReadyAsync(forecastId);
+        _ollama.ChatContextLength = 2048;
+
+        async Task<JsonElement> LongContextAsync(HttpClient client) =>
+            (await client.GetJsonAsync($"/api/modes?collection={Collection}")).EnumerateArray().Single(m => m.GetProperty("name").GetString() == "longcontext");
+        var (alice, bob, admin) = (await LongContextAsync(_alice), await LongContextAsync(_bob), await LongContextAsync(_admin));
+        string Reason(JsonElement mode) => mode.GetProperty("reason").GetString()!;
+
+        Assert.True(alice.GetProperty("available").GetBoolean(), Reason(alice));
+        Assert.Contains("The documents you may read in collection 'people'", Reason(alice));
+        Assert.False(bob.GetProperty("available").GetBoolean(), Reason(bob));
+        Assert.False(admin.GetProperty("available").GetBoolean(), Reason(admin));
+        Assert.Contains("the window holds 2,048 tokens", Reason(bob));
+
+        // The sizes named are of the caller's own documents: Bob's chunk count is his documents', not the collection's (the admin's).
+        async Task<int> ChunksAsync(HttpClient client) =>
+            (await client.GetJsonAsync($"/api/documents?collection={Collection}")).EnumerateArray().Sum(d => d.GetProperty("chunks").GetInt32());
+        var (bobChunks, allChunks) = (await ChunksAsync(_bob), await ChunksAsync(_admin));
+        Assert.True(bobChunks < allChunks);
+        Assert.Contains($"({bobChunks} chunks,", Reason(bob));
+        Assert.Contains($"({allChunks} chunks,", Reason(admin));
+        Assert.DoesNotContain($"{allChunks} chunks", Reason(bob));
+        var aliceTokens = int.Parse(AboutTokens().Match(Reason(alice)).Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(aliceTokens, 1, 2048 - PromptBudget.AnswerTokens);
+        foreach (var reason in new[] { Reason(alice), Reason(bob) })
+        foreach (var name in new[] { "salaries.md", "budget.md", "forecast.md", "handbook.md", "finance" })
+            Assert.DoesNotContain(name, reason);
+
+        // What each was told is what their question gets: Alice's long-context answer is built from her documents; Bob's is refused.
+        Assert.Contains(HrFact, (await _alice.PostJsonAsync("/api/ask", new { question = Question, mode = "longcontext", collection = Collection })).GetProperty("answer").GetString());
+        using var bobAsks = await _bob.PostAsJsonAsync("/api/ask", new { question = Question, mode = "longcontext", collection = Collection });
+        Assert.Equal(HttpStatusCode.BadRequest, bobAsks.StatusCode);
+    }
+
+    [GeneratedRegex(@"\(about ([\d,]+) tokens\)")]
+    private static partial Regex AboutTokens();
+
     private const string EvalSet = """
         {"id": "bonus", "question": "What is the annual bonus?", "answer": "15 percent of salary", "relevantDocuments": ["salaries.md"]}
         {"id": "pool", "question": "How large is the annual bonus pool?", "answer": "2 million euros", "relevantDocuments": ["budget.md"]}

@@ -58,7 +58,8 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
         foreach (var name in request.Modes)
         {
             if (!_modes.TryGetValue(name.Trim(), out var mode)) continue;
-            var check = await availability.CheckAsync(mode, set.Collection, cancellationToken);
+            // The run's view, as its answers will see the collection (long context fits a reader's documents, not everyone's).
+            var check = await availability.CheckAsync(mode, set.Collection, request.Scope, cancellationToken);
             if (!check.Available)
                 throw new ValidationException($"The '{mode.Name}' mode cannot answer on collection '{set.Collection}': {check.Reason} Leave it out of the run, or fix this first.");
         }

@@ -50,7 +50,8 @@ public sealed class AgentAnswerMode(IModelProvider models) : IAnswerMode
         return new AgentPlan(new RagPrompt(BuildPrompt(request.Question, []), [], 0, false), plugin, request.Model);
     }
 
-    public async ValueTask<ModeAvailability> CheckAvailabilityAsync(string collection, CancellationToken cancellationToken)
+    /// <remarks>Only the model is judged; the caller's view does not change whether it can call tools.</remarks>
+    public async ValueTask<ModeAvailability> CheckAvailabilityAsync(string collection, ReaderScope scope, CancellationToken cancellationToken)
     {
         var info = await models.GetChatModelInfoAsync(null, cancellationToken);
         if (info is { SupportsTools: false }) return ModeAvailability.Unavailable(NoTools(info.Model, info.Capabilities));

@@ -42,12 +42,12 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
         var window = await WindowAsync(request.Model, cancellationToken);
         // Only the documents the reader may read: the prefix is the collection as they see it.
         var prefix = await prefixes.GetAsync(request.Collection, window, request.Scope, cancellationToken);
-        if (Refusal(prefix, request.Model, window) is { } refusal) throw new ValidationException(refusal);
+        if (Refusal(prefix, request.Scope, request.Model, window) is { } refusal) throw new ValidationException(refusal);
 
         var prompt = _prompts.BuildPrompt(request.Question, prefix.Sources);
         var promptCharacters = prompt.Messages.Sum(m => (long)m.Text.Length);
         var needed = CollectionPrefix.EstimateTokens(promptCharacters) + PromptBudget.AnswerTokens;
-        if (needed > window) throw new ValidationException(DoesNotFit(prefix.Collection, request.Model, needed, prefix.Chunks, promptCharacters, window));
+        if (needed > window) throw new ValidationException(DoesNotFit(prefix.Collection, request.Scope, request.Model, needed, prefix.Chunks, promptCharacters, window));
 
         var prefixTokens = CollectionPrefix.EstimateTokens(promptCharacters - request.Question.Trim().Length);
         var windowSent = Math.Min(window, RoundUp(prefixTokens + QuestionTokens + PromptBudget.AnswerTokens, WindowStep));
@@ -56,14 +56,18 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
         return new LongContextPlan(prompt, windowSent, key, new AnswerDetails(PrefixTokens: prefixTokens, FirstWithPrefix: first));
     }
 
-    public async ValueTask<ModeAvailability> CheckAvailabilityAsync(string collection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the documents <paramref name="scope"/> may read fit the connected model's window: the prefix and estimate an answer for
+    /// that caller would use, so the sizes in the reason are those of their documents only.
+    /// </summary>
+    public async ValueTask<ModeAvailability> CheckAvailabilityAsync(string collection, ReaderScope scope, CancellationToken cancellationToken)
     {
         var model = (await models.GetStatusAsync(cancellationToken)).ChatModel ?? "the chat model";
         if (await models.GetChatModelInfoAsync(null, cancellationToken) is not { ContextLength: { } window })
             return ModeAvailability.Unavailable(UnknownWindow(model));
-        var prefix = await prefixes.GetAsync(collection, window, cancellationToken);
-        if (Refusal(prefix, model, window) is { } refusal) return ModeAvailability.Unavailable(refusal);
-        return new ModeAvailability(true, $"The collection (about {prefix.EstimatedTokens:N0} tokens) fits {model}'s {window:N0}-token window.");
+        var prefix = await prefixes.GetAsync(collection, window, scope, cancellationToken);
+        if (Refusal(prefix, scope, model, window) is { } refusal) return ModeAvailability.Unavailable(refusal);
+        return new ModeAvailability(true, $"{Subject(prefix.Collection, scope)} (about {prefix.EstimatedTokens:N0} tokens) fit{(scope.IsEverything ? "s" : "")} {model}'s {window:N0}-token window.");
     }
 
     private async Task<int> WindowAsync(string model, CancellationToken cancellationToken) =>
@@ -71,18 +75,23 @@ public sealed class LongContextAnswerMode(CollectionPrefixCache prefixes, IModel
             ? window
             : throw new DependencyUnavailableException(UnknownWindow(model));
 
-    private static string? Refusal(CollectionPrefix prefix, string model, int window)
+    /// <param name="prefix">The collection as <paramref name="scope"/> sees it; nothing about other documents reaches the message.</param>
+    private static string? Refusal(CollectionPrefix prefix, ReaderScope scope, string model, int window)
     {
         if (prefix.Chunks == 0)
             return $"The collection '{prefix.Collection}' has no documents you may read, and the 'longcontext' mode answers from the whole collection as you see it. Upload documents first.";
         var needed = prefix.EstimatedTokens + PromptBudget.AnswerTokens;
-        return !prefix.Fits || needed > window ? DoesNotFit(prefix.Collection, model, needed, prefix.Chunks, prefix.Characters, window) : null;
+        return !prefix.Fits || needed > window ? DoesNotFit(prefix.Collection, scope, model, needed, prefix.Chunks, prefix.Characters, window) : null;
     }
 
-    private static string DoesNotFit(string collection, string model, long neededTokens, int chunks, long characters, int window) =>
-        $"The collection '{collection}' does not fit {model}'s context window: it needs about {neededTokens:N0} tokens ({chunks:N0} chunks, " +
+    private static string DoesNotFit(string collection, ReaderScope scope, string model, long neededTokens, int chunks, long characters, int window) =>
+        $"{Subject(collection, scope)} do{(scope.IsEverything ? "es" : "")} not fit {model}'s context window: {(scope.IsEverything ? "it needs" : "they need")} about {neededTokens:N0} tokens ({chunks:N0} chunks, " +
         $"{characters:N0} characters at about {PromptBudget.WindowCharactersPerToken:0} per token, plus {PromptBudget.AnswerTokens} for the answer), " +
         $"and the window holds {window:N0} tokens. Ask in 'rag' mode, which sends only the best chunks, or use a model with a larger window.";
+
+    // A reader who sees part of the collection is told about their part: the sizes are of their documents, not of the collection.
+    private static string Subject(string collection, ReaderScope scope) =>
+        scope.IsEverything ? $"The collection '{collection}'" : $"The documents you may read in collection '{collection}'";
 
     private static string UnknownWindow(string model) =>
         $"The 'longcontext' mode needs to know {model}'s context window, and the model server does not report it " +

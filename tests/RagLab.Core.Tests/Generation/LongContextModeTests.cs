@@ -32,12 +32,15 @@ public sealed partial class LongContextModeTests : IDisposable
         try { Directory.Delete(_directory, true); } catch (IOException) { }
     }
 
-    private async Task AddDocumentAsync(string collection, string name, params string[] chunkTexts)
+    private Task AddDocumentAsync(string collection, string name, params string[] chunkTexts) => AddDocumentAsync(collection, name, null, chunkTexts);
+
+    /// <param name="groups">Who may read it; null: everyone.</param>
+    private async Task AddDocumentAsync(string collection, string name, IReadOnlyList<string>? groups, params string[] chunkTexts)
     {
         var documentId = DocumentIds.ForDocument(collection, name);
         var text = string.Join("\n\n", chunkTexts);
-        var chunks = chunkTexts.Select((t, i) => new Chunk(DocumentIds.ForChunk(documentId, i, t), documentId, name, collection, i, "", t, 0, t.Length)).ToList();
-        var record = new DocumentRecord(documentId, collection, name, DocumentStatus.Ready, chunks.Count, text.Length, "hash-" + name + text.Length, DateTimeOffset.UtcNow);
+        var chunks = chunkTexts.Select((t, i) => new Chunk(DocumentIds.ForChunk(documentId, i, t), documentId, name, collection, i, "", t, 0, t.Length, groups)).ToList();
+        var record = new DocumentRecord(documentId, collection, name, DocumentStatus.Ready, chunks.Count, text.Length, "hash-" + name + text.Length, DateTimeOffset.UtcNow, Groups: groups);
         await _documents.ReplaceContentAsync(record, text, chunks, null, CancellationToken.None);
         await _documents.BumpGenerationAsync(collection, CancellationToken.None);
     }
@@ -49,8 +52,8 @@ public sealed partial class LongContextModeTests : IDisposable
         await AddDocumentAsync("shop", "couriers.md", "Parcels are handed to DHL for delivery.");
     }
 
-    private async Task<AnswerPlan> PlanAsync(string question, string collection = "shop") =>
-        await ((IAnswerMode)_mode).PlanAsync(new AnswerPlanRequest(question, collection, [], 8192, Model, null, 5), CancellationToken.None);
+    private async Task<AnswerPlan> PlanAsync(string question, string collection = "shop", ReaderScope? scope = null) =>
+        await ((IAnswerMode)_mode).PlanAsync(new AnswerPlanRequest(question, collection, [], 8192, Model, null, 5) { Scope = scope ?? ReaderScope.Everything }, CancellationToken.None);
 
     [Fact]
     public async Task The_whole_collection_is_sent_as_a_prefix_that_stays_byte_identical_from_question_to_question()
@@ -157,7 +160,7 @@ public sealed partial class LongContextModeTests : IDisposable
         Assert.Contains("10 chunks", error.Message);
         Assert.Contains("'rag' mode", error.Message); // what to do instead
 
-        var availability = await _mode.CheckAvailabilityAsync("shop", CancellationToken.None);
+        var availability = await _mode.CheckAvailabilityAsync("shop", ReaderScope.Everything, CancellationToken.None);
         Assert.False(availability.Available);
         Assert.Contains("the window holds 1,024 tokens", availability.Reason);
     }
@@ -166,9 +169,71 @@ public sealed partial class LongContextModeTests : IDisposable
     public async Task A_collection_that_fits_is_reported_available_with_its_size()
     {
         await AddShopAsync();
-        var availability = await _mode.CheckAvailabilityAsync("shop", CancellationToken.None);
+        var availability = await _mode.CheckAvailabilityAsync("shop", ReaderScope.Everything, CancellationToken.None);
         Assert.True(availability.Available);
         Assert.Contains("32,768-token window", availability.Reason);
+    }
+
+    /// <summary>Ten large manuals only <c>hr</c> may read (together far over a 1,024-token window) and one short note for <c>sales</c>.</summary>
+    private async Task AddManualsAndNoteAsync()
+    {
+        _models.ContextLength = 1024;
+        var paragraph = string.Join(' ', Enumerable.Repeat("The salary bands are reviewed every spring by the board.", 12));
+        for (var i = 0; i < 10; i++) await AddDocumentAsync("shop", $"hr-manual-{i}.md", ["hr"], paragraph);
+        await AddDocumentAsync("shop", "price-list.md", ["sales"], "Parcels ship free above 50 euros.");
+    }
+
+    [Fact]
+    public async Task Availability_is_judged_over_the_documents_the_reader_may_read_as_their_answer_is()
+    {
+        await AddManualsAndNoteAsync();
+        var sales = ReaderScope.OfGroups(["sales"]);
+
+        var forSales = await _mode.CheckAvailabilityAsync("shop", sales, CancellationToken.None);
+        var forAdmin = await _mode.CheckAvailabilityAsync("shop", ReaderScope.Everything, CancellationToken.None);
+
+        Assert.True(forSales.Available, forSales.Reason);
+        Assert.Contains("documents you may read", forSales.Reason);
+        var salesTokens = int.Parse(AboutTokens().Match(forSales.Reason!).Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.InRange(salesTokens, 1, 1024 - PromptBudget.AnswerTokens);
+        Assert.False(forAdmin.Available);
+        Assert.Contains("11 chunks", forAdmin.Reason);
+        Assert.Contains("the window holds 1,024 tokens", forAdmin.Reason);
+
+        // The answering path agrees with what each was told: the reader's note is sent, the admin's whole collection is refused.
+        var plan = await PlanAsync("Is shipping free?", scope: sales);
+        Assert.Contains("Parcels ship free", plan.Prompt.Messages[1].Text);
+        Assert.DoesNotContain("salary", plan.Prompt.Messages[1].Text);
+        await Assert.ThrowsAsync<ValidationException>(() => PlanAsync("Is shipping free?"));
+    }
+
+    [Fact]
+    public async Task A_reader_whose_view_is_too_large_is_told_their_own_size_and_nothing_of_the_rest()
+    {
+        await AddManualsAndNoteAsync();
+
+        var forHr = await _mode.CheckAvailabilityAsync("shop", ReaderScope.OfGroups(["hr"]), CancellationToken.None);
+        var forAdmin = await _mode.CheckAvailabilityAsync("shop", ReaderScope.Everything, CancellationToken.None);
+
+        Assert.False(forHr.Available);
+        Assert.Contains("The documents you may read in collection 'shop' do not fit", forHr.Reason);
+        Assert.Contains("10 chunks", forHr.Reason); // the manuals, not the note hr may not read
+        var hrTokens = int.Parse(NeedAboutTokens().Match(forHr.Reason!).Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        var allTokens = int.Parse(NeedAboutTokens().Match(forAdmin.Reason!).Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.True(hrTokens < allTokens, $"{forHr.Reason} / {forAdmin.Reason}");
+    }
+
+    [Fact]
+    public async Task A_reader_who_may_read_nothing_is_told_so_without_the_size_of_what_others_read()
+    {
+        await AddManualsAndNoteAsync();
+
+        var availability = await _mode.CheckAvailabilityAsync("shop", ReaderScope.OfGroups(["legal"]), CancellationToken.None);
+
+        Assert.False(availability.Available);
+        Assert.Contains("has no documents you may read", availability.Reason);
+        Assert.DoesNotContain("chunks", availability.Reason);
+        Assert.DoesNotContain("tokens", availability.Reason);
     }
 
     [Fact]
@@ -194,6 +259,12 @@ public sealed partial class LongContextModeTests : IDisposable
 
     [GeneratedRegex(@"needs about ([\d,]+) tokens")]
     private static partial Regex NeededTokens();
+
+    [GeneratedRegex(@"\(about ([\d,]+) tokens\)")]
+    private static partial Regex AboutTokens();
+
+    [GeneratedRegex(@"needs? about ([\d,]+) tokens")]
+    private static partial Regex NeedAboutTokens();
 
     /// <summary>A model server that reports a chat model's window (or nothing).</summary>
     private sealed class ModelFacts : IModelProvider

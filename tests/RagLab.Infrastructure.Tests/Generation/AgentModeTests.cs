@@ -124,7 +124,7 @@ public sealed partial class AgentModeTests : FakeOllamaTest, IDisposable
         Assert.Contains("call tools", error.Message);
         Assert.Contains("its capabilities: completion", error.Message);
         Assert.Empty(Server.RequestsTo("/api/chat"));
-        var availability = await new AgentAnswerMode(_models!).CheckAvailabilityAsync("shop", CancellationToken.None);
+        var availability = await new AgentAnswerMode(_models!).CheckAvailabilityAsync("shop", ReaderScope.Everything, CancellationToken.None);
         Assert.False(availability.Available);
         Assert.Contains(Model, availability.Reason);
     }
