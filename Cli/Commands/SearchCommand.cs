@@ -21,6 +21,7 @@ public static class SearchCommand
             if (string.IsNullOrEmpty(text)) throw new CliUsageException("The query is empty.");
             await using var lab = await connector.OpenAsync(parseResult, cancellationToken);
             var results = await lab.SearchAsync(text, parseResult.GetValue(retriever), parseResult.GetValue(topK), parseResult.GetValue(collection), cancellationToken);
+            foreach (var warning in results.Warnings ?? []) context.Out.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
             if (results.Hits.Count == 0)
             {
                 context.Out.MarkupLine($"No matches ({Markup.Escape(results.Retriever)}, {Format.Ms(results.Timings.RetrievalMs)}). Is the collection ingested? See `raglab docs list`.");
