@@ -11,7 +11,7 @@ public static class SearchCommand
     public static Command Create(CliContext context, LabConnector connector)
     {
         var query = new Argument<string>("query") { Description = "What to look for" };
-        var retriever = new Option<string?>("--retriever", "-r") { Description = "bm25, dense or hybrid (default: hybrid when embeddings are connected, else bm25)" };
+        var retriever = new Option<string?>("--retriever", "-r") { Description = "bm25, dense or hybrid (default: hybrid when embeddings are connected and the collection needs no re-embed, else bm25)" };
         var topK = new Option<int?>("--top-k", "-k") { Description = "Chunks to return (default 5)" };
         var collection = GlobalOptions.Collection();
         var command = new Command("search", "Retrieve the chunks that best match a query") { query, retriever, topK, collection };
