@@ -9,4 +9,7 @@ public sealed record SearchHit(int Rank, double Score, string ChunkId, string Do
 
 public sealed record SearchTimings(double RetrievalMs);
 
-public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, string Retriever, SearchTimings Timings);
+/// <summary>The chunks found, best first, and by what.</summary>
+/// <param name="Retriever">The retriever actually used (the default resolved, e.g. <c>bm25</c> when the collection needs a re-embed).</param>
+/// <param name="Warnings">What the caller should know about the search, e.g. why the default retriever was bm25 and how to re-embed.</param>
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits, string Retriever, SearchTimings Timings, IReadOnlyList<string>? Warnings = null);

@@ -115,11 +115,12 @@ public sealed class LocalLabClient : ILabClient
         var options = Get<IOptions<RagLabOptions>>().Value;
         var k = topK ?? options.DefaultTopK;
         if (k < 1 || k > options.MaxTopK) throw new ValidationException($"--top-k must be between 1 and {options.MaxTopK}; it was {k}.");
-        var resolved = await Get<IRetrieverCatalog>().ResolveAsync(retriever, cancellationToken);
+        var collectionName = CollectionName.Normalize(collection);
+        var resolved = await Get<IRetrieverCatalog>().ResolveAsync(retriever, collectionName, cancellationToken);
         var stopwatch = Stopwatch.StartNew();
-        var hits = await resolved.RetrieveAsync(new RetrievalQuery(query, CollectionName.Normalize(collection), k), cancellationToken);
+        var hits = await resolved.Retriever.RetrieveAsync(new RetrievalQuery(query, collectionName, k), cancellationToken);
         var elapsed = stopwatch.Elapsed.TotalMilliseconds;
-        return new SearchResponse([.. hits.Select(h => h.ToContract())], resolved.Name, new SearchTimings(elapsed));
+        return new SearchResponse([.. hits.Select(h => h.ToContract())], resolved.Name, new SearchTimings(elapsed), resolved.Warning is { } warning ? [warning] : null);
     }
 
     public Task<IReadOnlyList<string>> GetModesAsync(CancellationToken cancellationToken) =>

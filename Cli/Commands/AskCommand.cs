@@ -15,7 +15,7 @@ public static class AskCommand
     {
         var question = new Argument<string>("question") { Description = "The question" };
         var mode = new Option<string>("--mode", "-m") { Description = "Answering mode: rag, base, or another registered mode", DefaultValueFactory = _ => AnswerModeNames.Rag };
-        var retriever = new Option<string?>("--retriever", "-r") { Description = "bm25, dense or hybrid (default: hybrid when embeddings are connected, else bm25)" };
+        var retriever = new Option<string?>("--retriever", "-r") { Description = "bm25, dense or hybrid (default: hybrid when embeddings are connected and the collection needs no re-embed, else bm25)" };
         var topK = new Option<int?>("--top-k", "-k") { Description = "Chunks to retrieve (default 5)" };
         var collection = GlobalOptions.Collection();
         var stream = new Option<bool>("--stream") { Description = "Print the answer as it is generated" };

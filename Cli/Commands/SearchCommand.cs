@@ -11,7 +11,7 @@ public static class SearchCommand
     public static Command Create(CliContext context, LabConnector connector)
     {
         var query = new Argument<string>("query") { Description = "What to look for" };
-        var retriever = new Option<string?>("--retriever", "-r") { Description = "bm25, dense or hybrid (default: hybrid when embeddings are connected, else bm25)" };
+        var retriever = new Option<string?>("--retriever", "-r") { Description = "bm25, dense or hybrid (default: hybrid when embeddings are connected and the collection needs no re-embed, else bm25)" };
         var topK = new Option<int?>("--top-k", "-k") { Description = "Chunks to return (default 5)" };
         var collection = GlobalOptions.Collection();
         var command = new Command("search", "Retrieve the chunks that best match a query") { query, retriever, topK, collection };
@@ -21,6 +21,7 @@ public static class SearchCommand
             if (string.IsNullOrEmpty(text)) throw new CliUsageException("The query is empty.");
             await using var lab = await connector.OpenAsync(parseResult, cancellationToken);
             var results = await lab.SearchAsync(text, parseResult.GetValue(retriever), parseResult.GetValue(topK), parseResult.GetValue(collection), cancellationToken);
+            foreach (var warning in results.Warnings ?? []) context.Out.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
             if (results.Hits.Count == 0)
             {
                 context.Out.MarkupLine($"No matches ({Markup.Escape(results.Retriever)}, {Format.Ms(results.Timings.RetrievalMs)}). Is the collection ingested? See `raglab docs list`.");

@@ -53,7 +53,8 @@ public sealed class QuestionAnswerer(
         var (question, mode, topK, collection) = Validate(request);
 
         // Everything that can refuse the request is checked before the first token is sent.
-        IRetriever? retriever = mode.UsesRetrieval ? await retrievers.ResolveAsync(request.Retriever, cancellationToken) : null;
+        var resolved = mode.UsesRetrieval ? await retrievers.ResolveAsync(request.Retriever, collection, cancellationToken) : null;
+        var retriever = resolved?.Retriever;
         var own = await mode.ResolveModelAsync(collection, cancellationToken);
         var chat = own?.Client ?? await models.GetChatClientAsync(cancellationToken);
         var status = await models.GetStatusAsync(cancellationToken);
@@ -64,15 +65,16 @@ public sealed class QuestionAnswerer(
 
         var variant = await mode.GetCacheVariantAsync(collection, cancellationToken);
         // The reader's view is part of the key: an answer built from documents one caller may read is never served to another.
+        // The retriever actually used is too, so a bm25 fallback answer is not served once the collection is re-embedded.
         var key = new AnswerCacheKey(NormalizeQuestion(question), variant is null ? mode.Name : $"{mode.Name}#{variant}", model, retriever?.Name ?? "none", topK, collection,
             await indexes.CatchUpAsync(collection, cancellationToken), request.Scope.CacheKey());
         if (!request.NoCache && await LookupAsync(key, cancellationToken) is { } cached)
         {
-            yield return new AnswerEvent.Completed(cached with
+            yield return new AnswerEvent.Completed(WithWarning(cached with
             {
                 Cached = true,
                 Timings = new AnswerTimings(0, 0, total.Elapsed.TotalMilliseconds),
-            });
+            }, resolved?.Warning));
             yield break;
         }
 
@@ -128,8 +130,9 @@ public sealed class QuestionAnswerer(
                 retriever?.Name, [.. (plan.Retrieved ?? hits).Select(h => h.Chunk.Id)], warnings.Count > 0 ? warnings : null, plan.Details);
         }
 
+        // The fallback's warning is not cached: an explicit bm25 request shares the entry and must not read it, and a fallback must always say it.
         await StoreAsync(key, result, cancellationToken);
-        yield return new AnswerEvent.Completed(result);
+        yield return new AnswerEvent.Completed(WithWarning(result, resolved?.Warning));
     }
 
     private (string Question, IAnswerMode Mode, int TopK, string Collection) Validate(AskRequest request)
@@ -145,6 +148,9 @@ public sealed class QuestionAnswerer(
             throw new ValidationException($"topK must be between 1 and {options.Value.MaxTopK}; it was {topK}.");
         return (question, mode, topK, CollectionName.Normalize(request.Collection));
     }
+
+    private static AnswerResult WithWarning(AnswerResult result, string? warning) =>
+        warning is null ? result : result with { Warnings = [warning, .. result.Warnings ?? []] };
 
     private async Task<AnswerResult?> LookupAsync(AnswerCacheKey key, CancellationToken cancellationToken)
     {

@@ -39,8 +39,18 @@ public sealed class VectorModelGuard(IChunkEmbeddingStore embeddings, IDocumentS
     /// <exception cref="ReembedRequiredException">The collection holds vectors of another model than <paramref name="model"/>.</exception>
     public async Task EnsureSameModelAsync(string collection, string model, CancellationToken cancellationToken)
     {
+        if (await ReembedReasonAsync(collection, model, cancellationToken).ConfigureAwait(false) is { } reason)
+            throw new ReembedRequiredException(collection, reason);
+    }
+
+    /// <summary>
+    /// <see cref="Describe"/>'s text when the collection holds vectors of another model than <paramref name="model"/> (it needs a
+    /// re-embed before dense or hybrid may search it), else null.
+    /// </summary>
+    public async Task<string?> ReembedReasonAsync(string collection, string model, CancellationToken cancellationToken)
+    {
         var others = await OtherModelsAsync(collection, model, cancellationToken).ConfigureAwait(false);
-        if (others.Count > 0) throw new ReembedRequiredException(collection, Describe(collection, model, others));
+        return others.Count > 0 ? Describe(collection, model, others) : null;
     }
 
     /// <summary>What a user reads when a collection must be re-embedded: which models, how many chunks, and how to re-embed.</summary>

@@ -104,7 +104,7 @@ internal static class EmbeddedModelBenchmark
         // Hybrid first, so each query is embedded for real (later retrievers may hit the embedding cache).
         foreach (var name in new[] { RetrieverNames.Hybrid, RetrieverNames.Dense, RetrieverNames.Bm25 })
         {
-            var retriever = await catalog.ResolveAsync(name, cancellationToken);
+            var retriever = (await catalog.ResolveAsync(name, import.Collection, cancellationToken)).Retriever;
             var latency = new LatencyRecorder();
             var at10 = new List<RetrievalMetrics>();
             foreach (var item in items)

@@ -102,7 +102,7 @@ internal static class PipelineBenchmark
             q => (IReadOnlyDictionary<string, int>)q.Value.ToDictionary(j => BeirImporter.DocumentIdFor(import.Collection, j.Key), j => j.Value, StringComparer.Ordinal),
             StringComparer.Ordinal);
 
-        var bm25 = await services.GetRequiredService<IRetrieverCatalog>().ResolveAsync(RetrieverNames.Bm25, cancellationToken);
+        var bm25 = (await services.GetRequiredService<IRetrieverCatalog>().ResolveAsync(RetrieverNames.Bm25, import.Collection, cancellationToken)).Retriever;
         foreach (var item in items) // warm-up: JIT and caches
             await bm25.RetrieveAsync(new RetrievalQuery(item.Question, import.Collection, Depth), cancellationToken);
         var latency = new LatencyRecorder();

@@ -13,7 +13,7 @@ namespace RagLab.Core.Evaluation.Runs;
 /// </summary>
 /// <param name="store">Finds the set's collection, so each mode can say whether it can answer on it (e.g. whether it fits long context).</param>
 /// <param name="availability">Each mode's own checks on that collection.</param>
-/// <param name="vectorModels">Refuses dense and hybrid on a collection whose vectors another embedding model made (it needs a re-embed).</param>
+/// <param name="vectorModels">Refuses a named dense or hybrid retriever on a collection whose vectors another embedding model made (it needs a re-embed).</param>
 public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAnswerMode> modes, IRetrieverCatalog retrievers, IModelProvider models,
     IEvalStore store, AnswerModeAvailability? availability = null, VectorModelGuard? vectorModels = null)
 {
@@ -30,11 +30,10 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
         var unknown = request.Modes.FirstOrDefault(m => !answerer.Modes.Contains(m.Trim(), StringComparer.OrdinalIgnoreCase));
         if (unknown is not null)
             throw new ValidationException($"Unknown mode '{unknown}'. Use one of: {string.Join(", ", answerer.Modes)}.");
-        foreach (var retriever in request.Retrievers ?? [])
-            await retrievers.ResolveAsync(retriever, cancellationToken); // throws for unknown names and missing embeddings
-
         var set = await store.GetSetAsync(request.SetId, cancellationToken)
             ?? throw new NotFoundException($"Eval set '{request.SetId}' does not exist; list sets to find its id.");
+        foreach (var retriever in request.Retrievers ?? [])
+            await retrievers.ResolveAsync(retriever, set.Collection, cancellationToken); // throws for unknown names and missing embeddings
         await CheckVectorsAsync(request, set.Collection, cancellationToken);
         // A mode with a model of its own resolves it for the set's collection as an answer would, so a collection without an
         // active fine-tuned version refuses the run now, with how to create one, instead of failing every question of it.
@@ -65,7 +64,10 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
         }
     }
 
-    /// <summary>A run that retrieves by meaning (dense, hybrid, or the default when it is hybrid) needs the collection's vectors from the configured model.</summary>
+    /// <summary>
+    /// A run that retrieves by meaning (dense, hybrid, or the default when it is hybrid) needs the collection's vectors from the configured
+    /// model. The default is never refused: on such a collection it resolves to bm25, and the run records bm25 and says why in its warnings.
+    /// </summary>
     /// <exception cref="ReembedRequiredException">They come from another model.</exception>
     private async Task CheckVectorsAsync(EvalRunRequest request, string collection, CancellationToken cancellationToken)
     {
@@ -73,7 +75,7 @@ public sealed class EvalRunPreflight(IQuestionAnswerer answerer, IEnumerable<IAn
         if (await models.GetEmbeddingGeneratorAsync(cancellationToken) is not { } generator) return;
         IReadOnlyList<string?> named = request.Retrievers is { Count: > 0 } given ? [.. given] : [null];
         foreach (var name in named)
-            if ((await retrievers.ResolveAsync(name, cancellationToken)).RequiresEmbeddings)
+            if ((await retrievers.ResolveAsync(name, collection, cancellationToken)).Retriever.RequiresEmbeddings)
             {
                 await vectorModels.EnsureSameModelAsync(collection, EmbeddingModelId.Of(generator), cancellationToken);
                 return;

@@ -79,7 +79,7 @@ public sealed class EvalRunner(
             var warnings = new List<string>();
             if (view.Note() is { } note) warnings.Add(note);
             var context = new RunContext(set.Collection, request, await ResolveJudgeAsync(request, warnings, cancellationToken));
-            var work = await PlanAsync(runId, items, request, warnings, cancellationToken);
+            var work = await PlanAsync(runId, items, request, set.Collection, warnings, cancellationToken);
 
             var done = work.AlreadyDone;
             var total = work.AlreadyDone + work.Pending.Count;
@@ -138,16 +138,21 @@ public sealed class EvalRunner(
         return new LlmJudgeGroundedness(chat);
     }
 
-    private async Task<WorkPlan> PlanAsync(string runId, IReadOnlyList<EvalItem> items, EvalRunRequest request, List<string> warnings, CancellationToken cancellationToken)
+    private async Task<WorkPlan> PlanAsync(string runId, IReadOnlyList<EvalItem> items, EvalRunRequest request, string collection, List<string> warnings, CancellationToken cancellationToken)
     {
         var retrieving = request.Modes.ToDictionary(m => m, m => UsesRetrieval(m, request), StringComparer.Ordinal);
         var anyRetrieval = retrieving.Values.Any(r => r) || request.Retrievers is { Count: > 0 };
-        // Resolving up front validates the names and fails fast when embeddings are missing; null resolves to the default.
+        // Resolving up front validates the names and fails fast when embeddings are missing; null resolves to the default, and the
+        // records carry the retriever actually used (bm25 when the default fell back on a collection that needs a re-embed, said in the warnings).
         var retrieverNames = new List<string>();
         if (anyRetrieval)
         {
             foreach (var name in request.Retrievers is { Count: > 0 } names ? names.Cast<string?>() : [null])
-                retrieverNames.Add((await retrievers.ResolveAsync(name, cancellationToken)).Name);
+            {
+                var resolved = await retrievers.ResolveAsync(name, collection, cancellationToken);
+                retrieverNames.Add(resolved.Name);
+                if (resolved.Warning is { } warning) warnings.Add(warning);
+            }
         }
 
         var answered = (await store.GetAnswersAsync(runId, cancellationToken)).Select(a => Key(a.ItemId, a.Mode, a.Retriever)).ToHashSet(StringComparer.Ordinal);
@@ -189,7 +194,7 @@ public sealed class EvalRunner(
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            var retriever = await retrievers.ResolveAsync(retrieverName, cancellationToken);
+            var retriever = (await retrievers.ResolveAsync(retrieverName, context.Collection, cancellationToken)).Retriever;
             var hits = await retriever.RetrieveAsync(new RetrievalQuery(item.Question, context.Collection, RetrievalCutoffs[^1]) { Scope = context.Request.Scope }, cancellationToken);
             var elapsed = stopwatch.Elapsed.TotalMilliseconds;
             // Document-level relevance: a document ranks where its best chunk ranks.

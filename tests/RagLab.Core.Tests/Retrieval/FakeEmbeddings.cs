@@ -7,7 +7,8 @@ namespace RagLab.Core.Tests.Retrieval;
 /// A deterministic "semantic" embedder: each known word adds 1 to its concept's dimension
 /// (feline: cat, kitten; canine: dog, puppy; avian: bird), unknown words add nothing.
 /// </summary>
-internal sealed class ConceptEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+/// <param name="modelId">The model it reports in its metadata (what vectors record as their model), or none.</param>
+internal sealed class ConceptEmbeddingGenerator(string? modelId = null) : IEmbeddingGenerator<string, Embedding<float>>
 {
     public const int Dimensions = 3;
 
@@ -37,7 +38,8 @@ internal sealed class ConceptEmbeddingGenerator : IEmbeddingGenerator<string, Em
         return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(list.Select(v => new Embedding<float>(Embed(v)))));
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        modelId is not null && serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("concepts", null, modelId) : null;
 
     public void Dispose()
     {

@@ -178,7 +178,7 @@ public sealed partial class AgentModeTests : FakeOllamaTest, IDisposable
 
         public bool RequiresEmbeddings => false;
 
-        public Task<IRetriever> ResolveAsync(string? name, CancellationToken cancellationToken) => Task.FromResult<IRetriever>(this);
+        public Task<ResolvedRetriever> ResolveAsync(string? name, string collection, CancellationToken cancellationToken) => Task.FromResult(new ResolvedRetriever(this));
 
         public Task<IReadOnlyList<RetrievalHit>> RetrieveAsync(RetrievalQuery query, CancellationToken cancellationToken)
         {

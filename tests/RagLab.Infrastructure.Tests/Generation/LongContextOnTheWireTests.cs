@@ -112,7 +112,7 @@ public sealed class LongContextOnTheWireTests : FakeOllamaTest, IDisposable
     {
         public IReadOnlyList<string> Names => [];
 
-        public Task<IRetriever> ResolveAsync(string? name, CancellationToken cancellationToken) =>
+        public Task<ResolvedRetriever> ResolveAsync(string? name, string collection, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("longcontext does not retrieve");
     }
 }

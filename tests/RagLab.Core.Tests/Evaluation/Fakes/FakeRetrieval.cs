@@ -18,6 +18,6 @@ public sealed class FakeRetrieverCatalog(params IRetriever[] retrievers) : IRetr
 {
     public IReadOnlyList<string> Names => retrievers.Select(r => r.Name).ToArray();
 
-    public Task<IRetriever> ResolveAsync(string? name, CancellationToken cancellationToken) =>
-        Task.FromResult(name is null ? retrievers[0] : retrievers.FirstOrDefault(r => r.Name == name) ?? throw new ValidationException($"Unknown retriever '{name}'."));
+    public Task<ResolvedRetriever> ResolveAsync(string? name, string collection, CancellationToken cancellationToken) =>
+        Task.FromResult(new ResolvedRetriever(name is null ? retrievers[0] : retrievers.FirstOrDefault(r => r.Name == name) ?? throw new ValidationException($"Unknown retriever '{name}'.")));
 }
